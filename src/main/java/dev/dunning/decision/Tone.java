@@ -1,0 +1,9 @@
+package dev.dunning.decision;
+
+/** Wording of a message, softest first. */
+public enum Tone {
+    FRIENDLY,
+    NEUTRAL,
+    FIRM,
+    FORMAL
+}

@@ -1,0 +1,111 @@
+package dev.dunning.rules;
+
+import dev.dunning.decision.Decision;
+import dev.dunning.decision.DeclineCodes;
+import dev.dunning.decision.DunningCase;
+import dev.dunning.decision.Facts;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.ConsequenceException;
+import org.kie.api.runtime.rule.FactHandle;
+
+/**
+ * Evaluates facts with a rule set: derive the {@link DunningCase}, then fire the agenda groups one after the other in
+ * the fixed order of {@link #GROUPS}, then let the {@link Decision} settle channel, timing and defaults. No I/O here:
+ * the same code serves the API, batch runs and simulations.
+ */
+public final class DecisionEngine {
+
+    /** The pipeline, in firing order. Every rule belongs to exactly one of these agenda groups. */
+    public static final List<String> GROUPS =
+            List.of("holds", "escalation", "tone", "channel", "constraints", "fallback");
+
+    /** A decision together with the rule-set version that made it. */
+    public record Evaluation(Decision decision, String ruleSetVersion) {}
+
+    private final Supplier<RuleSet> active;
+    private final Clock clock;
+    private final DeclineCodes declineCodes;
+
+    public DecisionEngine(Supplier<RuleSet> active, Clock clock, DeclineCodes declineCodes) {
+        this.active = active;
+        this.clock = clock;
+        this.declineCodes = declineCodes;
+    }
+
+    /** Evaluates with the rule set active at the moment of the call, which the result names. */
+    public Evaluation evaluate(Facts facts) {
+        RuleSet ruleSet = active.get();
+        return new Evaluation(evaluate(DunningCase.derive(facts, clock, declineCodes), ruleSet), ruleSet.version());
+    }
+
+    public Decision evaluate(DunningCase dunningCase, RuleSet ruleSet) {
+        Decision decision = new Decision(dunningCase);
+        KieSession session = ruleSet.kieBase().newKieSession();
+        try {
+            session.setGlobal("decision", decision);
+            TraceListener trace = new TraceListener(decision, ruleSet);
+            session.addEventListener(trace);
+            session.insert(dunningCase);
+            dunningCase.getExposures().forEach(session::insert);
+            dunningCase.getInvoiceCases().forEach(session::insert);
+            FactHandle decisionHandle = session.insert(decision);
+            for (String group : GROUPS) {
+                trace.group = group;
+                session.getAgenda().getAgendaGroup(group).setFocus();
+                session.fireAllRules();
+                if (decision.isClosed()) {
+                    break;
+                }
+                // Later groups match on what earlier ones decided (stage, action), so re-present the decision.
+                session.update(decisionHandle, decision);
+            }
+        } catch (ConsequenceException e) {
+            Rule rule = e.getMatch().getRule();
+            RuleOrigin origin = ruleSet.origin(rule.getPackageName(), rule.getName());
+            throw new RuleEvaluationException(rule.getName(), origin, e.getCause() != null ? e.getCause() : e);
+        } finally {
+            session.dispose();
+        }
+        decision.finish();
+        return decision;
+    }
+
+    private static final class TraceListener extends DefaultAgendaEventListener {
+        private final Decision decision;
+        private final RuleSet ruleSet;
+        String group;
+
+        TraceListener(Decision decision, RuleSet ruleSet) {
+            this.decision = decision;
+            this.ruleSet = ruleSet;
+        }
+
+        @Override
+        public void beforeMatchFired(BeforeMatchFiredEvent event) {
+            Rule rule = event.getMatch().getRule();
+            RuleOrigin origin = ruleSet.origin(rule.getPackageName(), rule.getName());
+            List<Object> objects = event.getMatch().getObjects();
+            decision.beginMatch(
+                    rule.getName(),
+                    origin == null ? null : origin.source(),
+                    origin == null ? null : origin.sheet(),
+                    origin == null ? null : origin.row(),
+                    origin == null ? null : origin.line(),
+                    group,
+                    rule.getMetaData(),
+                    objects.isEmpty() ? null : objects.get(0));
+        }
+
+        @Override
+        public void afterMatchFired(AfterMatchFiredEvent event) {
+            decision.endMatch();
+        }
+    }
+}

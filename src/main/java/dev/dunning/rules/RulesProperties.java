@@ -1,0 +1,21 @@
+package dev.dunning.rules;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where the rule set is authored. Relative paths resolve against the working directory, so the jar runs with any rule
+ * set: {@code java -jar target/*.jar --dunning.rules-dir=/x/rules --dunning.decision-tables-dir=/x/tables}.
+ *
+ * @param rulesDir DRL files ({@code *.drl}, also in sub-folders)
+ * @param decisionTablesDir decision tables ({@code .xlsx}, {@code .xls}, {@code .csv})
+ * @param scenariosDir business-readable scenarios the rule set must pass
+ * @param declineCodesFile optional CSV replacing the shipped decline-code list ({@code code,scheme,class,meaning})
+ */
+@ConfigurationProperties("dunning")
+public record RulesProperties(
+        @DefaultValue("rules") Path rulesDir,
+        @DefaultValue("decision-tables") Path decisionTablesDir,
+        @DefaultValue("scenarios") Path scenariosDir,
+        Path declineCodesFile) {}
