@@ -5,7 +5,9 @@ import dev.dunning.decision.DeclineCodes;
 import dev.dunning.decision.DunningCase;
 import dev.dunning.decision.Facts;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.kie.api.definition.rule.Rule;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
@@ -43,6 +45,11 @@ public final class DecisionEngine {
     public Evaluation evaluate(Facts facts) {
         RuleSet ruleSet = active.get();
         return new Evaluation(evaluate(DunningCase.derive(facts, clock, declineCodes), ruleSet), ruleSet.version());
+    }
+
+    /** Evaluates with a given rule set, e.g. a candidate being checked against its scenarios. */
+    public Decision evaluate(Facts facts, RuleSet ruleSet) {
+        return evaluate(DunningCase.derive(facts, clock, declineCodes), ruleSet);
     }
 
     public Decision evaluate(DunningCase dunningCase, RuleSet ruleSet) {
@@ -99,8 +106,23 @@ public final class DecisionEngine {
                     origin == null ? null : origin.row(),
                     origin == null ? null : origin.line(),
                     group,
-                    rule.getMetaData(),
+                    metadata(rule.getMetaData()),
                     objects.isEmpty() ? null : objects.get(0));
+        }
+
+        /** Metadata as authors wrote it: @policy("DUN-02") reads as DUN-02, not as a quoted literal. */
+        private static Map<String, Object> metadata(Map<String, Object> raw) {
+            if (raw.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, Object> clean = new LinkedHashMap<>();
+            raw.forEach((key, value) -> {
+                if (value instanceof String s && s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
+                    value = s.substring(1, s.length() - 1);
+                }
+                clean.put(key, value);
+            });
+            return clean;
         }
 
         @Override

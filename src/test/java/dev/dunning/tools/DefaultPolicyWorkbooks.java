@@ -24,7 +24,11 @@ public final class DefaultPolicyWorkbooks {
     }
 
     /** One rung of a segment's ladder. */
-    record Step(String policy, int stage, String action, int daysFrom, int interval, String why) {}
+    record Step(String policy, int stage, String action, int daysFrom, int interval, String why, String minimum) {
+        Step(String policy, int stage, String action, int daysFrom, int interval, String why) {
+            this(policy, stage, action, daysFrom, interval, why, null);
+        }
+    }
 
     static SheetSpec ladder() {
         SheetSpec s = new SheetSpec("Ladder", "dunning.escalation.ladder", "escalation", 10000)
@@ -51,6 +55,8 @@ public final class DefaultPolicyWorkbooks {
                         "hand-over to a collection agency, for a person to approve"),
                 new Step("ESC-C5", 5, "SUSPEND_SERVICE", 60, 14, "suspend the service, for a person to approve"),
                 new Step("ESC-C4", 4, "FINAL_NOTICE", 45, 14, "final notice before suspension, formal"),
+                new Step("ESC-C3P", 3, "OFFER_PAYMENT_PLAN", 30, 7,
+                        "a large debt: offer a payment plan instead of a call", "1000"),
                 new Step("ESC-C3", 3, "PHONE_CALL", 30, 7, "a call by a collector, firm"),
                 new Step("ESC-C2", 2, "REMINDER", 14, 7, "second reminder, neutral"),
                 new Step("ESC-C1", 1, "REMINDER", 3, 7,
@@ -81,9 +87,13 @@ public final class DefaultPolicyWorkbooks {
                     + " from " + step.daysFrom() + " days overdue: " + step.why() + "; at least " + step.interval()
                     + " days between contacts";
             for (String[] cur : new String[][] {{"EUR", eur}, {"USD", usd}, {"GBP", gbp}}) {
-                s.row(step.policy(), segment, cur[0], "", cur[1], days, reached, reached, step.action(),
+                String minimum = step.minimum() != null ? step.minimum() : cur[1];
+                s.row(step.policy(), segment, cur[0], "", minimum, days, reached, reached, step.action(),
                         Integer.toString(step.stage()), Integer.toString(step.interval()),
-                        text + " (only from " + cur[0] + " " + cur[1] + " overdue)");
+                        text + " (only from " + cur[0] + " " + minimum + " overdue)");
+            }
+            if (step.minimum() != null) {
+                continue; // a step for large debts only: no row for currencies without a threshold
             }
             s.row(step.policy(), segment, "", OTHER_CURRENCIES, "", days, reached, reached, step.action(),
                     Integer.toString(step.stage()), Integer.toString(step.interval()), text + " (other currencies)");

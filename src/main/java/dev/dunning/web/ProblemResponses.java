@@ -1,0 +1,154 @@
+package dev.dunning.web;
+
+import dev.dunning.decision.Catalogue;
+import dev.dunning.rules.RuleEvaluationException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.lang.Nullable;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every error a caller can cause becomes an RFC 9457 problem+json body that names the field and the problem, with a
+ * 4xx status; bad input never yields a 500.
+ */
+@RestControllerAdvice
+class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+    static final URI INVALID = URI.create("https://dunning.dev/problems/invalid-request");
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
+        problem.setType(INVALID);
+        problem.setTitle("Unreadable request body");
+        Throwable cause = ex.getCause();
+        if (cause instanceof JacksonException jackson && !(cause instanceof StreamReadException)) {
+            String field = path(jackson);
+            String message = describe(jackson);
+            problem.setDetail(field.isEmpty() ? message : field + ": " + message);
+            problem.setProperty("errors", List.of(new FieldProblem(field.isEmpty() ? "(body)" : field, message)));
+        } else if (cause instanceof StreamReadException parse) {
+            problem.setDetail("The body is not valid JSON: " + parse.getOriginalMessage()
+                    + (parse.getLocation() != null ? " (line " + parse.getLocation().getLineNr() + ", column "
+                            + parse.getLocation().getColumnNr() + ")" : ""));
+        } else {
+            problem.setDetail("The request body is missing or is not JSON");
+        }
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = ex.getBindingResult().getFieldErrors().stream()
+                .map(e -> new FieldProblem(e.getField(), e.getDefaultMessage()))
+                .sorted(java.util.Comparator.comparing(FieldProblem::field))
+                .toList();
+        return ResponseEntity.badRequest().body(invalid(problems));
+    }
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<ProblemDetail> invalidRequest(InvalidRequestException ex) {
+        return ResponseEntity.badRequest().body(invalid(ex.problems()));
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(NotFoundException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+        problem.setTitle("Not found");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+
+    /** A rule of the active set failed: the caller's facts were fine, so this is the service's fault (500). */
+    @ExceptionHandler(RuleEvaluationException.class)
+    ResponseEntity<ProblemDetail> ruleFailed(RuleEvaluationException ex) {
+        log.error("Rule evaluation failed", ex);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, ex.getMessage());
+        problem.setTitle("A rule of the active rule set failed");
+        return ResponseEntity.internalServerError().body(problem);
+    }
+
+    private static ProblemDetail invalid(List<FieldProblem> problems) {
+        ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
+        problem.setType(INVALID);
+        problem.setTitle("Invalid request");
+        problem.setDetail(problems.stream().map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")));
+        problem.setProperty("errors", problems);
+        return problem;
+    }
+
+    /** JSON path of the field Jackson choked on, e.g. invoices[0].amount. */
+    private static String path(JacksonException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String describe(@Nullable JacksonException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field \"" + unknown.getPropertyName() + "\"";
+        }
+        if (e instanceof InvalidFormatException format) {
+            Class<?> target = format.getTargetType();
+            if (target != null && target.isEnum()) {
+                String allowed = Arrays.stream(target.getEnumConstants()).map(Object::toString)
+                        .collect(Collectors.joining(", "));
+                @SuppressWarnings("unchecked")
+                String kind = Catalogue.kindName((Class<? extends Enum<?>>) target);
+                return "\"" + format.getValue() + "\" is not a known " + kind + "; use one of " + allowed;
+            }
+            return "\"" + format.getValue() + "\" is not " + expected(target);
+        }
+        if (e instanceof MismatchedInputException mismatch) {
+            return "expected " + expected(mismatch.getTargetType());
+        }
+        return e == null ? "unreadable" : e.getOriginalMessage();
+    }
+
+    private static String expected(@Nullable Class<?> target) {
+        if (target == null) {
+            return "a different kind of value";
+        }
+        return switch (target.getSimpleName()) {
+            case "BigDecimal" -> "a decimal number such as \"120.00\"";
+            case "int", "Integer", "long", "Long" -> "a whole number";
+            case "boolean", "Boolean" -> "true or false";
+            case "LocalDate" -> "a date such as 2025-02-14";
+            case "Instant" -> "an instant such as 2025-03-12T05:30:00Z";
+            case "String" -> "a text";
+            case "List" -> "a list [...]";
+            case "Map" -> "an object {...}";
+            default -> "a " + target.getSimpleName() + " object";
+        };
+    }
+}
