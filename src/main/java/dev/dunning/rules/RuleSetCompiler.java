@@ -170,11 +170,35 @@ public final class RuleSetCompiler {
                 : unit.find(text);
         if (unit.sheet() == null) {
             return new RuleProblem(severity, unit.source(), null, null, position[0] > 0 ? position[0] : null,
-                    position[1] > 0 ? position[1] : null, text);
+                    position[1] > 0 ? position[1] : null, plainer(text, unit.line(position[0]), position[1]));
         }
         String cell = unit.cellFor(position[0]);
         return new RuleProblem(severity, unit.source(), unit.sheet(), cell, null, null,
                 "the rule generated from this cell does not compile: " + text + unit.generatedLine(position[0]));
+    }
+
+    private static final Pattern LEFT_PART = Pattern.compile("Unable to parse left part of expression: ([A-Za-z_]\\w*).*");
+    private static final Pattern FACT_BEFORE = Pattern.compile("([A-Z]\\w*)\\s*\\([^(]*$");
+
+    /**
+     * Says in the rule author's words what the executable model reports as "Unable to parse left part of expression":
+     * almost always a field the fact does not have.
+     */
+    private static String plainer(String text, String line, int column) {
+        Matcher left = LEFT_PART.matcher(text);
+        if (!left.matches() || line == null || column <= 0) {
+            return text;
+        }
+        Matcher fact = FACT_BEFORE.matcher(line.substring(0, Math.min(column - 1, line.length())));
+        if (!fact.find()) {
+            return text;
+        }
+        String field = left.group(1);
+        return dev.dunning.rules.internal.FactTypes.byName(fact.group(1))
+                .filter(type -> dev.dunning.rules.internal.FactTypes.resolve(type, field).isEmpty())
+                .map(type -> type.getSimpleName() + " has no field \"" + field + "\"; its fields are "
+                        + String.join(", ", dev.dunning.rules.internal.FactTypes.properties(type).keySet()))
+                .orElse(text);
     }
 
     private static Integer line(Message message) {
@@ -342,6 +366,11 @@ public final class RuleSetCompiler {
                 candidates.add(quoted.group(1) != null ? quoted.group(1) : quoted.group(2));
             }
             return candidates;
+        }
+
+        String line(int line) {
+            String[] lines = drl.split("\n", -1);
+            return line > 0 && line <= lines.length ? lines[line - 1] : null;
         }
 
         String generatedLine(int line) {

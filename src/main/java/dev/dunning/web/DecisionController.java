@@ -2,7 +2,9 @@ package dev.dunning.web;
 
 import dev.dunning.decision.Facts;
 import dev.dunning.rules.DecisionEngine;
-import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -15,16 +17,22 @@ import org.springframework.web.bind.annotation.RestController;
 class DecisionController {
 
     private final DecisionEngine engine;
+    private final Validator validator;
 
-    DecisionController(DecisionEngine engine) {
+    DecisionController(DecisionEngine engine, Validator validator) {
         this.engine = engine;
+        this.validator = validator;
     }
 
     /** Decides the next step for inline facts. Evaluates only: nothing is stored or sent. */
     @PostMapping(path = "/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE)
-    DecisionResponse evaluate(@Valid @RequestBody Facts facts) {
-        List<FieldProblem> problems = FactsChecks.check(facts);
+    DecisionResponse evaluate(@RequestBody Facts facts) {
+        // Field constraints and cross-field checks together, so the caller sees every problem at once.
+        List<FieldProblem> problems = new ArrayList<>();
+        validator.validate(facts).forEach(v -> problems.add(new FieldProblem(v.getPropertyPath().toString(), v.getMessage())));
+        problems.addAll(FactsChecks.check(facts));
         if (!problems.isEmpty()) {
+            problems.sort(Comparator.comparing(FieldProblem::field));
             throw new InvalidRequestException(problems);
         }
         DecisionEngine.Evaluation evaluation = engine.evaluate(facts);

@@ -22,6 +22,9 @@ final class FactsChecks {
     static List<FieldProblem> check(Facts facts) {
         List<FieldProblem> problems = new ArrayList<>();
         var customer = facts.customer();
+        if (customer == null) {
+            return problems; // reported by the field constraints
+        }
         if (customer.timeZone() != null) {
             try {
                 ZoneId.of(customer.timeZone());
@@ -37,6 +40,10 @@ final class FactsChecks {
         for (int i = 0; i < facts.invoices().size(); i++) {
             Invoice invoice = facts.invoices().get(i);
             String at = "invoices[" + i + "]";
+            if (invoice == null || invoice.amount() == null || invoice.issueDate() == null || invoice.dueDate() == null
+                    || invoice.currency() == null) {
+                continue; // missing fields are reported by the field constraints
+            }
             if (!ids.add(invoice.id())) {
                 problems.add(new FieldProblem(at + ".id", "invoice id \"" + invoice.id() + "\" appears twice"));
             }
@@ -49,7 +56,7 @@ final class FactsChecks {
                 scale(invoice.amount(), currency, at + ".amount", problems);
                 scale(invoice.amountPaid(), currency, at + ".amountPaid", problems);
             }
-            if (invoice.amountPaid().compareTo(invoice.amount()) > 0) {
+            if (invoice.amount().signum() >= 0 && invoice.amountPaid().compareTo(invoice.amount()) > 0) {
                 problems.add(new FieldProblem(at + ".amountPaid", "amountPaid " + invoice.amountPaid().toPlainString()
                         + " is more than the invoice amount " + invoice.amount().toPlainString()));
             }
@@ -57,6 +64,9 @@ final class FactsChecks {
         for (int i = 0; i < facts.holds().size(); i++) {
             Hold hold = facts.holds().get(i);
             String at = "holds[" + i + "]";
+            if (hold == null || hold.from() == null) {
+                continue;
+            }
             if (hold.until() != null && hold.until().isBefore(hold.from())) {
                 problems.add(new FieldProblem(at + ".until", "the hold ends (" + hold.until() + ") before it begins ("
                         + hold.from() + ")"));
