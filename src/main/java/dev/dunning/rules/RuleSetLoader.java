@@ -26,20 +26,28 @@ public final class RuleSetLoader {
         this.compiler = compiler;
     }
 
+    /** Loads and compiles; an unusable file does not keep the others from being checked, so all problems show. */
     public RuleSet load(Path rulesDir, Path tablesDir) {
-        return compiler.compile(sources(rulesDir, tablesDir));
-    }
-
-    /** The files of the two directories, or every problem that keeps them from being a rule set. */
-    public static List<RuleSource> sources(Path rulesDir, Path tablesDir) {
         List<RuleProblem> problems = new ArrayList<>();
         List<RuleSource> sources = new ArrayList<>();
         read(rulesDir, List.of(".drl"), "rule files (.drl)", sources, problems);
         read(tablesDir, List.of(".xlsx", ".xls", ".csv"), "decision tables (.xlsx, .xls, .csv)", sources, problems);
-        if (!problems.isEmpty()) {
+        if (sources.isEmpty() && !problems.isEmpty()) {
             throw new RuleSetException(problems);
         }
-        return sources;
+        try {
+            RuleSet ruleSet = compiler.compile(sources);
+            if (!problems.isEmpty()) {
+                throw new RuleSetException(problems);
+            }
+            return ruleSet;
+        } catch (RuleSetException e) {
+            if (problems.isEmpty()) {
+                throw e;
+            }
+            problems.addAll(e.problems());
+            throw new RuleSetException(problems);
+        }
     }
 
     private static void read(Path dir, List<String> extensions, String what, List<RuleSource> sources,
