@@ -9,6 +9,7 @@ public final class SheetGrid {
 
     private final String name;
     private final NavigableMap<Integer, NavigableMap<Integer, String>> rows = new TreeMap<>();
+    private final Map<Long, Integer> mergeStarts = new java.util.HashMap<>();
 
     public SheetGrid(String name) {
         this.name = name;
@@ -22,6 +23,26 @@ public final class SheetGrid {
         if (value != null && !value.isBlank()) {
             rows.computeIfAbsent(row, r -> new TreeMap<>()).put(column, value.trim());
         }
+    }
+
+    private final java.util.Set<Long> blankContinuations = new java.util.HashSet<>();
+
+    /** A CSV merge continuation written as "..." alone: Drools skips it, so its column gets no fact. */
+    void blankContinuation(int row, int column) {
+        blankContinuations.add(((long) row << 32) | column);
+    }
+
+    public boolean isBlankContinuation(int row, int column) {
+        return blankContinuations.contains(((long) row << 32) | column);
+    }
+
+    void merged(int row, int column, int startColumn) {
+        mergeStarts.put(((long) row << 32) | column, startColumn);
+    }
+
+    /** First column of the merged region a cell belongs to, or the cell's own column. */
+    public int mergeStart(int row, int column) {
+        return mergeStarts.getOrDefault(((long) row << 32) | column, column);
     }
 
     public String get(int row, int column) {

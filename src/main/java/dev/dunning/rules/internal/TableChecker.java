@@ -91,10 +91,37 @@ public final class TableChecker {
                     "table \"" + name + "\" has no rows: rules start in the fifth row under the RuleTable cell"));
         }
         Layout layout = new Layout(name, titleRow, firstData, lastData, columns);
+        checkOneFact(file, grid, layout, problems);
         for (Column column : columns.values()) {
             checkColumn(file, grid, layout, column, problems);
         }
         return layout;
+    }
+
+    /**
+     * Each separate fact cell above the conditions becomes its own pattern, and Drools joins the patterns of a row:
+     * ~100x slower than matching one flattened fact, and slower with every row. One merged fact cell per table.
+     */
+    private static void checkOneFact(String file, SheetGrid grid, Layout layout, List<RuleProblem> problems) {
+        int factRow = layout.titleRow() + 2;
+        java.util.SortedSet<Integer> patterns = new java.util.TreeSet<>();
+        for (Column column : layout.columns().values()) {
+            if (column.header().equals("CONDITION") && column.pattern() != null) {
+                patterns.add(grid.mergeStart(factRow, column.index()));
+                if (grid.isBlankContinuation(factRow, column.index())) {
+                    problems.add(RuleProblem.atCell(file, grid.name(), cellName(factRow, column.index()),
+                            "Drools ignores a merged cell written as \"...\" alone; repeat the fact in it, e.g. \""
+                                    + column.pattern() + "...\""));
+                }
+            }
+        }
+        if (patterns.size() > 1) {
+            problems.add(RuleProblem.atCell(file, grid.name(), cellName(factRow, patterns.first()),
+                    "the conditions of table \"" + layout.name() + "\" match " + patterns.size() + " separate facts (cells "
+                            + patterns.stream().map(c -> cellName(factRow, c)).collect(java.util.stream.Collectors.joining(", "))
+                            + "), which Drools must join for every row; merge one fact cell over all condition columns "
+                            + "(in CSV write \"Fact...\" in each of them) so each row matches one flattened fact"));
+        }
     }
 
     private static boolean hasValues(SheetGrid grid, int row, Set<Integer> columns, Set<Integer> allHeaders) {

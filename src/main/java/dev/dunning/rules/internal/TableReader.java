@@ -99,6 +99,12 @@ public final class TableReader {
             // A CSV merge ("Exposure...,...") hands continuation cells an empty text: give them the merged value,
             // as Excel's merged regions do, so every column knows its fact.
             boolean continuation = mergedColStart != NON_MERGED && mergedColStart != column;
+            if (mergedColStart != NON_MERGED) {
+                grid.merged(row, column, mergedColStart);
+                if (continuation && (value == null || value.isBlank())) {
+                    grid.blankContinuation(row, column);
+                }
+            }
             grid.put(row, column, continuation && (value == null || value.isBlank())
                     ? grid.get(row, mergedColStart)
                     : value);
