@@ -198,6 +198,11 @@ public final class Decision {
      * disputes), until the hold ends; an open-ended hold is reviewed {@code reviewAfterDays} after it began.
      */
     public void hold(int reviewAfterDays) {
+        if (closed) {
+            effect("not applied: the decision was already settled by " + describe(proposedBy));
+            overridden();
+            return;
+        }
         LocalDate today = dunningCase.getToday();
         var customerHold = dunningCase.customerHold();
         String why;
@@ -210,6 +215,10 @@ public final class Decision {
         } else {
             dunningCase.getActiveHolds().stream().filter(h -> !h.coversCustomer()).forEach(holdsApplied::add);
             nextReviewOn = later(today.plusDays(reviewAfterDays));
+            LocalDate nextFallsDue = dunningCase.getNextDueDate();
+            if (nextFallsDue != null && nextFallsDue.plusDays(1).isBefore(nextReviewOn)) {
+                nextReviewOn = later(nextFallsDue.plusDays(1)); // the undisputed invoice must not wait for the dispute
+            }
             why = "Dunning paused: every overdue invoice is disputed ("
                     + String.join(", ", dunningCase.getDisputedInvoiceNumbers()) + ")";
         }
@@ -244,6 +253,12 @@ public final class Decision {
 
     /** Holds the proposed contact back until the interval since the last contact has passed. */
     public void waitForInterval() {
+        if (!isContactsCustomer()) {
+            // An earlier guardrail of this group already turned the step into one that contacts nobody.
+            effect("not applied: " + action + " contacts nobody");
+            overridden();
+            return;
+        }
         if (daysBetweenContacts == null || dunningCase.getLastContactAt() == null) {
             return;
         }

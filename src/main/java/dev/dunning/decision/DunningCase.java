@@ -325,9 +325,14 @@ public final class DunningCase {
         return overdueCountByCurrency;
     }
 
-    /** True when something is overdue but every overdue invoice is disputed, so there is nothing left to dun. */
+    /**
+     * True when something is overdue but every overdue invoice is disputed and no undisputed payment failed, so there
+     * is nothing left to dun.
+     */
     public boolean isOnlyDisputedOverdue() {
-        return overdueInvoiceIds.isEmpty() && !disputedInvoiceNumbers.isEmpty();
+        return overdueInvoiceIds.isEmpty()
+                && !disputedInvoiceNumbers.isEmpty()
+                && invoiceCases.stream().allMatch(InvoiceCase::isDisputed);
     }
 
     public int getDisputedInvoiceCount() {
@@ -359,9 +364,16 @@ public final class DunningCase {
         return lastContactAt;
     }
 
-    /** Whole days since the last contact that reached the customer; null if never contacted. */
+    /**
+     * Days since the last contact that reached the customer, counted on the customer's local calendar (a contact
+     * yesterday evening is 1 day ago); null if never contacted.
+     */
     public Integer getDaysSinceLastContact() {
-        return lastContactAt == null ? null : (int) Duration.between(lastContactAt, asOf).toDays();
+        return lastContactAt == null ? null : localDaysSince(lastContactAt);
+    }
+
+    private int localDaysSince(Instant then) {
+        return (int) ChronoUnit.DAYS.between(then.atZone(localDateTime.getZone()).toLocalDate(), getToday());
     }
 
     /** Call attempts (any outcome) in the 7 x 24 hours before asOf. */
@@ -373,9 +385,9 @@ public final class DunningCase {
         return lastConversation;
     }
 
-    /** Whole days since the last conversation with the customer; null if there was none. */
+    /** Days since the last conversation with the customer, on the local calendar; null if there was none. */
     public Integer getDaysSinceLastConversation() {
-        return lastConversation == null ? null : (int) Duration.between(lastConversation.at(), asOf).toDays();
+        return lastConversation == null ? null : localDaysSince(lastConversation.at());
     }
 
     // --- holds ----------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.dunning.decision;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -43,6 +44,21 @@ public final class TestData {
 
     public static Hold dispute(String invoiceId, String from) {
         return new Hold(HoldKind.DISPUTE, invoiceId, LocalDate.parse(from), null);
+    }
+
+    /** A contact at an exact instant. */
+    public static ContactAttempt contact(Instant at, Channel channel, Action action, int stage, Outcome outcome) {
+        return new ContactAttempt(at, channel, action, stage, outcome);
+    }
+
+    /** The instant so many whole days (of 24 hours) before {@link #NOW}. */
+    public static Instant daysBeforeNow(int days) {
+        return NOW.minus(Duration.ofDays(days));
+    }
+
+    /** A hold of any kind on one invoice only; {@code until} may be null (open-ended). */
+    public static Hold invoiceHold(HoldKind kind, String invoiceId, String from, String until) {
+        return new Hold(kind, invoiceId, LocalDate.parse(from), until == null ? null : LocalDate.parse(until));
     }
 
     public static final class CustomerBuilder {
@@ -137,6 +153,7 @@ public final class TestData {
         private int failed;
         private String decline;
         private Instant lastFailureAt;
+        private DeclineClass declineClass;
 
         public InvoiceBuilder id(String id) {
             this.id = id;
@@ -183,9 +200,15 @@ public final class TestData {
             return this;
         }
 
+        /** The decline class as the billing system reported it, which then wins over the decline-code list. */
+        public InvoiceBuilder declineClass(DeclineClass declineClass) {
+            this.declineClass = declineClass;
+            return this;
+        }
+
         public Invoice build() {
-            return new Invoice(id, number, currency, amount, paid, issue, due, status, method, failed, decline, null,
-                    lastFailureAt);
+            return new Invoice(id, number, currency, amount, paid, issue, due, status, method, failed, decline,
+                    declineClass, lastFailureAt);
         }
     }
 
@@ -198,6 +221,12 @@ public final class TestData {
 
         public FactsBuilder asOf(String instant) {
             this.asOf = Instant.parse(instant);
+            return this;
+        }
+
+        /** Facts without an asOf: the decision is taken as of the clock's instant. */
+        public FactsBuilder withoutAsOf() {
+            this.asOf = null;
             return this;
         }
 
@@ -226,7 +255,11 @@ public final class TestData {
         }
 
         public DunningCase derive() {
-            return DunningCase.derive(build(), CLOCK, DeclineCodes.shipped());
+            return derive(CLOCK);
+        }
+
+        public DunningCase derive(Clock clock) {
+            return DunningCase.derive(build(), clock, DeclineCodes.shipped());
         }
     }
 }
