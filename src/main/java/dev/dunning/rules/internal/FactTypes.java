@@ -60,6 +60,20 @@ public final class FactTypes {
         return Optional.ofNullable(last);
     }
 
+    /** The Decision methods rule authors may call, e.g. "propose(action), stage(whole number), ...". */
+    public static String ruleMethods() {
+        return Arrays.stream(Decision.class.getMethods())
+                .filter(m -> m.getDeclaringClass() == Decision.class && m.getReturnType() == void.class)
+                .filter(m -> !ENGINE_METHODS.contains(m.getName()))
+                .sorted(java.util.Comparator.comparing(Method::getName).thenComparing(Method::getParameterCount))
+                .map(m -> m.getName() + "(" + Arrays.stream(m.getParameters())
+                        .map(p -> p.getName().startsWith("arg") ? p.getType().getSimpleName() : p.getName())
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static final java.util.Set<String> ENGINE_METHODS = java.util.Set.of("beginMatch", "endMatch", "finish");
+
     public static List<Method> decisionMethods(String name) {
         return Arrays.stream(Decision.class.getMethods())
                 .filter(m -> m.getName().equals(name) && m.getDeclaringClass() == Decision.class)

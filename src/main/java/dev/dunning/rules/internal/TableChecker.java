@@ -40,17 +40,49 @@ public final class TableChecker {
 
     public record Result(List<Layout> tables, List<RuleProblem> problems) {}
 
+    private static final Set<String> GROUP_KEYS = Set.of("RULEFLOW-GROUP", "AGENDA-GROUP");
+
+    private final List<String> groups;
+
+    /** @param groups the pipeline's groups, one of which every sheet must name */
+    public TableChecker(List<String> groups) {
+        this.groups = List.copyOf(groups);
+    }
+
     public Result check(String file, SheetGrid grid) {
         List<RuleProblem> problems = new ArrayList<>();
         List<Layout> layouts = new ArrayList<>();
+        int[] groupCell = null;
         for (var row : grid.rows().entrySet()) {
             for (var cell : row.getValue().entrySet()) {
                 if (RULE_TABLE.matcher(cell.getValue()).matches()) {
                     layouts.add(checkTable(file, grid, row.getKey(), cell.getKey(), problems));
+                } else if (groupCell == null && GROUP_KEYS.contains(cell.getValue().toUpperCase(Locale.ROOT))) {
+                    groupCell = new int[] {row.getKey(), cell.getKey() + 1};
                 }
             }
         }
+        if (!layouts.isEmpty()) {
+            checkGroup(file, grid, groupCell, problems);
+        }
         return new Result(layouts, problems);
+    }
+
+    /** A sheet's rules must sit in one group of the pipeline, or they fire out of order (or never). */
+    private void checkGroup(String file, SheetGrid grid, int[] groupCell, List<RuleProblem> problems) {
+        String fix = "one of " + String.join(", ", groups);
+        if (groupCell == null) {
+            problems.add(RuleProblem.inSheet(file, grid.name(), "the rules of this sheet are in no group of the "
+                    + "pipeline; put them in one of the groups " + String.join(", ", groups)
+                    + " with a row RULEFLOW-GROUP | <group> above the RuleTable"));
+            return;
+        }
+        String group = grid.get(groupCell[0], groupCell[1]);
+        if (group == null || !groups.contains(group)) {
+            problems.add(RuleProblem.atCell(file, grid.name(), cellName(groupCell[0], groupCell[1]),
+                    (group == null ? "the group is missing" : "the rules of this sheet are in the unknown group \""
+                            + group + "\"") + "; write " + fix));
+        }
     }
 
     private Layout checkTable(String file, SheetGrid grid, int titleRow, int startCol, List<RuleProblem> problems) {
@@ -218,8 +250,8 @@ public final class TableChecker {
                 .toList();
         if (candidates.isEmpty()) {
             problems.add(RuleProblem.atCell(file, sheet, templateCell,
-                    "decision has no method " + methodName + " taking " + args.size() + " value(s); see "
-                            + "docs/fact-model.md for the methods a rule may call"));
+                    "decision has no method " + methodName + " taking " + args.size() + " value(s); a rule may call "
+                            + FactTypes.ruleMethods()));
             return;
         }
         Method method = candidates.get(0);
