@@ -119,7 +119,7 @@ public final class Decision {
         }
     }
 
-    /** Message template id; by default {@code <action>-<tone>} in lower case. */
+    /** Message template id; by default {@code <action>-<tone>} in lower case with hyphens, e.g. final-notice-formal. */
     public void template(@RuleParam(TEXT) String templateId) {
         if (appliesToProposal("template " + templateId)) {
             this.template = templateId;
@@ -345,14 +345,16 @@ public final class Decision {
                 reasons.add("No tone rule matched; NEUTRAL wording is used");
             }
             if (template == null) {
-                template = action.name().toLowerCase(Locale.ROOT) + "-" + tone.name().toLowerCase(Locale.ROOT);
+                template = (action.name() + "-" + tone.name()).toLowerCase(Locale.ROOT).replace('_', '-');
             }
             applyQuietHours();
             if (nextReviewOn == null && daysBetweenContacts != null) {
                 nextReviewOn = dunningCase.getToday().plusDays(daysBetweenContacts);
             }
         } else {
-            tone = action == Action.NO_ACTION || action == Action.HOLD ? null : tone;
+            // Nobody is written to, so there is no wording; a hand-over or suspension keeps its tone for the notice
+            // the approving person sends.
+            tone = action.requiresApproval() ? tone : null;
             channel = Channel.NONE;
             notBefore = null;
         }
@@ -522,9 +524,12 @@ public final class Decision {
 
     // --- helpers --------------------------------------------------------------------------------------------------
 
+    /** Details of a step (stage, template, interval) belong to the rule that proposed it, and to no other. */
     private boolean appliesToProposal(String what) {
-        if (current != null && current.overridden) {
-            return false; // this row lost to an earlier one; its details are moot
+        if (current == null || current != proposedBy) {
+            effect("not applied: " + what + " (this rule did not propose the step)");
+            overridden();
+            return false;
         }
         effect(what);
         return true;

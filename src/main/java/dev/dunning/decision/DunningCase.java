@@ -170,6 +170,7 @@ public final class DunningCase {
 
     private static InvoiceCase invoiceCase(
             Invoice invoice, int daysOverdue, boolean disputed, Customer customer, Instant asOf, DeclineCodes codes) {
+        ZoneId zone = ZoneId.of(customer.timeZone());
         String declineClass = null;
         if (invoice.failedAttempts() > 0) {
             declineClass = (invoice.lastDeclineClass() != null
@@ -179,7 +180,8 @@ public final class DunningCase {
         }
         int daysSinceFailure = invoice.lastFailureAt() == null
                 ? InvoiceCase.UNKNOWN_DAYS
-                : (int) Duration.between(invoice.lastFailureAt(), asOf).toDays();
+                : (int) Math.max(0, ChronoUnit.DAYS.between(invoice.lastFailureAt().atZone(zone).toLocalDate(),
+                        asOf.atZone(zone).toLocalDate()));
         return new InvoiceCase(
                 invoice.id(),
                 invoice.number(),

@@ -101,8 +101,10 @@ public final class ScenarioFile {
             expect.add(new Scenario.Expectation(item.substring(0, eq).trim(), item.substring(eq + 1).trim()));
         }
         String action = code(Action.class, row.get("action"), "action");
-        String channel = blank(row.get("channel")) ? null : code(Channel.class, row.get("channel"), "channel");
-        String tone = blank(row.get("tone")) ? null : row.get("tone").trim();
+        String channel = blank(row.get("channel")) ? null
+                : row.get("channel").trim().equals("-") ? Channel.NONE.name() : code(Channel.class, row.get("channel"), "channel");
+        String tone = blank(row.get("tone")) ? null
+                : row.get("tone").trim().equals("-") ? "-" : code(dev.dunning.decision.Tone.class, row.get("tone"), "tone");
         Integer stage = blank(row.get("stage")) ? null : Integer.valueOf(row.get("stage").trim());
         return new Scenario(file, line, row.get("scenario"), facts, action, channel, tone, stage, expect);
     }

@@ -393,9 +393,10 @@ class EscalationTableTest {
         }
 
         @Test
-        void waitsThreeDaysAfterTheLastFailureBeforeRetrying() {
+        void waitsThreeCalendarDaysAfterTheLastFailureBeforeRetrying() {
+            // 2025-03-10 and 2025-03-09 in Los Angeles: two and three local calendar days before 2025-03-12
             Decision tooSoon = decide(facts().invoice(anInvoice().id("I-1").daysOverdue(5).failed(1, "insufficient_funds")
-                    .lastFailureAt(daysBeforeNow(3).plusSeconds(1).toString())));
+                    .lastFailureAt(daysBeforeNow(2).toString())));
             Decision due = decide(facts().invoice(anInvoice().id("I-1").daysOverdue(5).failed(1, "insufficient_funds")
                     .lastFailureAt(daysBeforeNow(3).toString())));
 

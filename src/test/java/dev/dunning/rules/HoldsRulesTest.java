@@ -265,7 +265,7 @@ class HoldsRulesTest {
         assertThat(d.decidedAction()).isEqualTo(Action.REMINDER);
         assertThat(d.getInvoiceIds()).containsExactly("I-2");
         assertThat(d.getChannel()).isEqualTo("EMAIL");
-        assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).contains("disputed invoice(s) N-I-1"));
+        assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).contains("invoice(s) N-I-1 while disputed or on hold"));
         assertThat(applied(d, "HLD-01")).singleElement().satisfies(t -> {
             assertThat(t.source()).isEqualTo("rules/holds.drl");
             assertThat(t.line()).isEqualTo(drlLine("rules/holds.drl", t.rule()));

@@ -151,7 +151,7 @@ class ToneTableTest {
 
         assertThat(d.decidedAction()).isEqualTo(Action.PHONE_CALL);
         assertTone(d, "FIRM", "TON-06");
-        assertThat(d.getTemplate()).isEqualTo("phone_call-firm");
+        assertThat(d.getTemplate()).isEqualTo("phone-call-firm");
     }
 
     @Test
@@ -162,7 +162,7 @@ class ToneTableTest {
 
         assertThat(d.decidedAction()).isEqualTo(Action.FINAL_NOTICE);
         assertTone(d, "FORMAL", "TON-08");
-        assertThat(d.getTemplate()).isEqualTo("final_notice-formal");
+        assertThat(d.getTemplate()).isEqualTo("final-notice-formal");
     }
 
     @Test

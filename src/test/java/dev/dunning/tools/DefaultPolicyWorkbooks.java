@@ -181,7 +181,7 @@ public final class DefaultPolicyWorkbooks {
                 .description("Description", 60)
                 .row("LIM-01", "true", "8, 21", "7, 7", "LIM-01: no contact before 8:00 or after 21:00 local time; "
                         + "at most 7 call attempts in 7 days; no call within 7 days after a conversation")
-                .row("LIM-02", "", "8, 21", "", "LIM-02: no contact before 8:00 or after 21:00 local time");
+                .row("LIM-02", "false", "8, 21", "", "LIM-02: no contact before 8:00 or after 21:00 local time");
     }
 
     static SheetSpec fees() {

@@ -74,9 +74,11 @@ public final class FactTypes {
 
     private static final java.util.Set<String> ENGINE_METHODS = java.util.Set.of("beginMatch", "endMatch", "finish");
 
+    /** The Decision methods of that name a rule may call (the engine's own are not among them). */
     public static List<Method> decisionMethods(String name) {
         return Arrays.stream(Decision.class.getMethods())
                 .filter(m -> m.getName().equals(name) && m.getDeclaringClass() == Decision.class)
+                .filter(m -> m.getReturnType() == void.class && !ENGINE_METHODS.contains(m.getName()))
                 .toList();
     }
 }

@@ -243,6 +243,11 @@ public final class TableChecker {
                             + column.template() + "\""));
             return;
         }
+        if (!column.template().strip().endsWith(";")) {
+            problems.add(RuleProblem.atCell(file, sheet, templateCell,
+                    "end the code with a semicolon: \"" + column.template().strip() + ";\""));
+            return;
+        }
         String methodName = call.group(1);
         List<String> args = splitArguments(call.group(2));
         List<Method> candidates = FactTypes.decisionMethods(methodName).stream()
