@@ -66,12 +66,15 @@ public final class DecisionEngine {
             for (String group : GROUPS) {
                 trace.group = group;
                 session.getAgenda().getAgendaGroup(group).setFocus();
-                session.fireAllRules();
+                int fired = session.fireAllRules();
                 if (decision.isClosed()) {
                     break;
                 }
-                // Later groups match on what earlier ones decided (stage, action), so re-present the decision.
-                session.update(decisionHandle, decision);
+                // Later groups match on what earlier ones decided (stage, action), so re-present the decision; only
+                // rules change it, so a group where none fired leaves nothing to re-present.
+                if (fired > 0) {
+                    session.update(decisionHandle, decision);
+                }
             }
         } catch (ConsequenceException e) {
             Rule rule = e.getMatch().getRule();
