@@ -1,8 +1,14 @@
 package dev.dunning.web;
 
 import dev.dunning.decision.Facts;
+import dev.dunning.decisions.DecisionResponse;
+import dev.dunning.decisions.DecisionService;
 import dev.dunning.rules.DecisionEngine;
+import jakarta.validation.Valid;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,11 +23,22 @@ import org.springframework.web.bind.annotation.RestController;
 class DecisionController {
 
     private final DecisionEngine engine;
+    private final DecisionService decisions;
     private final Validator validator;
 
-    DecisionController(DecisionEngine engine, Validator validator) {
+    DecisionController(DecisionEngine engine, DecisionService decisions, Validator validator) {
         this.engine = engine;
+        this.decisions = decisions;
         this.validator = validator;
+    }
+
+    /** Which customer to decide for, and as of when (now if absent). */
+    record DecideRequest(@NotBlank @Size(max = 64) String customerId, Instant asOf) {}
+
+    /** Decides the next step for a stored customer and keeps the decision; the answer carries its decisionId. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    DecisionResponse decide(@Valid @RequestBody DecideRequest request) {
+        return decisions.decide(request.customerId(), request.asOf());
     }
 
     /** Decides the next step for inline facts. Evaluates only: nothing is stored or sent. */

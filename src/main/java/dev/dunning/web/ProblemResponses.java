@@ -1,6 +1,8 @@
 package dev.dunning.web;
 
 import dev.dunning.decision.Catalogue;
+import dev.dunning.facts.FactRejectedException;
+import dev.dunning.facts.UnknownFactException;
 import dev.dunning.rules.RuleEvaluationException;
 import java.net.URI;
 import java.util.Arrays;
@@ -35,6 +37,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
     static final URI INVALID = URI.create("https://dunning.dev/problems/invalid-request");
+    static final URI CONFLICT = URI.create("https://dunning.dev/problems/conflict");
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
@@ -71,6 +74,25 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<ProblemDetail> invalidRequest(InvalidRequestException ex) {
         return ResponseEntity.badRequest().body(invalid(ex.problems()));
+    }
+
+    @ExceptionHandler(UnknownFactException.class)
+    ResponseEntity<ProblemDetail> unknownFact(UnknownFactException ex) {
+        return notFound(new NotFoundException(ex.getMessage()));
+    }
+
+    /** A write the stored facts do not allow: 400 if the request names something wrong, 409 if the state forbids it. */
+    @ExceptionHandler(FactRejectedException.class)
+    ResponseEntity<ProblemDetail> factRejected(FactRejectedException ex) {
+        List<FieldProblem> problems = List.of(new FieldProblem(ex.field(), ex.getMessage()));
+        if (!ex.conflict()) {
+            return ResponseEntity.badRequest().body(invalid(problems));
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.field() + ": " + ex.getMessage());
+        problem.setType(CONFLICT);
+        problem.setTitle("Conflicts with the stored facts");
+        problem.setProperty("errors", problems);
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
     @ExceptionHandler(NotFoundException.class)

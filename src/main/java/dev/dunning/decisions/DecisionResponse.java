@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.decisions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.dunning.decision.Decision;
@@ -12,6 +12,7 @@ import java.util.List;
 /** The decision as the API returns it. Field names are part of the contract with billing systems. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DecisionResponse(
+        @JsonInclude(JsonInclude.Include.NON_NULL) String decisionId,
         String customerId,
         Instant asOf,
         String action,
@@ -29,8 +30,14 @@ public record DecisionResponse(
         String ruleSetVersion,
         List<TraceEntry> trace) {
 
+    /** A decision that was evaluated only (nothing stored): no decisionId. */
     public static DecisionResponse of(Decision d, String ruleSetVersion) {
+        return of(null, d, ruleSetVersion);
+    }
+
+    public static DecisionResponse of(String decisionId, Decision d, String ruleSetVersion) {
         return new DecisionResponse(
+                decisionId,
                 d.getDunningCase().getCustomerId(),
                 d.getDunningCase().getAsOf(),
                 d.getAction(),

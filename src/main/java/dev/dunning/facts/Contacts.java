@@ -1,0 +1,64 @@
+package dev.dunning.facts;
+
+import dev.dunning.database.Sql;
+import dev.dunning.decision.Action;
+import dev.dunning.decision.Channel;
+import dev.dunning.decision.ContactAttempt;
+import dev.dunning.decision.Outcome;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** The contact history of customers: what was sent or said, when, and what came of it. */
+@Repository
+public class Contacts {
+
+    private final JdbcClient jdbc;
+
+    public Contacts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    long add(String customerId, ContactAttempt attempt, String reference, Instant now) {
+        var keys = new GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO contact_attempts (customer_id, contacted_at, channel, action, stage, outcome, reference, "
+                        + "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(customerId, Sql.utc(attempt.at()), attempt.channel().name(), Sql.name(attempt.action()),
+                        attempt.stage(), attempt.outcome().name(), reference, Sql.utc(now))
+                .update(keys);
+        return keys.getKey().longValue();
+    }
+
+    public Optional<StoredContact> find(long id) {
+        return jdbc.sql("SELECT * FROM contact_attempts WHERE id = ?").param(id).query((rs, n) -> stored(rs))
+                .optional();
+    }
+
+    public Optional<StoredContact> byReference(String customerId, String reference) {
+        return jdbc.sql("SELECT * FROM contact_attempts WHERE customer_id = ? AND reference = ?")
+                .params(customerId, reference).query((rs, n) -> stored(rs)).optional();
+    }
+
+    /** The customer's contacts, newest first. */
+    public List<StoredContact> ofCustomer(String customerId, int limit) {
+        return jdbc.sql("SELECT * FROM contact_attempts WHERE customer_id = ? ORDER BY contacted_at DESC, id DESC "
+                        + "LIMIT ?")
+                .params(customerId, limit).query((rs, n) -> stored(rs)).list();
+    }
+
+    static StoredContact stored(ResultSet rs) throws SQLException {
+        return new StoredContact(rs.getLong("id"), rs.getString("customer_id"), map(rs), rs.getString("reference"),
+                Sql.instant(rs, "recorded_at"));
+    }
+
+    static ContactAttempt map(ResultSet rs) throws SQLException {
+        return new ContactAttempt(Sql.instant(rs, "contacted_at"), Channel.valueOf(rs.getString("channel")),
+                Sql.enumOrNull(rs, "action", Action.class), Sql.intOrNull(rs, "stage"),
+                Outcome.valueOf(rs.getString("outcome")));
+    }
+}

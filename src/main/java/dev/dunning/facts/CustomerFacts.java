@@ -1,0 +1,70 @@
+package dev.dunning.facts;
+
+import dev.dunning.database.Sql;
+import dev.dunning.decision.ContactAttempt;
+import dev.dunning.decision.Customer;
+import dev.dunning.decision.Facts;
+import dev.dunning.decision.Hold;
+import dev.dunning.decision.Invoice;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Loads what a decision about one customer needs, as of an instant, in four indexed queries (customer, unsettled
+ * invoices, recent contacts, holds), all in one read-only transaction so they see one state of the data.
+ */
+@Repository
+public class CustomerFacts {
+
+    /** The contact history a decision looks at: long enough for any overdue episode the policy knows. */
+    static final int CONTACT_DAYS = 400;
+    static final int CONTACT_LIMIT = 1000;
+
+    private final JdbcClient jdbc;
+
+    public CustomerFacts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * The facts of the customer as of {@code asOf}: invoices not yet paid or written off, contacts up to asOf, and holds
+     * not ended by asOf. Amounts paid are as stored now.
+     */
+    public boolean exists(String customerId) {
+        return jdbc.sql("SELECT COUNT(*) FROM customers WHERE id = ?").param(customerId).query(Integer.class).single() > 0;
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Facts> load(String customerId, Instant asOf) {
+        Optional<Customer> customer = jdbc.sql("SELECT " + Customers.COLUMNS + " FROM customers c WHERE c.id = ?")
+                .param(customerId).query((rs, n) -> Customers.map(rs)).optional();
+        if (customer.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Invoice> invoices = jdbc.sql("SELECT " + Invoices.COLUMNS + " FROM invoices i WHERE i.customer_id = ? "
+                        + "AND i.status IN ('OPEN', 'PARTIALLY_PAID', 'DISPUTED') ORDER BY i.due_date, i.id")
+                .param(customerId).query((rs, n) -> Invoices.map(rs)).list();
+        List<ContactAttempt> contacts = jdbc.sql("SELECT * FROM contact_attempts WHERE customer_id = ? "
+                        + "AND contacted_at <= ? AND contacted_at > ? ORDER BY contacted_at DESC, id DESC LIMIT ?")
+                .params(customerId, Sql.utc(asOf), Sql.utc(asOf.minus(java.time.Duration.ofDays(CONTACT_DAYS))),
+                        CONTACT_LIMIT)
+                .query((rs, n) -> Contacts.map(rs)).list();
+        // A day either side of asOf's UTC date covers every time zone's "today".
+        List<Hold> holds = jdbc.sql("SELECT * FROM holds WHERE customer_id = ? AND (ended_at IS NULL OR ended_at > ?) "
+                        + "AND (until_date IS NULL OR until_date >= ?) ORDER BY from_date, id")
+                .params(customerId, Sql.utc(asOf), asOf.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1))
+                .query((rs, n) -> Holds.map(rs)).list();
+        return Optional.of(new Facts(asOf, customer.get(), invoices, reversedCopy(contacts), holds));
+    }
+
+    private static <T> List<T> reversedCopy(List<T> newestFirst) {
+        List<T> copy = new java.util.ArrayList<>(newestFirst);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+}

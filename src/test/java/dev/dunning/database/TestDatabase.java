@@ -1,0 +1,91 @@
+package dev.dunning.database;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The MariaDB server of a test run: one per test JVM, shared by every Spring context and repository test in it.
+ *
+ * <p>With {@code DUNNING_TEST_DB_URL} set (and {@code DUNNING_TEST_DB_USER}, {@code DUNNING_TEST_DB_PASSWORD}), the
+ * tests use that server and start nothing. Otherwise an embedded MariaDB is started on first use, in a fresh folder
+ * under target/, and stopped and deleted when the JVM exits. Registered for every Spring Boot application the tests
+ * start through META-INF/spring.factories; it only fills in spring.datasource.* where a test did not set them.
+ */
+public final class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    public static final String DATABASE = "dunning_test";
+
+    private static volatile Connection connection;
+
+    /** Where to connect: URL, user, password. */
+    public record Connection(String url, String user, String password) {}
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        var environment = context.getEnvironment();
+        if (environment.getProperty("dunning.test.own-database", Boolean.class, false)) {
+            return;
+        }
+        Connection db = connection();
+        var properties = new java.util.HashMap<String, Object>();
+        properties.put("spring.datasource.url", db.url());
+        properties.put("spring.datasource.username", db.user());
+        properties.put("spring.datasource.password", db.password());
+        environment.getPropertySources().addFirst(new MapPropertySource("test-database", properties));
+    }
+
+    /** The run's server, started on first call. */
+    public static Connection connection() {
+        Connection c = connection;
+        if (c == null) {
+            synchronized (TestDatabase.class) {
+                c = connection;
+                if (c == null) {
+                    c = start();
+                    connection = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private static Connection start() {
+        String external = System.getenv("DUNNING_TEST_DB_URL");
+        if (external != null && !external.isBlank()) {
+            return new Connection(external, env("DUNNING_TEST_DB_USER", "root"), env("DUNNING_TEST_DB_PASSWORD", ""));
+        }
+        try {
+            Path parent = Files.createDirectories(Path.of("target", "test-mariadb"));
+            Path folder = Files.createTempDirectory(parent, "run-");
+            EmbeddedMariaDb server = EmbeddedMariaDb.start(folder, parent.resolve("binaries"), 0, DATABASE);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                deleteQuietly(folder.resolve("mariadb"));
+                deleteQuietly(folder.resolve("mariadb-tmp"));
+            }, "test-mariadb-stop"));
+            return new Connection(server.jdbcUrl(DATABASE), "root", "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // target/ is cleaned by the next mvn clean anyway
+        }
+    }
+}
