@@ -1,68 +1,89 @@
 package dev.dunning.decisions;
 
 import com.github.f4b6a3.uuid.UuidCreator;
-import dev.dunning.decision.Decision;
+import dev.dunning.audit.AuditEntry;
+import dev.dunning.audit.AuditLog;
+import dev.dunning.audit.AuditRecord;
+import dev.dunning.audit.AuditRecords;
 import dev.dunning.decision.Facts;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.facts.UnknownFactException;
+import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
+import dev.dunning.rules.RuleSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.json.JsonMapper;
 
-/** Decides for a stored customer: load the facts, evaluate with the active rule set, keep the decision. */
+/**
+ * Makes decisions for every entry point: evaluate on the active rule set, record in the audit log, and only then
+ * answer. A decision the log does not hold is never returned (the audit log throws, the caller gets 503).
+ */
 @Service
 public class DecisionService {
 
+    /** Entry points as the audit log records them. */
+    public static final String EVALUATE = "evaluate";
+    public static final String DECIDE = "decide";
+
     private final CustomerFacts customerFacts;
     private final DecisionEngine engine;
-    private final Decisions decisions;
-    private final JsonMapper json;
+    private final ActiveRuleSet activeRuleSet;
+    private final AuditLog auditLog;
+    private final AuditRecords auditRecords;
     private final Clock clock;
 
-    public DecisionService(CustomerFacts customerFacts, DecisionEngine engine, Decisions decisions, JsonMapper json,
-            Clock clock) {
+    public DecisionService(CustomerFacts customerFacts, DecisionEngine engine, ActiveRuleSet activeRuleSet,
+            AuditLog auditLog, AuditRecords auditRecords, Clock clock) {
         this.customerFacts = customerFacts;
         this.engine = engine;
-        this.decisions = decisions;
-        this.json = json;
+        this.activeRuleSet = activeRuleSet;
+        this.auditLog = auditLog;
+        this.auditRecords = auditRecords;
         this.clock = clock;
     }
 
-    /** One page of decisions, newest first, and how many there are in all. */
-    public record History(String customerId, int page, int size, long total, List<StoredDecision> decisions) {}
+    /** One page of decisions as answered, newest first, and how many there are in all. */
+    public record History(String customerId, int page, int size, long total, List<AuditRecord> decisions) {}
+
+    /** Decides on inline facts (nothing about the customer is stored apart from the audit record). */
+    public DecisionResponse evaluate(Facts facts, String principal) {
+        Facts dated = facts.asOf() == null
+                ? new Facts(clock.instant(), facts.customer(), facts.invoices(), facts.contacts(), facts.holds())
+                : facts;
+        return decideAndRecord(dated, principal, EVALUATE);
+    }
 
     /**
-     * Decides for the customer as of {@code asOf} (now if null) and stores the decision; the returned response carries
-     * its time-ordered id.
+     * Decides for a stored customer as of {@code asOf} (now if null).
      *
      * @throws UnknownFactException if there is no such customer
      */
-    @Transactional
-    public DecisionResponse decide(String customerId, Instant asOf) {
-        Instant decidedAt = clock.instant();
-        Instant at = asOf == null ? decidedAt : asOf;
+    public DecisionResponse decide(String customerId, Instant asOf, String principal) {
+        Instant at = asOf == null ? clock.instant() : asOf;
         Facts facts = customerFacts.load(customerId, at)
                 .orElseThrow(() -> new UnknownFactException("customer", customerId));
-        DecisionEngine.Evaluation evaluation = engine.evaluate(facts);
-        Decision decision = evaluation.decision();
+        return decideAndRecord(facts, principal, DECIDE);
+    }
+
+    private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint) {
+        // One rule set for the whole decision: a swap during evaluation does not mix versions.
+        RuleSet ruleSet = activeRuleSet.get();
+        var decision = engine.evaluate(facts, ruleSet);
         String id = UuidCreator.getTimeOrderedEpoch().toString();
-        DecisionResponse response = DecisionResponse.of(id, decision, evaluation.ruleSetVersion());
-        decisions.add(new StoredDecision(id, customerId, decidedAt, at, evaluation.ruleSetVersion(),
-                response.action(), response.channel(), response.tone(), response.stage(),
-                json.writeValueAsString(response)));
+        DecisionResponse response = DecisionResponse.of(id, decision, ruleSet.version());
+        auditLog.append(new AuditEntry(id, response.asOf(), response.customerId(), principal, entryPoint,
+                ruleSet.version(), ruleSet.sources(), response.action(), response.channel(), response.tone(),
+                response.trace(), response, facts));
         return response;
     }
 
-    @Transactional(readOnly = true)
     public History history(String customerId, int page, int size) {
         if (!customerFacts.exists(customerId)) {
             throw new UnknownFactException("customer", customerId);
         }
-        return new History(customerId, page, size, decisions.countOfCustomer(customerId),
-                decisions.ofCustomer(customerId, page, size));
+        return new History(customerId, page, size, auditRecords.countDecisionsOf(customerId),
+                auditRecords.decisionsOf(customerId, page, size));
     }
 }

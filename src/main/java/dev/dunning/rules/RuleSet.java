@@ -21,9 +21,11 @@ public final class RuleSet {
     private final Map<String, String> generatedDrl;
     private final List<RuleProblem> warnings;
     private final Instant loadedAt;
+    private final List<RuleSource> sources;
 
     RuleSet(String version, List<File> files, KieBase kieBase, Map<String, RuleOrigin> origins,
-            Map<String, String> generatedDrl, List<RuleProblem> warnings, Instant loadedAt) {
+            Map<String, String> generatedDrl, List<RuleProblem> warnings, Instant loadedAt, List<RuleSource> sources) {
+        this.sources = List.copyOf(sources);
         this.warnings = List.copyOf(warnings);
         this.version = version;
         this.files = List.copyOf(files);
@@ -36,6 +38,11 @@ public final class RuleSet {
     /** SHA-256 over every file's name and content, in name order. */
     public String version() {
         return version;
+    }
+
+    /** The exact bytes of every file, in name order, so that the version can be stored and opened later. */
+    public List<RuleSource> sources() {
+        return sources;
     }
 
     public List<File> files() {

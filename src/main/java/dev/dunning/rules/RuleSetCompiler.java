@@ -110,7 +110,7 @@ public final class RuleSetCompiler {
         List<RuleSet.File> files = sorted.stream()
                 .map(s -> new RuleSet.File(s.name(), sha256(s.content()), rulesPerFile.getOrDefault(s.name(), 0)))
                 .toList();
-        return new RuleSet(version(sorted), files, kieBase, origins, generated, problems, clock.instant());
+        return new RuleSet(version(sorted), files, kieBase, origins, generated, problems, clock.instant(), sorted);
     }
 
     private void convertTable(RuleSource source, List<CompilationUnit> units, List<RuleProblem> problems) {

@@ -3,11 +3,11 @@ package dev.dunning.web;
 import dev.dunning.decision.Facts;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
-import dev.dunning.rules.DecisionEngine;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,12 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
 class DecisionController {
 
-    private final DecisionEngine engine;
     private final DecisionService decisions;
     private final Validator validator;
 
-    DecisionController(DecisionEngine engine, DecisionService decisions, Validator validator) {
-        this.engine = engine;
+    DecisionController(DecisionService decisions, Validator validator) {
         this.decisions = decisions;
         this.validator = validator;
     }
@@ -37,13 +35,13 @@ class DecisionController {
 
     /** Decides the next step for a stored customer and keeps the decision; the answer carries its decisionId. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    DecisionResponse decide(@Valid @RequestBody DecideRequest request) {
-        return decisions.decide(request.customerId(), request.asOf());
+    DecisionResponse decide(@Valid @RequestBody DecideRequest request, Principal principal) {
+        return decisions.decide(request.customerId(), request.asOf(), Principals.name(principal));
     }
 
-    /** Decides the next step for inline facts. Evaluates only: nothing is stored or sent. */
+    /** Decides the next step for inline facts. Nothing is sent and no facts are stored; the audit log records it. */
     @PostMapping(path = "/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE)
-    DecisionResponse evaluate(@RequestBody Facts facts) {
+    DecisionResponse evaluate(@RequestBody Facts facts, Principal principal) {
         // Field constraints and cross-field checks together, so the caller sees every problem at once.
         List<FieldProblem> problems = new ArrayList<>();
         validator.validate(facts).forEach(v -> problems.add(new FieldProblem(v.getPropertyPath().toString(), v.getMessage())));
@@ -52,7 +50,6 @@ class DecisionController {
             problems.sort(Comparator.comparing(FieldProblem::field));
             throw new InvalidRequestException(problems);
         }
-        DecisionEngine.Evaluation evaluation = engine.evaluate(facts);
-        return DecisionResponse.of(evaluation.decision(), evaluation.ruleSetVersion());
+        return decisions.evaluate(facts, Principals.name(principal));
     }
 }

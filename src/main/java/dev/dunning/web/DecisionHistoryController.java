@@ -1,8 +1,12 @@
 package dev.dunning.web;
 
+import dev.dunning.audit.AuditRecord;
+import dev.dunning.audit.AuditRecords;
+import dev.dunning.audit.ChainVerifier;
 import dev.dunning.decisions.DecisionService;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,19 +16,30 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+/** Reading decisions back from the audit log: one decision, a customer's history, and the chain's verification. */
 @RestController
 class DecisionHistoryController {
 
     private final DecisionService decisions;
+    private final AuditRecords records;
+    private final ChainVerifier verifier;
     private final JsonMapper json;
 
-    DecisionHistoryController(DecisionService decisions, JsonMapper json) {
+    DecisionHistoryController(DecisionService decisions, AuditRecords records, ChainVerifier verifier,
+            JsonMapper json) {
         this.decisions = decisions;
+        this.records = records;
+        this.verifier = verifier;
         this.json = json;
     }
 
     /** A page of the customer's decision history, newest first; each decision exactly as it was answered. */
     record HistoryPage(String customerId, int page, int size, long total, List<JsonNode> decisions) {}
+
+    /** A decision as answered, with how it was asked for and its place in the chain. */
+    record RecordedDecision(
+            String decisionId, Instant recordedAt, String principal, String entryPoint, long seq, String hash,
+            JsonNode decision) {}
 
     @GetMapping(path = "/api/v1/customers/{id}/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
     HistoryPage history(
@@ -33,6 +48,25 @@ class DecisionHistoryController {
             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         DecisionService.History history = decisions.history(id, page, size);
         return new HistoryPage(history.customerId(), page, size, history.total(),
-                history.decisions().stream().map(d -> json.readTree(d.body())).toList());
+                history.decisions().stream().map(this::decision).toList());
+    }
+
+    @GetMapping(path = "/api/v1/decisions/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    RecordedDecision decision(@PathVariable String id) {
+        AuditRecord r = records.byDecisionId(id).orElseThrow(() -> new NotFoundException(
+                "No decision with id \"" + id + "\""));
+        return new RecordedDecision(r.decisionId(), r.recordedAt(), r.principal(), r.entryPoint(), r.seq(), r.hash(),
+                decision(r));
+    }
+
+    /** Walks the hash chain over [from, to) and reports the first broken link, or how many records held. */
+    @GetMapping(path = "/api/v1/audit/verify", produces = MediaType.APPLICATION_JSON_VALUE)
+    ChainVerifier.Result verify(@RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to) {
+        return verifier.verify(from, to);
+    }
+
+    private JsonNode decision(AuditRecord r) {
+        return json.readTree(r.content()).get("decision");
     }
 }

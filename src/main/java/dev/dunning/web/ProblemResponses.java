@@ -1,5 +1,6 @@
 package dev.dunning.web;
 
+import dev.dunning.audit.AuditUnavailableException;
 import dev.dunning.decision.Catalogue;
 import dev.dunning.facts.FactRejectedException;
 import dev.dunning.facts.UnknownFactException;
@@ -117,6 +118,18 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem.setTitle("Conflicts with the stored facts");
         problem.setProperty("errors", problems);
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    /** The decision could not be made durable: it is not returned, and the caller may try again. */
+    @ExceptionHandler(AuditUnavailableException.class)
+    ResponseEntity<ProblemDetail> auditUnavailable(AuditUnavailableException ex) {
+        log.error("Decision refused: {}", ex.getMessage(), ex.getCause());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The decision could not be recorded in the audit log, so it was not made; try again shortly");
+        problem.setType(URI.create("https://dunning.dev/problems/audit-unavailable"));
+        problem.setTitle("Audit log unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
     }
 
     @ExceptionHandler(NotFoundException.class)

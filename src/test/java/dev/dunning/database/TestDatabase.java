@@ -56,6 +56,23 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
         return c;
     }
 
+    /**
+     * A new, empty database of its own on the run's server, for a test that must not share state with the others (one
+     * that tampers with the audit chain, say). Give it to Spring with {@code dunning.test.own-database=true}.
+     */
+    public static Connection freshDatabase(String prefix) {
+        Connection shared = connection();
+        String name = prefix + "_" + Long.toHexString(System.nanoTime());
+        try (var c = java.sql.DriverManager.getConnection(shared.url(), shared.user(), shared.password());
+                var statement = c.createStatement()) {
+            statement.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot create test database " + name + ": " + e.getMessage(), e);
+        }
+        String url = shared.url().replaceFirst("/[^/?]+(\\?.*)?$", "/" + name);
+        return new Connection(url, shared.user(), shared.password());
+    }
+
     private static Connection start() {
         String external = System.getenv("DUNNING_TEST_DB_URL");
         if (external != null && !external.isBlank()) {

@@ -16,9 +16,9 @@ import tools.jackson.databind.ObjectMapper;
 
 /** The evaluate API over real HTTP: the documented example, and a 400 problem+json for each kind of bad input. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DecisionApiIT {
+public class DecisionApiIT {
 
-    static final String EXAMPLE = """
+    public static final String EXAMPLE = """
             {"asOf": "2025-03-12T05:30:00Z",
              "customer": {"id": "C-1", "segment": "CONSUMER", "country": "US", "language": "en",
                "timeZone": "America/Los_Angeles", "currency": "USD", "riskScore": 40, "tenureMonths": 18,

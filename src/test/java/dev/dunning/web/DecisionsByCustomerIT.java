@@ -72,7 +72,7 @@ class DecisionsByCustomerIT {
         String decisionId = d.get("decisionId").asString();
         // Time-ordered (UUID version 7), so ids sort in the order decisions were made.
         assertThat(UUID.fromString(decisionId).version()).isEqualTo(7);
-        String stored = jdbc.sql("SELECT action FROM decisions WHERE id = ? AND customer_id = ?")
+        String stored = jdbc.sql("SELECT action FROM audit_records WHERE decision_id = ? AND customer_id = ?")
                 .params(decisionId, customer).query(String.class).single();
         assertThat(stored).isEqualTo("REMINDER");
     }

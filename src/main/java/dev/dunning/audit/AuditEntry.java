@@ -1,0 +1,31 @@
+package dev.dunning.audit;
+
+import dev.dunning.decision.TraceEntry;
+import dev.dunning.rules.RuleSource;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A decision to be recorded.
+ *
+ * @param decisionId time-ordered id (UUIDv7) the caller will see
+ * @param entryPoint how the decision was asked for: {@code evaluate} (inline facts), {@code decide} (by customer id),
+ *     {@code run} (batch)
+ * @param ruleSetSources the files of the rule-set version, stored once per version so an auditor can open them
+ * @param output the decision as answered (serialised as JSON into the chained record)
+ * @param facts the facts evaluated (serialised as JSON apart from the chained record: personal data)
+ */
+public record AuditEntry(
+        String decisionId,
+        Instant asOf,
+        String customerId,
+        String principal,
+        String entryPoint,
+        String ruleSetVersion,
+        List<RuleSource> ruleSetSources,
+        String action,
+        String channel,
+        String tone,
+        List<TraceEntry> trace,
+        Object output,
+        Object facts) {}

@@ -1,0 +1,218 @@
+package dev.dunning.audit;
+
+import dev.dunning.database.Sql;
+import dev.dunning.decision.TraceEntry;
+import dev.dunning.rules.RuleSource;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Appends decisions to the hash-chained log. {@link #append} returns only once the record is committed: callers
+ * never hand out a decision the log does not hold. Throughput comes from group commit: one writer thread takes
+ * every record waiting and writes them in one transaction, under a lock on the chain's head row, so that several
+ * instances of the service still append to one unbroken chain.
+ */
+@Service
+public class AuditLog {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    /** The receipt of a durable record: its place in the chain and its hash. */
+    public record Receipt(long seq, String hash, Instant recordedAt) {}
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
+    private final TransactionTemplate transactions;
+    private final AuditProperties properties;
+    private final Clock clock;
+    private final JsonMapper canonical;
+    private final BlockingQueue<Pending> queue;
+    private final Set<String> storedVersions = ConcurrentHashMap.newKeySet();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public AuditLog(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate transactions, AuditProperties properties, Clock clock,
+            JsonMapper json) {
+        this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.clock = clock;
+        // Canonical JSON: properties and map keys in alphabetical order, no whitespace. The hash covers these bytes.
+        this.canonical = json.rebuild()
+                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .disable(SerializationFeature.INDENT_OUTPUT)
+                .build();
+        this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
+        this.writer = new Thread(this::writeLoop, "audit-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** A record serialised and waiting for its place in the chain. */
+    private record Pending(AuditEntry entry, Instant recordedAt, String content, String facts, String factsHash,
+            CompletableFuture<Receipt> done) {}
+
+    /**
+     * Records the decision and waits until it is committed.
+     *
+     * @throws AuditUnavailableException if it could not be made durable in time; the decision must then not be used
+     */
+    public Receipt append(AuditEntry entry) {
+        Instant recordedAt = clock.instant();
+        String facts = canonical.writeValueAsString(entry.facts());
+        String factsHash = Hashes.sha256(facts);
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("asOf", entry.asOf());
+        content.put("customerId", entry.customerId());
+        content.put("decision", entry.output());
+        content.put("decisionId", entry.decisionId());
+        content.put("entryPoint", entry.entryPoint());
+        content.put("factsHash", factsHash);
+        content.put("principal", entry.principal());
+        content.put("recordedAt", recordedAt);
+        content.put("ruleSetVersion", entry.ruleSetVersion());
+        Pending pending = new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
+                new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            throw new AuditUnavailableException("The audit log is not accepting records (shutting down or "
+                    + properties.queueCapacity() + " records already waiting)", null);
+        }
+        try {
+            return pending.done.get(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new AuditUnavailableException("The decision could not be written to the audit log: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AuditUnavailableException("The audit log did not confirm the decision within "
+                    + properties.writeTimeout().toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("Interrupted while waiting for the audit log", e);
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(properties.maxBatch());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, properties.maxBatch() - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Writing {} audit records failed; their callers get 503", batch.size(), e);
+                batch.forEach(p -> p.done.completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Set<String> newVersions = new java.util.HashSet<>();
+        List<Receipt> receipts = transactions.execute(status -> {
+            Head head = jdbc.sql("SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
+                    .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).single();
+            storeRuleSetFiles(batch, newVersions);
+            List<Object[]> records = new ArrayList<>(batch.size());
+            List<Object[]> facts = new ArrayList<>(batch.size());
+            List<Object[]> fired = new ArrayList<>();
+            List<Receipt> done = new ArrayList<>(batch.size());
+            long seq = head.seq;
+            String previous = head.hash;
+            for (Pending p : batch) {
+                seq++;
+                String hash = Hashes.link(previous, p.content);
+                AuditEntry e = p.entry;
+                records.add(new Object[] {seq, e.decisionId(), Sql.utc(p.recordedAt), Sql.utc(e.asOf()),
+                    e.customerId(), e.principal(), e.entryPoint(), e.ruleSetVersion(), e.action(), e.channel(),
+                    e.tone(), p.factsHash, p.content, previous, hash});
+                facts.add(new Object[] {seq, p.facts, p.factsHash});
+                int ordinal = 0;
+                for (TraceEntry t : e.trace()) {
+                    Object policy = t.metadata() == null ? null : t.metadata().get("policy");
+                    fired.add(new Object[] {seq, ordinal++, Sql.utc(p.recordedAt), e.ruleSetVersion(), t.rule(),
+                        t.source(), t.sheet(), t.row(), policy == null ? null : policy.toString(), t.group(),
+                        t.overridden()});
+                }
+                done.add(new Receipt(seq, hash, p.recordedAt));
+                previous = hash;
+            }
+            batchInsert("INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, "
+                    + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
+            batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
+            batchInsert("INSERT INTO audit_fired_rules (seq, ordinal, recorded_at, rule_set_version, rule_name, "
+                    + "source, sheet, sheet_row, policy, group_name, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "?, ?)", fired);
+            jdbc.sql("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1").params(seq, previous).update();
+            return done;
+        });
+        storedVersions.addAll(newVersions);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done.complete(receipts.get(i));
+        }
+    }
+
+    private record Head(long seq, String hash) {}
+
+    private void batchInsert(String sql, List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            jdbcTemplate.batchUpdate(sql, rows);
+        }
+    }
+
+    /** The files of each version, once: an auditor can open exactly the spreadsheet that was in force. */
+    private void storeRuleSetFiles(List<Pending> batch, Set<String> newVersions) {
+        for (Pending p : batch) {
+            AuditEntry e = p.entry;
+            if (e.ruleSetSources() == null || storedVersions.contains(e.ruleSetVersion())
+                    || !newVersions.add(e.ruleSetVersion())) {
+                continue;
+            }
+            for (RuleSource source : e.ruleSetSources()) {
+                String sha = Hashes.sha256(source.content());
+                jdbc.sql("INSERT IGNORE INTO rule_set_files (sha256, content) VALUES (?, ?)")
+                        .params(sha, source.content()).update();
+                jdbc.sql("INSERT IGNORE INTO rule_set_version_files (version, name, sha256) VALUES (?, ?, ?)")
+                        .params(e.ruleSetVersion(), source.name(), sha).update();
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        writer.join(properties.writeTimeout().toMillis());
+    }
+}

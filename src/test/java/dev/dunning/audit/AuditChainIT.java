@@ -1,0 +1,261 @@
+package dev.dunning.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dunning.database.TestDatabase;
+import dev.dunning.web.DecisionApiIT;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The audit log over real HTTP and a real MariaDB, in a database of its own (these tests tamper with the chain):
+ * every decision is chained before it is answered, the database refuses to change the log, and verification finds
+ * a changed field, a deleted record and a reordered pair, tampered through a connection that bypasses the triggers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AuditChainIT {
+
+    @DynamicPropertySource
+    static void ownDatabase(DynamicPropertyRegistry registry) {
+        TestDatabase.Connection db = TestDatabase.freshDatabase("audit_chain");
+        registry.add("dunning.test.own-database", () -> "true");
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ChainVerifier verifier;
+
+    @Autowired
+    AuditRecords records;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    Instant start;
+
+    @BeforeEach
+    void markStart() throws InterruptedException {
+        Thread.sleep(2); // records of earlier tests are strictly before this test's range
+        start = Instant.now();
+    }
+
+    @Test
+    void everyAnsweredDecisionIsInAnIntactChain() throws Exception {
+        List<String> ids = decide(5);
+
+        ChainVerifier.Result result = verifier.verify(start, null);
+
+        assertThat(result.intact()).as("%s", result.broken()).isTrue();
+        assertThat(result.verified()).isEqualTo(5);
+        for (String id : ids) {
+            AuditRecord r = records.byDecisionId(id).orElseThrow();
+            assertThat(r.entryPoint()).isEqualTo("evaluate");
+            assertThat(r.principal()).isEqualTo("anonymous");
+            assertThat(r.ruleSetVersion()).matches("[0-9a-f]{64}");
+            assertThat(r.action()).isEqualTo("REMINDER");
+        }
+        JsonNode verify = json.readTree(get("/api/v1/audit/verify?from=" + start).body());
+        assertThat(verify.get("verified").asLong()).isEqualTo(5);
+        assertThat(verify.get("broken").isNull()).isTrue();
+    }
+
+    @Test
+    void theDecisionCanBeReadBackWithItsTraceAndTheRuleFilesInForce() throws Exception {
+        String id = decide(1).get(0);
+
+        JsonNode recorded = json.readTree(get("/api/v1/decisions/" + id).body());
+
+        assertThat(recorded.get("decision").get("decisionId").asString()).isEqualTo(id);
+        assertThat(recorded.get("decision").get("trace").get(0).get("sheet").asString()).isEqualTo("Ladder");
+        String version = recorded.get("decision").get("ruleSetVersion").asString();
+        byte[] onDisk = read("decision-tables/escalation.xlsx");
+        assertThat(records.ruleSetFile(version, "decision-tables/escalation.xlsx")).hasValueSatisfying(bytes ->
+                assertThat(bytes).isEqualTo(onDisk));
+        assertThat(get("/api/v1/decisions/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theDatabaseRefusesToChangeOrDeleteTheLog() throws Exception {
+        long seq = seqOf(decide(1).get(0));
+
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_records SET action = 'NO_ACTION' WHERE seq = ?").param(seq)
+                .update()).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_records WHERE seq = ?").param(seq).update())
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_fired_rules WHERE seq = ?").param(seq).update())
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_facts SET facts = '{}' WHERE seq = ?").param(seq).update())
+                .hasMessageContaining("only allows erasure");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_facts WHERE seq = ?").param(seq).update())
+                .hasMessageContaining("append-only");
+    }
+
+    @Test
+    void erasingTheFactsKeepsTheChainVerifiable() throws Exception {
+        long seq = seqOf(decide(3).get(1));
+
+        jdbc.sql("UPDATE audit_facts SET facts = NULL, erased_at = NOW(6) WHERE seq = ?").param(seq).update();
+
+        assertThat(verifier.verify(start, null).intact()).isTrue();
+    }
+
+    @Test
+    void aChangedFieldIsFound() throws Exception {
+        List<String> ids = decide(4);
+        long seq = seqOf(ids.get(2));
+
+        bypassingTriggers("audit_records", () ->
+                jdbc.sql("UPDATE audit_records SET action = 'NO_ACTION' WHERE seq = ?").param(seq).update());
+
+        ChainVerifier.Result result = verifier.verify(start, null);
+        assertThat(result.broken()).isNotNull();
+        assertThat(result.broken().seq()).isEqualTo(seq);
+        assertThat(result.broken().decisionId()).isEqualTo(ids.get(2));
+        assertThat(result.broken().problem()).contains("action");
+        assertThat(result.verified()).isEqualTo(2);
+    }
+
+    @Test
+    void changedContentIsFound() throws Exception {
+        long seq = seqOf(decide(3).get(1));
+
+        bypassingTriggers("audit_records", () -> jdbc.sql(
+                "UPDATE audit_records SET content = REPLACE(content, '\"FRIENDLY\"', '\"FIRM\"') WHERE seq = ?")
+                .param(seq).update());
+
+        ChainVerifier.Result result = verifier.verify(start, null);
+        assertThat(result.broken().seq()).isEqualTo(seq);
+        assertThat(result.broken().problem()).contains("no longer matches its hash");
+    }
+
+    @Test
+    void aDeletedRecordIsFound() throws Exception {
+        long seq = seqOf(decide(4).get(1));
+
+        bypassingTriggers("audit_records", () ->
+                jdbc.sql("DELETE FROM audit_records WHERE seq = ?").param(seq).update());
+
+        ChainVerifier.Result result = verifier.verify(start, null);
+        assertThat(result.broken().seq()).isEqualTo(seq);
+        assertThat(result.broken().problem()).contains("missing");
+    }
+
+    @Test
+    void aReorderedPairIsFound() throws Exception {
+        List<String> ids = decide(4);
+        long a = seqOf(ids.get(1));
+        long b = seqOf(ids.get(2));
+
+        bypassingTriggers("audit_records", () -> {
+            jdbc.sql("UPDATE audit_records SET seq = -1 WHERE seq = ?").param(a).update();
+            jdbc.sql("UPDATE audit_records SET seq = ? WHERE seq = ?").params(a, b).update();
+            jdbc.sql("UPDATE audit_records SET seq = ? WHERE seq = -1").param(b).update();
+        });
+
+        ChainVerifier.Result result = verifier.verify(start, null);
+        assertThat(result.broken().seq()).isEqualTo(a);
+        assertThat(result.broken().problem()).contains("does not point at the record before");
+    }
+
+    @Test
+    void aDecisionTheLogCannotHoldIsNotAnswered() throws Exception {
+        long before = jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single();
+        jdbc.sql("RENAME TABLE audit_fired_rules TO audit_fired_rules_away").update();
+        HttpResponse<String> refused;
+        try {
+            refused = post(DecisionApiIT.EXAMPLE);
+        } finally {
+            jdbc.sql("RENAME TABLE audit_fired_rules_away TO audit_fired_rules").update();
+        }
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(refused.body()).doesNotContain("REMINDER").doesNotContain("SQL");
+        // Nothing half-written: neither the record nor its facts.
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single()).isEqualTo(before);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_facts").query(Long.class).single()).isEqualTo(before);
+        // The next decision is recorded and the chain still holds.
+        assertThat(post(DecisionApiIT.EXAMPLE).statusCode()).isEqualTo(200);
+        assertThat(verifier.verify(start, null).intact()).isTrue();
+    }
+
+    /** Tampering as a privileged user would: drop the table's triggers, change it, put the triggers back. */
+    private void bypassingTriggers(String table, Runnable tamper) {
+        List<String> triggers = jdbc.sql("SELECT trigger_name FROM information_schema.triggers "
+                        + "WHERE event_object_schema = DATABASE() AND event_object_table = ?")
+                .param(table).query(String.class).list();
+        List<String> definitions = new ArrayList<>();
+        for (String trigger : triggers) {
+            definitions.add(jdbc.sql("SHOW CREATE TRIGGER " + trigger)
+                    .query((rs, n) -> rs.getString("SQL Original Statement")).single()
+                    // The embedded server runs without grant tables, where the recorded definer is empty.
+                    .replaceFirst("DEFINER=\\S+ ", ""));
+            jdbc.sql("DROP TRIGGER " + trigger).update();
+        }
+        try {
+            tamper.run();
+        } finally {
+            definitions.forEach(d -> jdbc.sql(d).update());
+        }
+    }
+
+    private long seqOf(String decisionId) {
+        return records.byDecisionId(decisionId).orElseThrow().seq();
+    }
+
+    private List<String> decide(int n) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> response = post(DecisionApiIT.EXAMPLE);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            ids.add(json.readTree(response.body()).get("decisionId").asString());
+        }
+        return ids;
+    }
+
+    private static byte[] read(String path) throws Exception {
+        return Files.readAllBytes(Path.of(path));
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/decisions/evaluate"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
