@@ -58,6 +58,9 @@ class AuditChainIT {
     @Autowired
     AuditRecords records;
 
+    @Autowired
+    AuditRetention retention;
+
     final HttpClient http = HttpClient.newHttpClient();
 
     Instant start;
@@ -207,6 +210,33 @@ class AuditChainIT {
         // The next decision is recorded and the chain still holds.
         assertThat(post(DecisionApiIT.EXAMPLE).statusCode()).isEqualTo(200);
         assertThat(verifier.verify(start, null).intact()).isTrue();
+    }
+
+    @Test
+    void retentionErasesOldFactsAndTheChainStillVerifies() throws Exception {
+        List<String> ids = decide(3);
+        AuditRecord kept = records.byDecisionId(ids.get(2)).orElseThrow();
+
+        int erased = retention.eraseRecordedBefore(kept.recordedAt());
+
+        assertThat(erased).isGreaterThanOrEqualTo(2);
+        for (String id : ids.subList(0, 2)) {
+            long seq = seqOf(id);
+            assertThat(jdbc.sql("SELECT facts IS NULL AND erased_at IS NOT NULL FROM audit_facts WHERE seq = ?")
+                    .param(seq).query(Boolean.class).single()).as("facts of %s erased", id).isTrue();
+            // What was decided, and why, stays readable after its facts are gone.
+            JsonNode recorded = json.readTree(get("/api/v1/decisions/" + id).body());
+            assertThat(recorded.get("decision").get("action").asString()).isEqualTo("REMINDER");
+        }
+        assertThat(jdbc.sql("SELECT facts FROM audit_facts WHERE seq = ?").param(kept.seq()).query(String.class)
+                .single()).contains("\"invoices\"");
+        ChainVerifier.Result afterErasure = verifier.verify(start, null); // earlier tests broke the chain before it
+        assertThat(afterErasure.intact()).as("%s", afterErasure.broken()).isTrue();
+        assertThat(afterErasure.verified()).isEqualTo(3);
+        assertThat(retention.eraseRecordedBefore(kept.recordedAt())).as("erasing again changes nothing").isZero();
+        // Erasure is the only change the database allows: facts cannot be put back.
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_facts SET facts = '{}' WHERE seq = ?").param(seqOf(ids.get(0)))
+                .update()).hasMessageContaining("only allows erasure");
     }
 
     /** Tampering as a privileged user would: drop the table's triggers, change it, put the triggers back. */
