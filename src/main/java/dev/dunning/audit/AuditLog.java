@@ -3,6 +3,11 @@ package dev.dunning.audit;
 import dev.dunning.database.Sql;
 import dev.dunning.decision.TraceEntry;
 import dev.dunning.rules.RuleSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,10 +56,14 @@ public class AuditLog {
     private final BlockingQueue<Pending> queue;
     private final Set<String> storedVersions = ConcurrentHashMap.newKeySet();
     private final Thread writer;
+    private final Counter written;
+    private final Counter failed;
+    private final DistributionSummary batchSizes;
+    private final Timer commits;
     private volatile boolean running = true;
 
     public AuditLog(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate transactions, AuditProperties properties, Clock clock,
-            JsonMapper json) {
+            JsonMapper json, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.transactions = transactions;
@@ -67,6 +76,16 @@ public class AuditLog {
                 .disable(SerializationFeature.INDENT_OUTPUT)
                 .build();
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
+        this.written = Counter.builder("dunning.audit.records").description("Decisions made durable in the audit log")
+                .register(meters);
+        this.failed = Counter.builder("dunning.audit.failures")
+                .description("Decisions refused because the audit log could not hold them").register(meters);
+        this.batchSizes = DistributionSummary.builder("dunning.audit.batch.size")
+                .description("Decisions per audit transaction (group commit)").register(meters);
+        this.commits = Timer.builder("dunning.audit.batch.write")
+                .description("Time to write and commit one audit batch").register(meters);
+        Gauge.builder("dunning.audit.queue", queue, BlockingQueue::size)
+                .description("Decisions waiting to be written to the audit log").register(meters);
         this.writer = new Thread(this::writeLoop, "audit-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -125,12 +144,15 @@ public class AuditLog {
                 }
                 batch.add(first);
                 queue.drainTo(batch, properties.maxBatch() - 1);
-                write(batch);
+                commits.record(() -> write(batch));
+                batchSizes.record(batch.size());
+                written.increment(batch.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 log.error("Writing {} audit records failed; their callers get 503", batch.size(), e);
+                failed.increment(batch.size());
                 batch.forEach(p -> p.done.completeExceptionally(e));
             } finally {
                 batch.clear();

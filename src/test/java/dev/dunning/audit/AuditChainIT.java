@@ -132,6 +132,22 @@ class AuditChainIT {
     }
 
     @Test
+    void aMovedRecordingTimeIsFound() throws Exception {
+        List<String> ids = decide(3);
+        long seq = seqOf(ids.get(1));
+
+        // Time filters read the column: moving a decision out of an audited period must not go unnoticed.
+        bypassingTriggers("audit_records", () -> jdbc.sql(
+                "UPDATE audit_records SET recorded_at = recorded_at - INTERVAL 1 DAY WHERE seq = ?").param(seq).update());
+
+        // The range runs from the first to the last record recorded in it, so the moved one in between is walked.
+        ChainVerifier.Result result = verifier.verify(start, null);
+        assertThat(result.broken()).isNotNull();
+        assertThat(result.broken().seq()).isEqualTo(seq);
+        assertThat(result.broken().problem()).contains("recorded_at");
+    }
+
+    @Test
     void aChangedFieldIsFound() throws Exception {
         List<String> ids = decide(4);
         long seq = seqOf(ids.get(2));
