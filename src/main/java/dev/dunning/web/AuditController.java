@@ -87,8 +87,8 @@ class AuditController {
      * The filtered range as CSV or JSON Lines, oldest first, written while it is read: the response starts at once
      * and memory stays flat. Written on the request thread straight to the response rather than as an async
      * StreamingResponseBody, so that a long export is not cut off by the async request timeout. A failure after the
-     * first bytes cannot become a problem response any more; the connection is closed and the file is incomplete
-     * (it then lacks the final line break, and for JSON Lines its last line does not parse).
+     * first bytes cannot become a problem response any more; the chunked response is then cut off without its final
+     * chunk, which HTTP clients report as an incomplete transfer.
      */
     @GetMapping(path = "/export")
     void export(
