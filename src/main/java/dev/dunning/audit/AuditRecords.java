@@ -3,8 +3,12 @@ package dev.dunning.audit;
 import dev.dunning.database.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -12,13 +16,103 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AuditRecords {
 
+    /**
+     * Rows the driver holds at a time while streaming. MariaDB Connector/J 3 streams a result set when the statement
+     * has a positive fetch size (it refuses the Integer.MIN_VALUE of MySQL's driver); without one it reads the whole
+     * result into memory before the first row is handed over.
+     */
+    static final int STREAM_FETCH_SIZE = 200;
+
     static final String COLUMNS = "seq, decision_id, recorded_at, as_of, customer_id, principal, entry_point, "
             + "rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash";
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate streaming;
 
-    public AuditRecords(JdbcClient jdbc) {
+    public AuditRecords(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
         this.jdbc = jdbc;
+        this.streaming = new JdbcTemplate(jdbcTemplate.getDataSource());
+        this.streaming.setFetchSize(STREAM_FETCH_SIZE);
+    }
+
+    /**
+     * One page of the decisions the filter selects, newest first (descending seq), starting below {@code beforeSeq}
+     * (from the newest when null). Keyset paging: a page never shifts when decisions are added meanwhile, because
+     * new decisions get higher numbers than every page already read.
+     */
+    public List<AuditRecord> find(AuditFilter filter, Long beforeSeq, int limit) {
+        AuditFilter.Where where = filter.where(beforeSeq);
+        return jdbc.sql("SELECT " + prefixed() + " FROM audit_records r" + where.sql() + " ORDER BY r.seq DESC LIMIT ?")
+                .params(where.params()).param(limit).query((rs, n) -> map(rs)).list();
+    }
+
+    /**
+     * Hands every record the filter selects to {@code each}, oldest first (chain order), row by row from a streamed
+     * result set: memory stays flat however long the range. The connection is held until the last row is handed
+     * over, so {@code each} should only write the row out.
+     */
+    public void stream(AuditFilter filter, Consumer<AuditRecord> each) {
+        AuditFilter.Where where = filter.where(null);
+        streaming.query("SELECT " + prefixed() + " FROM audit_records r" + where.sql() + " ORDER BY r.seq",
+                (RowCallbackHandler) rs -> each.accept(map(rs)), where.params().toArray());
+    }
+
+    /** The plan MariaDB chooses for a page of {@link #find}, one row per table as EXPLAIN shows it (for tests). */
+    List<String> explainFind(AuditFilter filter, Long beforeSeq, int limit) {
+        AuditFilter.Where where = filter.where(beforeSeq);
+        return jdbc.sql("EXPLAIN SELECT " + prefixed() + " FROM audit_records r" + where.sql()
+                        + " ORDER BY r.seq DESC LIMIT ?")
+                .params(where.params()).param(limit)
+                .query((rs, n) -> "table=" + rs.getString("table") + " type=" + rs.getString("type") + " key="
+                        + rs.getString("key") + " rows=" + rs.getString("rows") + " extra=" + rs.getString("Extra"))
+                .list();
+    }
+
+    /** How often a rule fired under a version in a time range. */
+    public record RuleCount(String ruleSetVersion, String rule, String source, String sheet, Integer row,
+            String policy, String group, long firings, long decisions, long overridden) {}
+
+    /** Firings per version and rule over [from, to), optionally of one version. */
+    public List<RuleCount> ruleCounts(Instant from, Instant to, String ruleSetVersion) {
+        AuditFilter.Where where = new AuditFilter(null, from, to, null, null, null, ruleSetVersion, null).where(null);
+        return jdbc.sql("SELECT r.rule_set_version, r.rule_name, r.source, r.sheet, r.sheet_row, MAX(r.policy) policy, "
+                        + "MAX(r.group_name) group_name, COUNT(*) firings, COUNT(DISTINCT r.seq) decisions, "
+                        + "SUM(r.overridden) overridden FROM audit_fired_rules r" + where.sql()
+                        + " GROUP BY r.rule_set_version, r.rule_name, r.source, r.sheet, r.sheet_row")
+                .params(where.params())
+                .query((rs, n) -> new RuleCount(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Sql.intOrNull(rs, "sheet_row"), rs.getString("policy"), rs.getString("group_name"),
+                        rs.getLong("firings"), rs.getLong("decisions"), rs.getLong("overridden")))
+                .list();
+    }
+
+    /** Decisions per rule-set version recorded in [from, to), optionally of one version. */
+    public java.util.Map<String, Long> decisionsPerVersion(Instant from, Instant to, String ruleSetVersion) {
+        AuditFilter.Where where = new AuditFilter(null, from, to, null, null, null, ruleSetVersion, null).where(null);
+        var counts = new java.util.LinkedHashMap<String, Long>();
+        jdbc.sql("SELECT r.rule_set_version, COUNT(*) FROM audit_records r" + where.sql()
+                        + " GROUP BY r.rule_set_version ORDER BY r.rule_set_version")
+                .params(where.params()).query(rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
+    }
+
+    /**
+     * Every rule that ever fired under a version, whatever the time: the rules of a version that is no longer active
+     * that the log knows of. A rule of such a version that never fired at all is not stored anywhere but in its files.
+     */
+    public List<RuleCount> rulesEverFired(String ruleSetVersion) {
+        return jdbc.sql("SELECT rule_name, source, sheet, sheet_row, MAX(policy) policy, MAX(group_name) group_name "
+                        + "FROM audit_fired_rules WHERE rule_set_version = ? GROUP BY rule_name, source, sheet, sheet_row")
+                .param(ruleSetVersion)
+                .query((rs, n) -> new RuleCount(ruleSetVersion, rs.getString(1), rs.getString(2), rs.getString(3),
+                        Sql.intOrNull(rs, "sheet_row"), rs.getString("policy"), rs.getString("group_name"), 0, 0, 0))
+                .list();
+    }
+
+    private static String prefixed() {
+        return "r." + COLUMNS.replace(", ", ", r.");
     }
 
     public Optional<AuditRecord> byDecisionId(String decisionId) {

@@ -3,6 +3,7 @@ package dev.dunning.web;
 import dev.dunning.audit.AuditRecord;
 import dev.dunning.audit.AuditRecords;
 import dev.dunning.audit.ChainVerifier;
+import dev.dunning.audit.Explanation;
 import dev.dunning.decisions.DecisionService;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -57,6 +58,20 @@ class DecisionHistoryController {
                 "No decision with id \"" + id + "\""));
         return new RecordedDecision(r.decisionId(), r.recordedAt(), r.principal(), r.entryPoint(), r.seq(), r.hash(),
                 decision(r));
+    }
+
+    /** The decision in plain words, with every fired rule and where it is written; built from the record alone. */
+    @GetMapping(path = "/api/v1/decisions/{id}/explanation", produces = MediaType.APPLICATION_JSON_VALUE)
+    Explanation explanation(@PathVariable String id) {
+        AuditRecord r = records.byDecisionId(id).orElseThrow(() -> new NotFoundException(
+                "No decision with id \"" + id + "\""));
+        return Explanation.of(r, json.readTree(r.content()));
+    }
+
+    /** The same paragraph as plain text, for {@code Accept: text/plain}. */
+    @GetMapping(path = "/api/v1/decisions/{id}/explanation", produces = MediaType.TEXT_PLAIN_VALUE)
+    String explanationText(@PathVariable String id) {
+        return explanation(id).text() + "\n";
     }
 
     /** Walks the hash chain over [from, to) and reports the first broken link, or how many records held. */

@@ -1,0 +1,315 @@
+package dev.dunning.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.Facts;
+import dev.dunning.decisions.DecisionResponse;
+import dev.dunning.rules.ActiveRuleSet;
+import dev.dunning.rules.DecisionEngine;
+import dev.dunning.rules.RuleSet;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Export of a large log, in a database of its own holding 100,000 decisions written through the real {@link AuditLog}
+ * (group commit, hash chain): real decisions of the shipped rules, copied with new ids and spread over 1,000
+ * customers, 1 in 100 a hold asked for by customer id.
+ *
+ * <p>How streaming is proven: the client reads the first lines of the export and then stops reading. If the server
+ * had loaded the range into memory (a JDBC result set read whole, or a list built first), the database would have
+ * finished sending every row before the first byte left the service, and the export query would no longer be running.
+ * Streamed, the stalled client blocks the service's socket, the service stops pulling rows, and the database blocks
+ * in the middle of the result: the query is still in MariaDB's process list while the client already holds the
+ * first records. The rows total some 150 MB, far more than the socket buffers on the way, so this cannot pass by
+ * buffering. Then the client reads on and counts every record: nothing is lost. A heap limit would prove the same
+ * more bluntly but needs a JVM of its own; this check runs in the shared test JVM and fails for the right reason.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditExportIT {
+
+    static final int RECORDS = 100_000;
+    static final String ODD_CUSTOMER = "ODD,\"quoted\"";
+    static final String ODD_PRINCIPAL = "auditor, \"chief\"\nsecond line";
+
+    @DynamicPropertySource
+    static void ownDatabase(DynamicPropertyRegistry registry) {
+        TestDatabase.Connection db = TestDatabase.freshDatabase("audit_export");
+        registry.add("dunning.test.own-database", () -> "true");
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    AuditLog auditLog;
+
+    @Autowired
+    AuditRecords records;
+
+    @Autowired
+    DecisionEngine engine;
+
+    @Autowired
+    ActiveRuleSet active;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    String holdRule;
+
+    @BeforeAll
+    void fillTheLog() throws Exception {
+        RuleSet ruleSet = active.get();
+        Facts reminderFacts = json.readValue(AuditReadingIT.reminder("T"), Facts.class);
+        Facts holdFacts = json.readValue(AuditReadingIT.disputed("T"), Facts.class);
+        DecisionResponse reminder = DecisionResponse.of("x", engine.evaluate(reminderFacts, ruleSet), ruleSet.version());
+        DecisionResponse hold = DecisionResponse.of("x", engine.evaluate(holdFacts, ruleSet), ruleSet.version());
+        assertThat(reminder.action()).isEqualTo("REMINDER");
+        assertThat(hold.action()).isEqualTo("HOLD");
+        List<String> reminderRules = reminder.trace().stream().map(t -> t.rule()).toList();
+        holdRule = hold.trace().stream().map(t -> t.rule()).filter(r -> !reminderRules.contains(r)).findFirst()
+                .orElseThrow();
+
+        long started = System.nanoTime();
+        ExecutorService writers = Executors.newFixedThreadPool(64);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 64; w++) {
+                int first = w;
+                done.add(writers.submit(() -> {
+                    for (int i = first; i < RECORDS; i += 64) {
+                        boolean isHold = i % 100 == 7;
+                        DecisionResponse template = isHold ? hold : reminder;
+                        append(template, "EXP-" + (i % 1000), "anonymous", isHold ? "decide" : "evaluate",
+                                isHold ? holdFacts : reminderFacts);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        append(reminder, ODD_CUSTOMER, ODD_PRINCIPAL, "evaluate", reminderFacts);
+        System.out.printf("Appended %d records through AuditLog in %d ms%n", RECORDS + 1,
+                (System.nanoTime() - started) / 1_000_000);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single()).isEqualTo(RECORDS + 1);
+    }
+
+    private void append(DecisionResponse t, String customerId, String principal, String entryPoint, Facts facts) {
+        String id = UuidCreator.getTimeOrderedEpoch().toString();
+        DecisionResponse d = new DecisionResponse(id, customerId, t.asOf(), t.action(), t.channel(), t.tone(),
+                t.stage(), t.template(), t.invoiceIds(), t.notBefore(), t.nextReviewOn(), t.requiresApproval(),
+                t.fees(), t.reasons(), t.holdsApplied(), t.ruleSetVersion(), t.trace());
+        auditLog.append(new AuditEntry(id, d.asOf(), customerId, principal, entryPoint, d.ruleSetVersion(),
+                active.get().sources(), d.action(), d.channel(), d.tone(), d.trace(), d, facts));
+    }
+
+    @Test
+    void csvExportOfTheWholeLogStreamsEveryRecord() throws Exception {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url(
+                "/api/v1/audit/export?format=csv"))).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8), 8192)) {
+            CsvRecords csv = new CsvRecords(reader);
+            assertThat(csv.next()).isEqualTo(AuditExport.CSV_COLUMNS);
+            List<String> first = csv.next();
+            assertThat(first.get(0)).isEqualTo("1");
+
+            // The client holds the first record and reads no further: the export query must still be running.
+            assertThat(exportQueriesRunning()).as("the export query is still being read").isEqualTo(1);
+
+            long count = 1;
+            long previousSeq = 1;
+            List<String> row;
+            while ((row = csv.next()) != null) {
+                assertThat(row).hasSize(AuditExport.CSV_COLUMNS.size());
+                long seq = Long.parseLong(row.get(0));
+                assertThat(seq).isEqualTo(previousSeq + 1);
+                previousSeq = seq;
+                count++;
+            }
+            assertThat(count).isEqualTo(RECORDS + 1);
+        }
+        assertThat(exportQueriesRunningAfterAWhile()).isZero();
+    }
+
+    @Test
+    void csvQuotesCommasQuotesAndLineBreaks() throws Exception {
+        String body = get("/api/v1/audit/export?format=csv&customerId="
+                + URLEncoder.encode(ODD_CUSTOMER, StandardCharsets.UTF_8));
+        assertThat(body).contains("\"ODD,\"\"quoted\"\"\"").contains("\"auditor, \"\"chief\"\"\nsecond line\"");
+        CsvRecords csv = new CsvRecords(new BufferedReader(new java.io.StringReader(body)));
+        csv.next();
+        List<String> row = csv.next();
+        assertThat(row.get(AuditExport.CSV_COLUMNS.indexOf("customer_id"))).isEqualTo(ODD_CUSTOMER);
+        assertThat(row.get(AuditExport.CSV_COLUMNS.indexOf("principal"))).isEqualTo(ODD_PRINCIPAL);
+        assertThat(row.get(AuditExport.CSV_COLUMNS.indexOf("fired_rules")))
+                .contains("decision-tables/escalation.xlsx, sheet Ladder, row ");
+        assertThat(csv.next()).isNull();
+    }
+
+    @Test
+    void jsonLinesCarryEachRecordWithItsFiredRules() throws Exception {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url(
+                "/api/v1/audit/export?format=jsonl&action=HOLD"))).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        long lines = 0;
+        try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                JsonNode record = json.readTree(line);
+                assertThat(record.get("action").asString()).isEqualTo("HOLD");
+                assertThat(record.get("entryPoint").asString()).isEqualTo("decide");
+                assertThat(record.get("decision").get("trace").findValuesAsString("rule")).contains(holdRule);
+                lines++;
+            }
+        }
+        assertThat(lines).isEqualTo(RECORDS / 100);
+
+        long all = 0;
+        try (var reader = new BufferedReader(new InputStreamReader(http.send(HttpRequest.newBuilder(URI.create(url(
+                "/api/v1/audit/export?format=jsonl"))).GET().build(), HttpResponse.BodyHandlers.ofInputStream())
+                .body(), StandardCharsets.UTF_8))) {
+            while (reader.readLine() != null) {
+                all++;
+            }
+        }
+        assertThat(all).isEqualTo(RECORDS + 1);
+    }
+
+    /** The filters a page is read by use their indexes on a log of 100,000 records, and never sort. */
+    @Test
+    void theCommonFiltersUseTheirIndexes() {
+        assertPlan(new AuditFilter("EXP-42", null, null, null, null, null, null, null), "audit_records_customer_seq");
+        assertPlan(new AuditFilter(null, null, null, "HOLD", null, null, null, null), "audit_records_action_seq");
+        assertPlan(new AuditFilter(null, null, null, null, null, null, null, "decide"),
+                "audit_records_entry_point_seq");
+        assertPlan(new AuditFilter(null, null, null, null, null, holdRule, null, null), "audit_fired_rules_rule_seq");
+        assertPlan(new AuditFilter("EXP-42", null, null, null, null, null, null, null), 5000L,
+                "audit_records_customer_seq");
+    }
+
+    private void assertPlan(AuditFilter filter, String index) {
+        assertPlan(filter, null, index);
+    }
+
+    private void assertPlan(AuditFilter filter, Long before, String index) {
+        List<String> plan = records.explainFind(filter, before, 51);
+        System.out.println("EXPLAIN " + filter + " before " + before + ": " + plan);
+        assertThat(plan).as("%s", plan).anySatisfy(row -> assertThat(row).contains("key=" + index));
+        assertThat(plan).as("%s", plan).noneSatisfy(row -> assertThat(row).contains("filesort"));
+        assertThat(plan).as("%s", plan).noneSatisfy(row -> assertThat(row).contains("type=ALL"));
+    }
+
+    private long exportQueriesRunning() {
+        return jdbc.sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' "
+                        + "AND INFO LIKE 'SELECT r.seq%FROM audit_records r ORDER BY r.seq' AND DB = DATABASE()")
+                .query(Long.class).single();
+    }
+
+    private long exportQueriesRunningAfterAWhile() throws InterruptedException {
+        for (int i = 0; i < 50 && exportQueriesRunning() > 0; i++) {
+            Thread.sleep(100);
+        }
+        return exportQueriesRunning();
+    }
+
+    /** RFC 4180 records from a reader: quoted fields may hold commas, doubled quotes and line breaks. */
+    static final class CsvRecords {
+        private final BufferedReader in;
+
+        CsvRecords(BufferedReader in) {
+            this.in = in;
+        }
+
+        List<String> next() throws java.io.IOException {
+            int c = in.read();
+            if (c < 0) {
+                return null;
+            }
+            List<String> fields = new ArrayList<>();
+            StringBuilder field = new StringBuilder();
+            boolean quoted = false;
+            while (c >= 0) {
+                if (quoted) {
+                    if (c == '"') {
+                        in.mark(1);
+                        int n = in.read();
+                        if (n == '"') {
+                            field.append('"');
+                        } else {
+                            quoted = false;
+                            in.reset();
+                        }
+                    } else {
+                        field.append((char) c);
+                    }
+                } else if (c == '"') {
+                    quoted = true;
+                } else if (c == ',') {
+                    fields.add(field.toString());
+                    field.setLength(0);
+                } else if (c == '\r') {
+                    // part of the CRLF record end
+                } else if (c == '\n') {
+                    break;
+                } else {
+                    field.append((char) c);
+                }
+                c = in.read();
+            }
+            fields.add(field.toString());
+            return fields;
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+}
