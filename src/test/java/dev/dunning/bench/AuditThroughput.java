@@ -57,13 +57,15 @@ public final class AuditThroughput {
             Phase plain = Phase.run("decisions without audit", cores, seconds, i -> {
                 var d = engine.evaluate(facts.get(i % facts.size()), ruleSet);
                 DecisionResponse.of("x", d, ruleSet.version());
-            });
+            }, () -> 0L);
+            var jdbc = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             DistributionSummary batches = meters.get("dunning.audit.batch.size").summary();
             long batchesBefore = batches.count();
             double recordsBefore = batches.totalAmount();
             Phase audited = Phase.run("audited decisions (durable before answered)", callers, seconds,
-                    i -> service.evaluate(facts.get(i % facts.size()), "bench"));
+                    i -> service.evaluate(facts.get(i % facts.size()), "bench"),
+                    () -> jdbc.sql("SELECT seq FROM audit_chain_head WHERE id = 1").query(Long.class).single());
             long batchCount = batches.count() - batchesBefore;
             double perBatch = batchCount == 0 ? 0 : (batches.totalAmount() - recordsBefore) / batchCount;
 
@@ -80,7 +82,8 @@ public final class AuditThroughput {
             System.out.printf(Locale.ROOT, "audited / without audit: %.2f%n", audited.perSecond / plain.perSecond);
             System.out.printf(Locale.ROOT, "group commit: %.0f decisions per transaction on average (%d "
                     + "transactions)%n", perBatch, batchCount);
-            var jdbc = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
+            System.out.printf(Locale.ROOT, "records committed in the measured window: %d = %.0f/s (answered: %.0f/s)%n",
+                    audited.probed, audited.probed / audited.seconds, audited.perSecond);
             System.out.printf(Locale.ROOT, "bytes per decision: record content %s, facts %s; fired rules per decision %s%n",
                     jdbc.sql("SELECT ROUND(AVG(LENGTH(content))) FROM audit_records").query(Long.class).single(),
                     jdbc.sql("SELECT ROUND(AVG(LENGTH(facts))) FROM audit_facts").query(Long.class).single(),
@@ -93,7 +96,7 @@ public final class AuditThroughput {
     }
 
     /** Several threads calling one operation as fast as they can; counts only after the warm-up. */
-    private record Phase(String name, int threads, double perSecond) {
+    private record Phase(String name, int threads, double perSecond, long probed, double seconds) {
 
         static final int WARMUP_SECONDS = 5;
 
@@ -101,7 +104,9 @@ public final class AuditThroughput {
             void run(int i) throws Exception;
         }
 
-        static Phase run(String name, int threads, int seconds, Call call) throws InterruptedException {
+        /** {@code probe} is read when counting starts and ends; {@code probed} is the difference. */
+        static Phase run(String name, int threads, int seconds, Call call, java.util.function.LongSupplier probe)
+                throws InterruptedException {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicBoolean counting = new AtomicBoolean();
             LongAdder done = new LongAdder();
@@ -128,17 +133,19 @@ public final class AuditThroughput {
                 thread.start();
             }
             Thread.sleep(WARMUP_SECONDS * 1000L);
+            long probeStart = probe.getAsLong();
             counting.set(true);
             long start = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long count = done.sum();
             double elapsed = (System.nanoTime() - start) / 1e9;
+            long probed = probe.getAsLong() - probeStart;
             stop.set(true);
             finished.await();
             if (!errors.isEmpty()) {
                 throw new IllegalStateException(name + " failed", errors.get(0));
             }
-            return new Phase(name, threads, count / elapsed);
+            return new Phase(name, threads, count / elapsed, probed, elapsed);
         }
     }
 }
