@@ -51,6 +51,18 @@ public class Contacts {
                 .params(customerId, limit).query((rs, n) -> stored(rs)).list();
     }
 
+    /** A page of the customer's contacts, newest first (ties by id, so that pages neither repeat nor skip one). */
+    public List<StoredContact> pageOfCustomer(String customerId, int offset, int limit) {
+        return jdbc.sql("SELECT * FROM contact_attempts WHERE customer_id = ? ORDER BY contacted_at DESC, id DESC "
+                        + "LIMIT ? OFFSET ?")
+                .params(customerId, limit, offset).query((rs, n) -> stored(rs)).list();
+    }
+
+    public long countOfCustomer(String customerId) {
+        return jdbc.sql("SELECT COUNT(*) FROM contact_attempts WHERE customer_id = ?").param(customerId)
+                .query(Long.class).single();
+    }
+
     static StoredContact stored(ResultSet rs) throws SQLException {
         return new StoredContact(rs.getLong("id"), rs.getString("customer_id"), map(rs), rs.getString("reference"),
                 Sql.instant(rs, "recorded_at"));

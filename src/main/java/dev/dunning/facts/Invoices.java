@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -88,6 +89,32 @@ public class Invoices {
     public List<StoredInvoice> ofCustomer(String customerId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM invoices i WHERE i.customer_id = ? ORDER BY i.due_date DESC, i.id")
                 .param(customerId).query((rs, n) -> stored(rs)).list();
+    }
+
+    /**
+     * A page of the customer's invoices, newest due date first, limited to the given statuses (all when empty). The
+     * order is total (due date, then id) so that pages neither repeat nor skip an invoice.
+     */
+    public List<StoredInvoice> pageOfCustomer(String customerId, Collection<InvoiceStatus> statuses, int offset,
+            int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM invoices i WHERE i.customer_id = :customerId"
+                        + statusFilter(statuses) + " ORDER BY i.due_date DESC, i.id LIMIT :limit OFFSET :offset")
+                .param("customerId", customerId).param("statuses", names(statuses)).param("limit", limit)
+                .param("offset", offset).query((rs, n) -> stored(rs)).list();
+    }
+
+    /** How many invoices {@link #pageOfCustomer} pages through. */
+    public long countOfCustomer(String customerId, Collection<InvoiceStatus> statuses) {
+        return jdbc.sql("SELECT COUNT(*) FROM invoices i WHERE i.customer_id = :customerId" + statusFilter(statuses))
+                .param("customerId", customerId).param("statuses", names(statuses)).query(Long.class).single();
+    }
+
+    private static String statusFilter(Collection<InvoiceStatus> statuses) {
+        return statuses.isEmpty() ? "" : " AND i.status IN (:statuses)";
+    }
+
+    private static List<String> names(Collection<InvoiceStatus> statuses) {
+        return statuses.isEmpty() ? List.of("") : statuses.stream().map(Enum::name).toList();
     }
 
     /** Adds a payment to the amount paid and settles the status. The caller has checked it does not overpay. */

@@ -42,6 +42,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
     static final URI INVALID = URI.create("https://dunning.dev/problems/invalid-request");
     static final URI CONFLICT = URI.create("https://dunning.dev/problems/conflict");
+    static final URI NOT_FOUND = URI.create("https://dunning.dev/problems/not-found");
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
@@ -135,6 +136,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(NotFoundException ex) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+        problem.setType(NOT_FOUND);
         problem.setTitle("Not found");
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
     }

@@ -1,0 +1,80 @@
+package dev.dunning.web;
+
+import jakarta.validation.Validator;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Collects every problem of a write request (field constraints first, then the checks across fields) so that the
+ * caller sees them all in one 400 answer rather than one per round trip.
+ */
+final class RequestChecks {
+
+    /** The length of the id columns; a longer id in a path could never be stored. */
+    static final int ID_LENGTH = 64;
+
+    private final List<FieldProblem> problems = new ArrayList<>();
+
+    private RequestChecks() {}
+
+    static RequestChecks of(Validator validator, Object request) {
+        RequestChecks checks = new RequestChecks();
+        validator.validate(request).forEach(v -> checks.add(v.getPropertyPath().toString(), v.getMessage()));
+        return checks;
+    }
+
+    RequestChecks add(String field, String message) {
+        problems.add(new FieldProblem(field, message));
+        return this;
+    }
+
+    /** The id in the path is the one that counts; a body that names another is a mistake the caller must see. */
+    RequestChecks pathId(String pathId, String bodyId) {
+        if (pathId.length() > ID_LENGTH) {
+            add("id", "the id in the path has " + pathId.length() + " characters; at most " + ID_LENGTH
+                    + " are allowed");
+        }
+        if (bodyId != null && !Objects.equals(pathId, bodyId)) {
+            add("id", "the body's id \"" + bodyId + "\" differs from the id \"" + pathId
+                    + "\" in the path; leave it out or make them equal");
+        }
+        return this;
+    }
+
+    RequestChecks notBefore(String field, LocalDate later, String laterName, LocalDate earlier, String earlierName) {
+        if (later != null && earlier != null && later.isBefore(earlier)) {
+            add(field, "the " + laterName + " " + later + " is before the " + earlierName + " " + earlier);
+        }
+        return this;
+    }
+
+    /**
+     * An amount with more decimals than its currency has (EUR 1.005, JPY 10.5) was meant for another currency or was
+     * miscalculated; storing it would create money nobody can pay. Unknown currencies are reported on their own field.
+     */
+    RequestChecks fitsCurrency(String field, BigDecimal amount, String currencyCode) {
+        if (amount == null || currencyCode == null || !dev.dunning.validation.Codes.isCurrency(currencyCode)) {
+            return this;
+        }
+        int digits = Currency.getInstance(currencyCode).getDefaultFractionDigits();
+        if (digits >= 0 && amount.stripTrailingZeros().scale() > digits) {
+            add(field, amount.toPlainString() + " has more decimals than " + currencyCode + " has (" + digits
+                    + "); round it or check the currency");
+        }
+        return this;
+    }
+
+    /** Answers 400 with every problem found, in field order, if there is any. */
+    void throwIfAny() {
+        if (!problems.isEmpty()) {
+            List<FieldProblem> sorted = new ArrayList<>(problems);
+            sorted.sort(Comparator.comparing(FieldProblem::field));
+            throw new InvalidRequestException(sorted);
+        }
+    }
+}
