@@ -39,7 +39,9 @@ public class DunningApplication {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
-                .properties("logging.level.root=WARN", "logging.level.dev.dunning=INFO")
+                // A command works on the database as it finds it: no demo customers unless asked for explicitly.
+                .properties("logging.level.root=WARN", "logging.level.dev.dunning=INFO",
+                        "dunning.database.demo-data=false")
                 .run(springArgs)) {
             Command command = context.getBeansOfType(Command.class).values().stream()
                     .filter(c -> c.name().equals(name))

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,16 +17,25 @@ import java.util.Map;
  */
 public final class DeclineCodes {
 
-    private final Map<String, DeclineClass> classes;
+    /** One line of the list as written: the code in its own spelling, its scheme (card, sepa_direct_debit, ach). */
+    public record Code(String code, String scheme, DeclineClass declineClass) {}
 
-    private DeclineCodes(Map<String, DeclineClass> classes) {
+    private final Map<String, DeclineClass> classes;
+    private final List<Code> codes;
+
+    private DeclineCodes(Map<String, DeclineClass> classes, List<Code> codes) {
         this.classes = Map.copyOf(classes);
+        this.codes = List.copyOf(codes);
     }
 
     public static DeclineCodes of(Map<String, DeclineClass> classes) {
         Map<String, DeclineClass> normalised = new HashMap<>();
-        classes.forEach((code, cls) -> normalised.put(code.trim().toLowerCase(Locale.ROOT), cls));
-        return new DeclineCodes(normalised);
+        List<Code> codes = new ArrayList<>();
+        classes.forEach((code, cls) -> {
+            normalised.put(code.trim().toLowerCase(Locale.ROOT), cls);
+            codes.add(new Code(code.trim(), "", cls));
+        });
+        return new DeclineCodes(normalised, codes);
     }
 
     /** The list shipped in the jar (src/main/resources/decline-codes.csv). */
@@ -38,6 +49,7 @@ public final class DeclineCodes {
 
     public static DeclineCodes read(InputStream in, String name) throws IOException {
         Map<String, DeclineClass> classes = new HashMap<>();
+        List<Code> codes = new ArrayList<>();
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         int lineNo = 0;
@@ -56,8 +68,9 @@ public final class DeclineCodes {
                     .orElseThrow(() -> new IllegalArgumentException(
                             name + ":" + at + ": class must be SOFT or HARD, not \"" + cells[2].trim() + "\""));
             classes.put(cells[0].trim().toLowerCase(Locale.ROOT), cls);
+            codes.add(new Code(cells[0].trim(), cells[1].trim(), cls));
         }
-        return new DeclineCodes(classes);
+        return new DeclineCodes(classes, codes);
     }
 
     /** Unknown codes count as SOFT, like a generic decline: retried a bounded number of times, then escalated. */
@@ -70,6 +83,11 @@ public final class DeclineCodes {
 
     public boolean knows(String code) {
         return code != null && classes.containsKey(code.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** The codes in the order of the list (used by the data generator to pick real codes per payment scheme). */
+    public List<Code> codes() {
+        return codes;
     }
 
     public int size() {
