@@ -14,6 +14,7 @@ import java.util.List;
  * @param ruleSetSources the files of the rule-set version, stored once per version so an auditor can open them
  * @param output the decision as answered (serialised as JSON into the chained record)
  * @param facts the facts evaluated (serialised as JSON apart from the chained record: personal data)
+ * @param runId the dunning run that made the decision, null for single decisions; one record per customer and run
  */
 public record AuditEntry(
         String decisionId,
@@ -28,4 +29,14 @@ public record AuditEntry(
         String tone,
         List<TraceEntry> trace,
         Object output,
-        Object facts) {}
+        Object facts,
+        Long runId) {
+
+    /** A decision outside any run. */
+    public AuditEntry(String decisionId, Instant asOf, String customerId, String principal, String entryPoint,
+            String ruleSetVersion, List<RuleSource> ruleSetSources, String action, String channel, String tone,
+            List<TraceEntry> trace, Object output, Object facts) {
+        this(decisionId, asOf, customerId, principal, entryPoint, ruleSetVersion, ruleSetSources, action, channel,
+                tone, trace, output, facts, null);
+    }
+}

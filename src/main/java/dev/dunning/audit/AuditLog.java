@@ -101,6 +101,24 @@ public class AuditLog {
      * @throws AuditUnavailableException if it could not be made durable in time; the decision must then not be used
      */
     public Receipt append(AuditEntry entry) {
+        Pending pending = pending(entry);
+        enqueue(pending);
+        return await(pending);
+    }
+
+    /**
+     * Records the decisions of a batch (a run's chunk) and waits until all are committed: queued together, they share
+     * few group-commit transactions. Those already queued when one is refused are still written.
+     *
+     * @throws AuditUnavailableException if any could not be made durable in time
+     */
+    public List<Receipt> appendAll(List<AuditEntry> entries) {
+        List<Pending> pendings = entries.stream().map(this::pending).toList();
+        pendings.forEach(this::enqueue);
+        return pendings.stream().map(this::await).toList();
+    }
+
+    private Pending pending(AuditEntry entry) {
         Instant recordedAt = clock.instant();
         String facts = canonical.writeValueAsString(entry.facts());
         String factsHash = Hashes.sha256(facts);
@@ -114,12 +132,22 @@ public class AuditLog {
         content.put("principal", entry.principal());
         content.put("recordedAt", recordedAt);
         content.put("ruleSetVersion", entry.ruleSetVersion());
-        Pending pending = new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
+        if (entry.runId() != null) {
+            // Only run decisions carry it, so the content of every other record stays as it was.
+            content.put("runId", entry.runId());
+        }
+        return new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
                 new CompletableFuture<>());
+    }
+
+    private void enqueue(Pending pending) {
         if (!running || !queue.offer(pending)) {
             throw new AuditUnavailableException("The audit log is not accepting records (shutting down or "
                     + properties.queueCapacity() + " records already waiting)", null);
         }
+    }
+
+    private Receipt await(Pending pending) {
         try {
             return pending.done.get(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -178,7 +206,7 @@ public class AuditLog {
                 AuditEntry e = p.entry;
                 records.add(new Object[] {seq, e.decisionId(), Sql.utc(p.recordedAt), Sql.utc(e.asOf()),
                     e.customerId(), e.principal(), e.entryPoint(), e.ruleSetVersion(), e.action(), e.channel(),
-                    e.tone(), p.factsHash, p.content, previous, hash});
+                    e.tone(), p.factsHash, p.content, previous, hash, e.runId()});
                 facts.add(new Object[] {seq, p.facts, p.factsHash});
                 int ordinal = 0;
                 for (TraceEntry t : e.trace()) {
@@ -191,8 +219,8 @@ public class AuditLog {
                 previous = hash;
             }
             batchInsert("INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, "
-                    + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
+                    + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash, "
+                    + "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
             batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
             batchInsert("INSERT INTO audit_fired_rules (seq, ordinal, recorded_at, rule_set_version, rule_name, "
                     + "source, sheet, sheet_row, policy, group_name, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "

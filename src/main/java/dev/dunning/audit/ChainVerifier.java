@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Walks the chain in order and reports the first record that does not hold: a gap in the sequence (a deleted
  * record), a link that does not point at the record before (reordered or replaced), content that no longer matches
- * its hash (changed), a column that contradicts the chained content, facts that no longer match their hash, fired
+ * its hash (changed), a column that contradicts the chained content (the run id
+ * included), facts that no longer match their hash, fired
  * rules that differ from the chained trace, or a chain head beyond the last record (the tail removed).
  */
 @Service
@@ -93,12 +94,17 @@ public class ChainVerifier {
         return new Result(verified, first, last, null);
     }
 
-    private record Row(AuditRecord record, String facts, String factsHash, List<String> firedRules) {}
+    private record Row(AuditRecord record, Long runId, String facts, String factsHash, List<String> firedRules) {}
 
     private List<Row> page(long from, long last) {
-        List<AuditRecord> records = jdbc.sql("SELECT " + AuditRecords.COLUMNS + " FROM audit_records "
+        var runIds = new java.util.HashMap<Long, Long>();
+        List<AuditRecord> records = jdbc.sql("SELECT " + AuditRecords.COLUMNS + ", run_id FROM audit_records "
                         + "WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?")
-                .params(from, last, PAGE).query((rs, n) -> AuditRecords.map(rs)).list();
+                .params(from, last, PAGE).query((rs, n) -> {
+                    AuditRecord r = AuditRecords.map(rs);
+                    runIds.put(r.seq(), rs.getObject("run_id", Long.class));
+                    return r;
+                }).list();
         if (records.isEmpty()) {
             return List.of();
         }
@@ -117,7 +123,7 @@ public class ChainVerifier {
         List<Row> rows = new ArrayList<>(records.size());
         for (AuditRecord r : records) {
             String[] f = facts.get(r.seq());
-            rows.add(new Row(r, f == null ? null : f[0], f == null ? null : f[1],
+            rows.add(new Row(r, runIds.get(r.seq()), f == null ? null : f[0], f == null ? null : f[1],
                     fired.getOrDefault(r.seq(), List.of())));
         }
         return rows;
@@ -145,6 +151,9 @@ public class ChainVerifier {
         same(differing, "action", r.action(), decision.path("action").asString(null));
         same(differing, "channel", r.channel(), decision.path("channel").asString(null));
         same(differing, "tone", r.tone(), decision.path("tone").asString(null));
+        JsonNode runId = content.path("runId");
+        same(differing, "run_id", row.runId == null ? null : row.runId.toString(),
+                runId.isMissingNode() || runId.isNull() ? null : runId.asString());
         if (!differing.isEmpty()) {
             return "column(s) " + String.join(", ", differing) + " contradict the chained content";
         }

@@ -8,7 +8,11 @@ import dev.dunning.decision.Hold;
 import dev.dunning.decision.Invoice;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -60,6 +64,60 @@ public class CustomerFacts {
                 .params(customerId, Sql.utc(asOf), asOf.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1))
                 .query((rs, n) -> Holds.map(rs)).list();
         return Optional.of(new Facts(asOf, customer.get(), invoices, reversedCopy(contacts), holds));
+    }
+
+    /**
+     * The facts of many customers as of {@code asOf}, as {@link #load} gives them one by one, in four set-based queries
+     * (one per kind of fact, each an IN list over the ids) with the same row mappings: a run's chunk costs four round
+     * trips, not four per customer. Unknown ids are absent from the result; the order is that of {@code customerIds}.
+     */
+    @Transactional(readOnly = true)
+    public Map<String, Facts> loadAll(List<String> customerIds, Instant asOf) {
+        if (customerIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Customer> customers = new HashMap<>();
+        jdbc.sql("SELECT " + Customers.COLUMNS + " FROM customers c WHERE c.id IN (:ids)").param("ids", customerIds)
+                .query(rs -> {
+                    Customer customer = Customers.map(rs);
+                    customers.put(customer.id(), customer);
+                });
+        Map<String, List<Invoice>> invoices = new HashMap<>();
+        jdbc.sql("SELECT " + Invoices.COLUMNS + " FROM invoices i WHERE i.customer_id IN (:ids) "
+                        + "AND i.status IN ('OPEN', 'PARTIALLY_PAID', 'DISPUTED') ORDER BY i.customer_id, i.due_date, i.id")
+                .param("ids", customerIds)
+                .query(rs -> {
+                    invoices.computeIfAbsent(rs.getString("customer_id"), k -> new ArrayList<>()).add(Invoices.map(rs));
+                });
+        Map<String, List<ContactAttempt>> contacts = new HashMap<>();
+        jdbc.sql("SELECT * FROM contact_attempts WHERE customer_id IN (:ids) AND contacted_at <= :asOf "
+                        + "AND contacted_at > :since ORDER BY customer_id, contacted_at DESC, id DESC")
+                .param("ids", customerIds).param("asOf", Sql.utc(asOf))
+                .param("since", Sql.utc(asOf.minus(java.time.Duration.ofDays(CONTACT_DAYS))))
+                .query(rs -> {
+                    List<ContactAttempt> newestFirst = contacts.computeIfAbsent(rs.getString("customer_id"),
+                            k -> new ArrayList<>());
+                    if (newestFirst.size() < CONTACT_LIMIT) { // the per-customer LIMIT of load()
+                        newestFirst.add(Contacts.map(rs));
+                    }
+                });
+        Map<String, List<Hold>> holds = new HashMap<>();
+        jdbc.sql("SELECT * FROM holds WHERE customer_id IN (:ids) AND (ended_at IS NULL OR ended_at > :asOf) "
+                        + "AND (until_date IS NULL OR until_date >= :day) ORDER BY customer_id, from_date, id")
+                .param("ids", customerIds).param("asOf", Sql.utc(asOf))
+                .param("day", asOf.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1))
+                .query(rs -> {
+                    holds.computeIfAbsent(rs.getString("customer_id"), k -> new ArrayList<>()).add(Holds.map(rs));
+                });
+        Map<String, Facts> facts = new LinkedHashMap<>();
+        for (String id : customerIds) {
+            Customer customer = customers.get(id);
+            if (customer != null) {
+                facts.put(id, new Facts(asOf, customer, invoices.getOrDefault(id, List.of()),
+                        reversedCopy(contacts.getOrDefault(id, List.of())), holds.getOrDefault(id, List.of())));
+            }
+        }
+        return facts;
     }
 
     private static <T> List<T> reversedCopy(List<T> newestFirst) {

@@ -1,0 +1,157 @@
+package dev.dunning.runs;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import dev.dunning.audit.AuditEntry;
+import dev.dunning.audit.AuditLog;
+import dev.dunning.decision.Facts;
+import dev.dunning.decision.Hold;
+import dev.dunning.decisions.DecisionResponse;
+import dev.dunning.facts.CustomerFacts;
+import dev.dunning.rules.ActiveRuleSet;
+import dev.dunning.rules.DecisionEngine;
+import dev.dunning.rules.RuleSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Decides for one chunk of customer ids: their facts in one set of queries, evaluation on all cores, the decisions
+ * audited together (live) and counted in the run's report. Runs inside the chunk's transaction, which also saves the
+ * reader's position: report and position commit together.
+ *
+ * <p>Exactly once: in a live run the audit log holds at most one record per customer and run (a unique key). Before
+ * deciding, the chunk looks up which of its customers the run has already recorded (decisions made durable by a
+ * chunk whose own transaction was then lost in a crash); those are counted from their record and not decided again.
+ */
+class ChunkDecider implements ItemWriter<String> {
+
+    static final String ENTRY_POINT = "run";
+
+    private final long runId;
+    private final String partition;
+    private final RunRequest request;
+    private final CustomerFacts customerFacts;
+    private final DecisionEngine engine;
+    private final ActiveRuleSet activeRuleSet;
+    private final AuditLog auditLog;
+    private final RunReport report;
+    private final PhaseTimes times;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    ChunkDecider(long runId, String partition, RunRequest request, CustomerFacts customerFacts, DecisionEngine engine,
+            ActiveRuleSet activeRuleSet, AuditLog auditLog, RunReport report, PhaseTimes times, JsonMapper json,
+            Clock clock) {
+        this.runId = runId;
+        this.partition = partition;
+        this.request = request;
+        this.customerFacts = customerFacts;
+        this.engine = engine;
+        this.activeRuleSet = activeRuleSet;
+        this.auditLog = auditLog;
+        this.report = report;
+        this.times = times;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** One customer's outcome: a decision, or the reason it could not be made. */
+    private record Outcome(String customerId, DecisionResponse decision, Facts facts, String failure) {}
+
+    @Override
+    public void write(Chunk<? extends String> chunk) {
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>(chunk.getItems());
+        Tally tally = new Tally();
+        List<String> toDecide = ids;
+        if (!request.dryRun()) {
+            Map<String, String> recorded = report.recorded(runId, ids);
+            if (!recorded.isEmpty()) {
+                recorded.values().forEach(content -> tally.count(json.readTree(content).path("decision")));
+                toDecide = ids.stream().filter(id -> !recorded.containsKey(id)).toList();
+            }
+        }
+        Map<String, Facts> facts = customerFacts.loadAll(toDecide, request.asOf());
+        long loaded = System.nanoTime();
+
+        // One rule set for the whole chunk: a swap during the chunk does not mix versions within it.
+        RuleSet ruleSet = activeRuleSet.get();
+        List<Outcome> outcomes = toDecide.parallelStream().map(id -> decide(id, facts.get(id), ruleSet)).toList();
+        long evaluated = System.nanoTime();
+
+        List<AuditEntry> entries = new ArrayList<>();
+        List<RunStatus.FailedItem> failures = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            if (o.failure != null) {
+                failures.add(new RunStatus.FailedItem(o.customerId, o.failure));
+                continue;
+            }
+            DecisionResponse d = o.decision;
+            tally.count(d);
+            entries.add(new AuditEntry(d.decisionId(), d.asOf(), d.customerId(), request.principal(), ENTRY_POINT,
+                    ruleSet.version(), ruleSet.sources(), d.action(), d.channel(), d.tone(), d.trace(), d, o.facts,
+                    runId));
+        }
+        if (!request.dryRun() && !entries.isEmpty()) {
+            auditLog.appendAll(entries);
+        }
+        tally.add("failed", "customers", failures.size());
+        report.failed(runId, failures, clock.instant());
+        long written = System.nanoTime();
+        tally.add("ms", "read", millis(times.takeRead() + loaded - start));
+        tally.add("ms", "evaluate", millis(evaluated - loaded));
+        tally.add("ms", "write", millis(written - evaluated));
+        report.add(runId, partition, tally.counts);
+    }
+
+    private Outcome decide(String customerId, Facts facts, RuleSet ruleSet) {
+        if (facts == null) {
+            return new Outcome(customerId, null, null, "the customer no longer exists");
+        }
+        try {
+            String id = request.dryRun() ? null : UuidCreator.getTimeOrderedEpoch().toString();
+            return new Outcome(customerId, DecisionResponse.of(id, engine.evaluate(facts, ruleSet), ruleSet.version()),
+                    facts, null);
+        } catch (RuntimeException e) {
+            // Facts that break evaluation (an invariant violated, a rule failing on them) fail this customer only.
+            return new Outcome(customerId, null, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /** Counts per dimension (action, channel, tone, hold) for the report. */
+    private static final class Tally {
+        final Map<String, Map<String, Long>> counts = new TreeMap<>();
+
+        void add(String dimension, String value, long n) {
+            counts.computeIfAbsent(dimension, k -> new TreeMap<>()).merge(value, n, Long::sum);
+        }
+
+        void count(DecisionResponse d) {
+            add("action", d.action(), 1);
+            add("channel", d.channel(), 1);
+            add("tone", d.tone() == null ? "NONE" : d.tone(), 1);
+            for (Hold hold : d.holdsApplied()) {
+                add("hold", hold.kind().name(), 1);
+            }
+        }
+
+        /** The same counts from a decision as recorded in the audit log. */
+        void count(JsonNode decision) {
+            add("action", decision.path("action").asString(), 1);
+            add("channel", decision.path("channel").asString(), 1);
+            String tone = decision.path("tone").asString(null);
+            add("tone", tone == null ? "NONE" : tone, 1);
+            decision.path("holdsApplied").forEach(h -> add("hold", h.path("kind").asString(), 1));
+        }
+    }
+}
