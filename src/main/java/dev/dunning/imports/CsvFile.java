@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -73,10 +72,6 @@ final class CsvFile implements Closeable {
 
     private static boolean blank(CSVRecord record) {
         return record.size() == 1 && record.get(0).isBlank();
-    }
-
-    static List<String> values(CSVRecord record) {
-        return record.toList();
     }
 
     private static String rootMessage(Throwable e) {

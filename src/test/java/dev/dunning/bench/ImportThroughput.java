@@ -51,10 +51,12 @@ public final class ImportThroughput {
             TestDatabase.Connection db = TestDatabase.freshDatabase("import_bench");
             try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
                     .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF)
-                    .properties("dunning.test.own-database=true", "spring.datasource.url=" + db.url(),
-                            "spring.datasource.username=" + db.user(), "spring.datasource.password=" + db.password(),
-                            "logging.level.root=WARN", "logging.level.dev.dunning.imports=DEBUG")
-                    .run()) {
+                    // Arguments, not default properties: application.properties' empty spring.datasource.url would
+                    // win over those and start the embedded default in ./data instead.
+                    .run("--dunning.test.own-database=true", "--spring.datasource.url=" + db.url(),
+                            "--spring.datasource.username=" + db.user(),
+                            "--spring.datasource.password=" + db.password(), "--logging.level.root=WARN",
+                            "--logging.level.dev.dunning.imports=DEBUG")) {
                 BulkImporter importer = context.getBean(BulkImporter.class);
                 line(report, invoices, "customers, new", importer.importFile(ImportKind.CUSTOMERS, customerFile));
                 line(report, invoices, "invoices, new", importer.importFile(ImportKind.INVOICES, invoiceFile));
