@@ -43,10 +43,10 @@ public final class AuditThroughput {
         TestDatabase.Connection db = TestDatabase.freshDatabase("bench_audit");
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF)
-                .properties("dunning.test.own-database=true", "spring.datasource.url=" + db.url() + urlOptions,
-                        "spring.datasource.username=" + db.user(), "spring.datasource.password=" + db.password(),
-                        "logging.level.root=WARN", "spring.datasource.hikari.maximum-pool-size=4")
-                .run()) {
+                // Command-line arguments: they outrank application.properties (default properties would not).
+                .run("--dunning.test.own-database=true", "--spring.datasource.url=" + db.url() + urlOptions,
+                        "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+                        "--logging.level.root=WARN", "--spring.datasource.hikari.maximum-pool-size=4")) {
             DecisionService service = context.getBean(DecisionService.class);
             DecisionEngine engine = context.getBean(DecisionEngine.class);
             RuleSet ruleSet = context.getBean(ActiveRuleSet.class).get();

@@ -51,10 +51,10 @@ public final class DecisionLoad {
         TestDatabase.Connection db = TestDatabase.freshDatabase("bench_load");
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
                 .bannerMode(Banner.Mode.OFF)
-                .properties("dunning.test.own-database=true", "spring.datasource.url=" + db.url(),
-                        "spring.datasource.username=" + db.user(), "spring.datasource.password=" + db.password(),
-                        "logging.level.root=WARN", "server.port=0")
-                .run()) {
+                // Command-line arguments: they outrank application.properties (default properties would not).
+                .run("--dunning.test.own-database=true", "--spring.datasource.url=" + db.url(),
+                        "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+                        "--logging.level.root=WARN", "--server.port=0")) {
             seed(context.getBean(FactsService.class), customers);
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
