@@ -104,7 +104,10 @@ class ChunkDecider implements ItemWriter<String> {
         tally.add("failed", "customers", failures.size());
         report.failed(runId, failures, clock.instant());
         long written = System.nanoTime();
-        tally.add("ms", "read", millis(times.takeRead() + loaded - start));
+        long idNanos = times.takeRead();
+        tally.add("ms", "read", millis(idNanos + loaded - start));
+        tally.add("ms", "read.ids", millis(idNanos));
+        tally.add("ms", "read.facts", millis(loaded - start));
         tally.add("ms", "evaluate", millis(evaluated - loaded));
         tally.add("ms", "write", millis(written - evaluated));
         report.add(runId, partition, tally.counts);

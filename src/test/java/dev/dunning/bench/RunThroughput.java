@@ -1,0 +1,88 @@
+package dev.dunning.bench;
+
+import dev.dunning.DunningApplication;
+import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.DeclineCodes;
+import dev.dunning.demo.Generator;
+import dev.dunning.runs.RunRequest;
+import dev.dunning.runs.RunStatus;
+import dev.dunning.runs.Runs;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A live dunning run over generated customers (docs/runs.md, docs/benchmarks.md "Dunning runs"): for each size N
+ * given, an empty database on the embedded MariaDB of the test setup, N customers from the generator (seed 42, as of
+ * 2026-11-23), then one live run as of that day (decisions audited, nothing dispatched), timed from start to
+ * completion, with the time its partitions spent reading, evaluating and writing.
+ *
+ * <p>Run: {@code ./mvnw -o -q -Pbench test-compile exec:exec -Dbench.main=dev.dunning.bench.RunThroughput
+ * -Dbench.args="100000 300000 1000000"}; a further argument {@code --chunk-size=N} or {@code --partitions=N} is
+ * passed on as the dunning.runs setting.
+ */
+public final class RunThroughput {
+
+    static final LocalDate DAY = LocalDate.of(2026, 11, 23);
+
+    private RunThroughput() {}
+
+    public static void main(String[] args) throws Exception {
+        BenchFixtures.quietLogging();
+        StringBuilder settings = new StringBuilder();
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                "%n%-10s %10s %8s %10s %10s %12s %10s %10s %10s%n", "customers", "decided", "failed", "generate s",
+                "run s", "decisions/s", "read s", "eval s", "write s"));
+        for (String arg : args.length == 0 ? new String[] {"100000"} : args) {
+            if (arg.startsWith("--")) {
+                settings.append(' ').append("--dunning.runs.").append(arg.substring(2));
+                continue;
+            }
+            int customers = Integer.parseInt(arg.replace("_", ""));
+            TestDatabase.Connection db = TestDatabase.freshDatabase("bench_runs");
+            String[] appArgs = ("--dunning.test.own-database=true --spring.datasource.url=" + db.url()
+                    + " --spring.datasource.username=" + db.user() + " --spring.datasource.password=" + db.password()
+                    + " --logging.level.root=WARN" + settings).trim().split(" ");
+            // Command-line arguments: they outrank application.properties (default properties would not).
+            try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
+                    .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).run(appArgs)) {
+                long generating = System.nanoTime();
+                try (Connection connection = DriverManager.getConnection(Generator.withLocalInfile(db.url()),
+                        db.user(), db.password())) {
+                    new Generator(context.getBean(DeclineCodes.class)).generate(connection,
+                            new Generator.Options(customers, 42, DAY, "G-"), System.out::println);
+                }
+                double generateSeconds = (System.nanoTime() - generating) / 1e9;
+                Runs runs = context.getBean(Runs.class);
+                long started = System.nanoTime();
+                long id = runs.start(new RunRequest(DAY.atTime(9, 0).toInstant(ZoneOffset.UTC), false, null, null,
+                        null, "bench"));
+                RunStatus status = runs.status(id).orElseThrow();
+                while (!status.finished()) {
+                    Thread.sleep(200);
+                    status = runs.status(id).orElseThrow();
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                System.out.println("run " + id + " " + status.status() + ": " + status.summary() + " ms: "
+                        + status.timingsMs());
+                Map<String, Long> ms = status.timingsMs();
+                report.append(String.format(Locale.ROOT, "%-10d %10d %8d %10.1f %10.1f %,12.0f %10.1f %10.1f %10.1f%n",
+                        customers, status.summary().decided(), status.failedCount(), generateSeconds, seconds,
+                        status.summary().decided() / seconds, ms.getOrDefault("read", 0L) / 1000.0,
+                        ms.getOrDefault("evaluate", 0L) / 1000.0, ms.getOrDefault("write", 0L) / 1000.0));
+            }
+        }
+        report.append(String.format(Locale.ROOT, "read/eval/write: seconds summed over the partitions' threads "
+                + "(each partition evaluates its chunk on all cores); %d processors, max heap %d MB%s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, settings));
+        System.out.println(report);
+        System.exit(0); // the embedded server's shutdown hook stops it
+    }
+}
