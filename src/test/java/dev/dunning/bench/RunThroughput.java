@@ -34,22 +34,29 @@ public final class RunThroughput {
 
     private RunThroughput() {}
 
+    private static String options(Map<String, String> settings) {
+        StringBuilder b = new StringBuilder();
+        settings.forEach((k, v) -> b.append(" --dunning.runs.").append(k).append('=').append(v));
+        return b.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         BenchFixtures.quietLogging();
-        StringBuilder settings = new StringBuilder();
+        Map<String, String> settings = new java.util.TreeMap<>();
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
                 "%n%-10s %10s %8s %10s %10s %12s %10s %10s %10s%n", "customers", "decided", "failed", "generate s",
                 "run s", "decisions/s", "read s", "eval s", "write s"));
         for (String arg : args.length == 0 ? new String[] {"100000"} : args) {
             if (arg.startsWith("--")) {
-                settings.append(' ').append("--dunning.runs.").append(arg.substring(2));
+                String[] kv = arg.substring(2).split("=", 2);
+                settings.put(kv[0], kv[1]);
                 continue;
             }
             int customers = Integer.parseInt(arg.replace("_", ""));
             TestDatabase.Connection db = TestDatabase.freshDatabase("bench_runs");
             String[] appArgs = ("--dunning.test.own-database=true --spring.datasource.url=" + db.url()
                     + " --spring.datasource.username=" + db.user() + " --spring.datasource.password=" + db.password()
-                    + " --logging.level.root=WARN" + settings).trim().split(" ");
+                    + " --logging.level.root=WARN" + options(settings)).trim().split(" ");
             // Command-line arguments: they outrank application.properties (default properties would not).
             try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
                     .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).run(appArgs)) {
@@ -73,6 +80,7 @@ public final class RunThroughput {
                 System.out.println("run " + id + " " + status.status() + ": " + status.summary() + " ms: "
                         + status.timingsMs());
                 Map<String, Long> ms = status.timingsMs();
+                report.append(String.format(Locale.ROOT, "%-40s%n", "settings:" + options(settings)));
                 report.append(String.format(Locale.ROOT, "%-10d %10d %8d %10.1f %10.1f %,12.0f %10.1f %10.1f %10.1f%n",
                         customers, status.summary().decided(), status.failedCount(), generateSeconds, seconds,
                         status.summary().decided() / seconds, ms.getOrDefault("read", 0L) / 1000.0,
@@ -81,7 +89,7 @@ public final class RunThroughput {
         }
         report.append(String.format(Locale.ROOT, "read/eval/write: seconds summed over the partitions' threads "
                 + "(each partition evaluates its chunk on all cores); %d processors, max heap %d MB%s%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, settings));
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, ""));
         System.out.println(report);
         System.exit(0); // the embedded server's shutdown hook stops it
     }
