@@ -27,8 +27,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Spring Batch job of a run: one partitioned step over customer id ranges; each partition is a chunk-oriented
- * step whose reader streams ids and whose writer decides a chunk at a time.
+ * The Spring Batch job of a run: one partitioned step over customer id ranges, each partition worked by the instance
+ * that claims it; each partition is a chunk-oriented step whose reader streams ids and whose writer decides a chunk
+ * at a time.
  */
 @Configuration
 class RunJob {
@@ -59,12 +60,12 @@ class RunJob {
     }
 
     @Bean
-    Step decideCustomers(JobRepository jobRepository, Step decideRange, JdbcClient jdbc, RunProperties properties) {
+    Step decideCustomers(JobRepository jobRepository, Step decideRange, JdbcClient jdbc, RunProperties properties,
+            PartitionClaims claims) {
         return new StepBuilder(PARTITIONED_STEP, jobRepository)
                 .partitioner(WORKER_STEP, new RangePartitioner(jdbc))
-                .step(decideRange)
-                .gridSize(properties.effectivePartitions())
-                .taskExecutor(new SimpleAsyncTaskExecutor("run-partition-"))
+                .partitionHandler(new ClaimingPartitionHandler(decideRange, jobRepository, claims,
+                        new SimpleAsyncTaskExecutor("run-partition-"), properties))
                 .build();
     }
 
