@@ -114,8 +114,14 @@ class AuditChainIT {
                 .update()).hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_records WHERE seq = ?").param(seq).update())
                 .hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_fired_rules WHERE seq = ?").param(seq).update())
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_firings WHERE seq = ?").param(seq).update())
                 .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_firings SET overridden = NOT overridden WHERE seq = ?")
+                .param(seq).update()).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_rules SET policy = 'X' WHERE id IN (SELECT rule_id FROM "
+                + "audit_firings WHERE seq = ?)").param(seq).update()).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_rules WHERE id IN (SELECT rule_id FROM "
+                + "audit_firings WHERE seq = ?)").param(seq).update()).hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.sql("UPDATE audit_facts SET facts = '{}' WHERE seq = ?").param(seq).update())
                 .hasMessageContaining("only allows erasure");
         assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_facts WHERE seq = ?").param(seq).update())
@@ -208,12 +214,12 @@ class AuditChainIT {
     @Test
     void aDecisionTheLogCannotHoldIsNotAnswered() throws Exception {
         long before = jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single();
-        jdbc.sql("RENAME TABLE audit_fired_rules TO audit_fired_rules_away").update();
+        jdbc.sql("RENAME TABLE audit_firings TO audit_firings_away").update();
         HttpResponse<String> refused;
         try {
             refused = post(DecisionApiIT.EXAMPLE);
         } finally {
-            jdbc.sql("RENAME TABLE audit_fired_rules_away TO audit_fired_rules").update();
+            jdbc.sql("RENAME TABLE audit_firings_away TO audit_firings").update();
         }
 
         assertThat(refused.statusCode()).isEqualTo(503);
