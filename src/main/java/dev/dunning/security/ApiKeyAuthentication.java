@@ -1,6 +1,5 @@
 package dev.dunning.security;
 
-import java.util.Set;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
 
@@ -8,12 +7,10 @@ import org.springframework.security.core.authority.AuthorityUtils;
 final class ApiKeyAuthentication extends AbstractAuthenticationToken {
 
     private final String name;
-    private final long keyId;
 
     ApiKeyAuthentication(ApiKeys.StoredKey key) {
         super(AuthorityUtils.createAuthorityList(Role.authorities(key.roles())));
         this.name = key.name();
-        this.keyId = key.id();
         setAuthenticated(true);
     }
 
@@ -30,13 +27,5 @@ final class ApiKeyAuthentication extends AbstractAuthenticationToken {
     @Override
     public String getName() {
         return name;
-    }
-
-    long keyId() {
-        return keyId;
-    }
-
-    Set<String> roleNames() {
-        return AuthorityUtils.authorityListToSet(getAuthorities());
     }
 }

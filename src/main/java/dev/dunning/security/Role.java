@@ -1,6 +1,5 @@
 package dev.dunning.security;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,9 +52,5 @@ public enum Role {
 
     static List<String> authorities(Set<Role> roles) {
         return roles.stream().map(Role::authority).toList();
-    }
-
-    static Role[] all() {
-        return Arrays.copyOf(values(), values().length);
     }
 }
