@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dunning.database.TestDatabase;
+import dev.dunning.security.TestCredentials;
 import dev.dunning.web.DecisionApiIT;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,7 +83,7 @@ class AuditChainIT {
         for (String id : ids) {
             AuditRecord r = records.byDecisionId(id).orElseThrow();
             assertThat(r.entryPoint()).isEqualTo("evaluate");
-            assertThat(r.principal()).isEqualTo("anonymous");
+            assertThat(r.principal()).isEqualTo(TestCredentials.NAME);
             assertThat(r.ruleSetVersion()).matches("[0-9a-f]{64}");
             assertThat(r.action()).isEqualTo("REMINDER");
         }
