@@ -18,6 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -42,6 +44,7 @@ public class Dispatcher implements SmartLifecycle {
     private final WebhookChannel webhooks;
     private final Contacts contacts;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate claims;
     private final DispatchProperties properties;
     private final DispatchMetrics metrics;
     private final Clock clock;
@@ -62,6 +65,10 @@ public class Dispatcher implements SmartLifecycle {
         this.webhooks = webhooks;
         this.contacts = contacts;
         this.transactions = transactions;
+        // Claims read committed: under repeatable read the locking scan of the due index also takes gap locks, and two
+        // dispatchers claiming at once deadlock on them.
+        this.claims = new TransactionTemplate(transactions.getTransactionManager());
+        this.claims.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
@@ -93,10 +100,9 @@ public class Dispatcher implements SmartLifecycle {
         }
         pass.lock();
         try {
-            List<Outbox.Claim> claims = transactions.execute(status -> outbox.claim(instanceId, now,
-                    properties.batchSize(), now.plus(properties.lease())));
+            List<Outbox.Claim> claimed = claim(now);
             int handled = 0;
-            for (Outbox.Claim claim : claims) {
+            for (Outbox.Claim claim : claimed) {
                 if (stopping) {
                     outbox.release(claim.entry().decisionId(), claim.token(), clock.instant());
                     continue;
@@ -107,6 +113,20 @@ public class Dispatcher implements SmartLifecycle {
             return handled;
         } finally {
             pass.unlock();
+        }
+    }
+
+    private List<Outbox.Claim> claim(Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return claims.execute(status -> outbox.claim(instanceId, now, properties.batchSize(),
+                        now.plus(properties.lease())));
+            } catch (PessimisticLockingFailureException e) {
+                // Another dispatcher's claim crossed this one; the database rolled this one back, nothing was taken.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -76,9 +76,12 @@ public class Outbox {
      * Rows another dispatcher holds are skipped, not waited for. Run inside a transaction.
      */
     List<Claim> claim(String claimedBy, Instant now, int limit, Instant leaseUntil) {
-        List<String> ids = jdbc.sql("SELECT decision_id FROM outbox WHERE status IN ('PENDING', 'SENDING') "
-                        + "AND due_at <= ? ORDER BY due_at, decision_id LIMIT ? FOR UPDATE SKIP LOCKED")
-                .params(Sql.utc(now), limit).query(String.class).list();
+        // One status per query, so that the scan walks the (status, due_at) index in order and stops at the limit:
+        // with an IN list MariaDB sorts every due row first and locks them all, leaving nothing for other dispatchers.
+        List<String> ids = new ArrayList<>(due("SENDING", now, limit));
+        if (ids.size() < limit) {
+            ids.addAll(due("PENDING", now, limit - ids.size()));
+        }
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -89,6 +92,12 @@ public class Outbox {
                 .param("now", Sql.utc(now)).param("ids", ids).update();
         return jdbc.sql("SELECT * FROM outbox WHERE claim_token = ? ORDER BY decision_id")
                 .param(token).query((rs, n) -> new Claim(map(rs), token)).list();
+    }
+
+    private List<String> due(String status, Instant now, int limit) {
+        return jdbc.sql("SELECT decision_id FROM outbox WHERE status = ? AND due_at <= ? ORDER BY due_at, decision_id "
+                        + "LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(status, Sql.utc(now), limit).query(String.class).list();
     }
 
     /** A claimed entry and the token that proves the claim is still this dispatcher's. */
