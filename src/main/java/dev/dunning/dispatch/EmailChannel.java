@@ -26,6 +26,10 @@ class EmailChannel {
 
     /** The address a message goes to, or why there is none. */
     static String recipient(MessageFacts facts) {
+        if (facts.customer().doNotContact()) {
+            throw new SendFailure("customer " + facts.customer().id() + " asked not to be contacted; nothing was sent",
+                    true);
+        }
         if (!facts.customer().consentsTo(dev.dunning.decision.Channel.EMAIL)) {
             throw new SendFailure("customer " + facts.customer().id() + " has no e-mail consent (any more); "
                     + "nothing was sent", true);
