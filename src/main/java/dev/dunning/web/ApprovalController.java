@@ -38,10 +38,12 @@ class ApprovalController {
     enum Verdict { APPROVE, REJECT }
 
     /**
-     * @param by who decides; required unless the caller is authenticated (then the principal's name is recorded)
+     * Who decides is the authenticated caller, never a name in the body: an approval must not be made in someone
+     * else's name.
+     *
      * @param reason why, in a sentence an auditor understands
      */
-    record ReviewRequest(@NotNull Verdict verdict, @Size(max = 100) String by, @NotBlank @Size(max = 1000) String reason) {}
+    record ReviewRequest(@NotNull Verdict verdict, @NotBlank @Size(max = 1000) String reason) {}
 
     /** Entries awaiting approval, newest first. */
     @GetMapping
@@ -58,12 +60,8 @@ class ApprovalController {
     @PostMapping(path = "/{decisionId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     OutboxController.EntryView review(@PathVariable String decisionId, @RequestBody ReviewRequest request,
             Principal principal) {
-        String who = principal != null && principal.getName() != null ? principal.getName() : request.by();
-        var checks = RequestChecks.of(validator, request);
-        if (who == null || who.isBlank()) {
-            checks.add("by", "say who decides (\"by\": a name or user id), or call with an authenticated user");
-        }
-        checks.throwIfAny();
+        RequestChecks.of(validator, request).throwIfAny();
+        String who = Principals.name(principal);
         return OutboxController.EntryView.of(dispatch.review(decisionId, request.verdict() == Verdict.APPROVE, who,
                 request.reason()));
     }
