@@ -19,7 +19,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class DunningApplication {
 
     /** First arguments that select a {@link Command} instead of starting the web service. */
-    static final Set<String> COMMANDS = Set.of("import", "generate", "run");
+    static final Set<String> COMMANDS = Set.of("import", "generate", "api-key", "run");
 
     public static void main(String[] args) {
         if (args.length > 0 && COMMANDS.contains(args[0])) {

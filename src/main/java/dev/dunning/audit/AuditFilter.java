@@ -38,8 +38,10 @@ public record AuditFilter(
         add(conditions, params, "r.rule_set_version = ?", ruleSetVersion);
         add(conditions, params, "r.entry_point = ?", entryPoint);
         // IN rather than a join: a rule that fires twice in one decision (a fee row per invoice) still yields the
-        // decision once; the (rule_name, seq) index serves it.
-        add(conditions, params, "r.seq IN (SELECT f.seq FROM audit_fired_rules f WHERE f.rule_name = ?)", ruleName);
+        // decision once. The name's id is one row of audit_rule_names whatever the version, so the (name_id, seq)
+        // index gives the decisions in seq order.
+        add(conditions, params, "r.seq IN (SELECT f.seq FROM audit_firings f WHERE f.name_id = "
+                + "(SELECT n.id FROM audit_rule_names n WHERE n.rule_name = ?))", ruleName);
         add(conditions, params, "r.seq < ?", beforeSeq);
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
     }

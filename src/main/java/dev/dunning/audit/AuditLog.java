@@ -55,6 +55,7 @@ public class AuditLog {
     private final JsonMapper canonical;
     private final BlockingQueue<Pending> queue;
     private final Set<String> storedVersions = ConcurrentHashMap.newKeySet();
+    private final AuditRules rules;
     private final Thread writer;
     private final Counter written;
     private final Counter failed;
@@ -66,6 +67,7 @@ public class AuditLog {
             JsonMapper json, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
+        this.rules = new AuditRules(jdbc, jdbcTemplate);
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
@@ -179,6 +181,7 @@ public class AuditLog {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                rules.rolledBack();
                 log.error("Writing {} audit records failed; their callers get 503", batch.size(), e);
                 failed.increment(batch.size());
                 batch.forEach(p -> p.done.completeExceptionally(e));
@@ -194,6 +197,7 @@ public class AuditLog {
             Head head = jdbc.sql("SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
                     .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).single();
             storeRuleSetFiles(batch, newVersions);
+            rules.prepare(batch.stream().map(Pending::entry).toList());
             List<Object[]> records = new ArrayList<>(batch.size());
             List<Object[]> facts = new ArrayList<>(batch.size());
             List<Object[]> fired = new ArrayList<>();
@@ -210,10 +214,8 @@ public class AuditLog {
                 facts.add(new Object[] {seq, p.facts, p.factsHash});
                 int ordinal = 0;
                 for (TraceEntry t : e.trace()) {
-                    Object policy = t.metadata() == null ? null : t.metadata().get("policy");
-                    fired.add(new Object[] {seq, ordinal++, Sql.utc(p.recordedAt), e.ruleSetVersion(), t.rule(),
-                        t.source(), t.sheet(), t.row(), policy == null ? null : policy.toString(), t.group(),
-                        t.overridden()});
+                    AuditRules.Ids ids = rules.ids(e.ruleSetVersion(), t);
+                    fired.add(new Object[] {seq, ordinal++, ids.rule(), ids.name(), t.overridden()});
                 }
                 done.add(new Receipt(seq, hash, p.recordedAt));
                 previous = hash;
@@ -222,13 +224,12 @@ public class AuditLog {
                     + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash, "
                     + "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
             batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
-            batchInsert("INSERT INTO audit_fired_rules (seq, ordinal, recorded_at, rule_set_version, rule_name, "
-                    + "source, sheet, sheet_row, policy, group_name, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    + "?, ?)", fired);
+            batchInsert("INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, ?, ?, ?, ?)", fired);
             jdbc.sql("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1").params(seq, previous).update();
             return done;
         });
         storedVersions.addAll(newVersions);
+        rules.committed();
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done.complete(receipts.get(i));
         }

@@ -115,7 +115,8 @@ public class ChainVerifier {
                     facts.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
                 });
         var fired = new java.util.HashMap<Long, List<String>>();
-        jdbc.sql("SELECT seq, rule_name FROM audit_fired_rules WHERE seq BETWEEN ? AND ? ORDER BY seq, ordinal")
+        jdbc.sql("SELECT f.seq, u.rule_name FROM audit_firings f JOIN audit_rules u ON u.id = f.rule_id "
+                        + "WHERE f.seq BETWEEN ? AND ? ORDER BY f.seq, f.ordinal")
                 .params(from, to)
                 .query(rs -> {
                     fired.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));

@@ -6,6 +6,9 @@ import dev.dunning.audit.AuditLog;
 import dev.dunning.audit.AuditRecord;
 import dev.dunning.audit.AuditRecords;
 import dev.dunning.decision.Facts;
+import dev.dunning.dispatch.DispatchRequest;
+import dev.dunning.dispatch.DispatchService;
+import dev.dunning.dispatch.OutboxEntry;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.rules.ActiveRuleSet;
@@ -14,7 +17,9 @@ import dev.dunning.rules.RuleSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Makes decisions for every entry point: evaluate on the active rule set, record in the audit log, and only then
@@ -32,10 +37,14 @@ public class DecisionService {
     private final ActiveRuleSet activeRuleSet;
     private final AuditLog auditLog;
     private final AuditRecords auditRecords;
+    private final DispatchService dispatch;
+    private final JsonMapper json;
     private final Clock clock;
 
     public DecisionService(CustomerFacts customerFacts, DecisionEngine engine, ActiveRuleSet activeRuleSet,
-            AuditLog auditLog, AuditRecords auditRecords, Clock clock) {
+            AuditLog auditLog, AuditRecords auditRecords, DispatchService dispatch, JsonMapper json, Clock clock) {
+        this.dispatch = dispatch;
+        this.json = json;
         this.customerFacts = customerFacts;
         this.engine = engine;
         this.activeRuleSet = activeRuleSet;
@@ -65,6 +74,25 @@ public class DecisionService {
         Facts facts = customerFacts.load(customerId, at)
                 .orElseThrow(() -> new UnknownFactException("customer", customerId));
         return decideAndRecord(facts, principal, DECIDE);
+    }
+
+    /** A decision and, if it sends something, its outbox entry. */
+    public record Dispatched(DecisionResponse decision, Optional<OutboxEntry> entry) {}
+
+    /**
+     * Decides for a stored customer and hands the decision to dispatch: once the audit log holds it, the decision and
+     * its outbox entry are stored in one transaction (older unsent entries of the customer are superseded there too).
+     * If that transaction fails, the audited decision was not dispatched and the caller gets the error.
+     *
+     * @throws UnknownFactException if there is no such customer
+     */
+    public Dispatched decideAndDispatch(String customerId, Instant asOf, String principal) {
+        DecisionResponse response = decide(customerId, asOf, principal);
+        Optional<OutboxEntry> entry = dispatch.enqueue(new DispatchRequest(response.decisionId(),
+                response.customerId(), response.asOf(), response.action(), response.channel(), response.tone(),
+                response.stage(), response.template(), response.invoiceIds(), response.notBefore(),
+                response.requiresApproval(), response.ruleSetVersion(), json.writeValueAsString(response)));
+        return new Dispatched(response, entry);
     }
 
     private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint) {

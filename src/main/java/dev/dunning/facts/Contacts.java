@@ -34,6 +34,25 @@ public class Contacts {
         return keys.getKey().longValue();
     }
 
+    /**
+     * Records the attempt of a dispatched message under its reference (one per message): sending the same message again
+     * after a failure updates that row instead of adding another, so the history holds one attempt per message.
+     */
+    public StoredContact recordSend(String customerId, ContactAttempt attempt, String reference, Instant now) {
+        jdbc.sql("INSERT INTO contact_attempts (customer_id, contacted_at, channel, action, stage, outcome, reference, "
+                        + "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+                        + "contacted_at = VALUES(contacted_at), outcome = VALUES(outcome), recorded_at = VALUES(recorded_at)")
+                .params(customerId, Sql.utc(attempt.at()), attempt.channel().name(), Sql.name(attempt.action()),
+                        attempt.stage(), attempt.outcome().name(), reference, Sql.utc(now))
+                .update();
+        return byReference(customerId, reference).orElseThrow();
+    }
+
+    /** What came of an attempt, as the provider or the customer's reaction reports it. */
+    public boolean updateOutcome(long id, Outcome outcome) {
+        return jdbc.sql("UPDATE contact_attempts SET outcome = ? WHERE id = ?").params(outcome.name(), id).update() == 1;
+    }
+
     public Optional<StoredContact> find(long id) {
         return jdbc.sql("SELECT * FROM contact_attempts WHERE id = ?").param(id).query((rs, n) -> stored(rs))
                 .optional();

@@ -45,7 +45,11 @@ public class CustomerFacts {
 
     @Transactional(readOnly = true)
     public Optional<Facts> load(String customerId, Instant asOf) {
-        Optional<Customer> customer = jdbc.sql("SELECT " + Customers.COLUMNS + " FROM customers c WHERE c.id = ?")
+        // An e-mail address withdrawn after a hard bounce counts as no e-mail consent: the rules fall back to another
+        // consented channel.
+        Optional<Customer> customer = jdbc.sql("SELECT " + Customers.COLUMNS.replace("c.consent_email",
+                        "(c.consent_email AND d.email_withdrawn_at IS NULL) AS consent_email")
+                        + " FROM customers c LEFT JOIN customer_contact_details d ON d.customer_id = c.id WHERE c.id = ?")
                 .param(customerId).query((rs, n) -> Customers.map(rs)).optional();
         if (customer.isEmpty()) {
             return Optional.empty();

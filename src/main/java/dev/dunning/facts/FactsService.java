@@ -28,11 +28,13 @@ public class FactsService {
     private final Contacts contacts;
     private final Holds holds;
     private final DeclineCodes declineCodes;
+    private final CustomerContactDetails contactDetails;
     private final Clock clock;
 
     public FactsService(Customers customers, Invoices invoices, Payments payments, Contacts contacts, Holds holds,
-            DeclineCodes declineCodes, Clock clock) {
+            DeclineCodes declineCodes, CustomerContactDetails contactDetails, Clock clock) {
         this.customers = customers;
+        this.contactDetails = contactDetails;
         this.invoices = invoices;
         this.payments = payments;
         this.contacts = contacts;
@@ -49,7 +51,17 @@ public class FactsService {
 
     @Transactional
     public Written<Customer> upsertCustomer(Customer customer) {
-        boolean created = customers.upsert(customer, clock.instant());
+        return upsertCustomer(customer, null);
+    }
+
+    /** Writes the customer and, unless {@code details} is null (leave them as they are), its contact details. */
+    @Transactional
+    public Written<Customer> upsertCustomer(Customer customer, ContactDetails details) {
+        Instant now = clock.instant();
+        boolean created = customers.upsert(customer, now);
+        if (details != null) {
+            contactDetails.replace(customer.id(), details, now);
+        }
         return new Written<>(customers.find(customer.id()).orElseThrow(), created);
     }
 

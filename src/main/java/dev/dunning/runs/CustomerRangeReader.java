@@ -41,6 +41,11 @@ class CustomerRangeReader implements ItemStreamReader<String> {
 
     @Override
     public void open(ExecutionContext context) {
+        if (!context.containsKey(RangePartitioner.PARTITION)) {
+            // Without its range a partition would read every customer: fail rather than overlap another partition.
+            throw new IllegalStateException("The partition's context has no customer id range yet; it was taken before "
+                    + "the run finished splitting. Restart the run to continue it.");
+        }
         to = context.containsKey(TO) ? context.getString(TO) : null;
         last = context.containsKey(LAST) ? context.getString(LAST)
                 : context.containsKey(FROM) ? context.getString(FROM) : "";

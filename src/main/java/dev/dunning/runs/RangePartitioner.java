@@ -16,6 +16,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class RangePartitioner implements Partitioner {
 
+    /**
+     * In every partition's context: Spring Batch stores a partition's step execution first and its context in a second
+     * statement, so a worker of another instance must not take a partition whose context does not have it yet.
+     */
+    static final String PARTITION = "partition";
+
     private final JdbcClient jdbc;
 
     RangePartitioner(JdbcClient jdbc) {
@@ -34,6 +40,7 @@ class RangePartitioner implements Partitioner {
         Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
         for (int i = 0; i <= bounds.size(); i++) {
             ExecutionContext context = new ExecutionContext();
+            context.putInt(PARTITION, i);
             if (i > 0) {
                 context.putString(CustomerRangeReader.FROM, bounds.get(i - 1));
             }

@@ -42,7 +42,10 @@ class RunWorker {
         }
         for (PartitionClaims.Open open : claims.open(RunJob.WORKER_STEP, free.availablePermits())) {
             StepExecution partition = jobRepository.getStepExecution(open.jobExecutionId(), open.stepExecutionId());
-            if (partition == null || !free.tryAcquire()) {
+            if (partition == null || !partition.getExecutionContext().containsKey(RangePartitioner.PARTITION)) {
+                continue; // its range is not stored yet: the next poll takes it
+            }
+            if (!free.tryAcquire()) {
                 continue;
             }
             if (!claims.claim(partition.getJobExecution().getJobInstanceId(), partition.getId())) {

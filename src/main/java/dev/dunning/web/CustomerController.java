@@ -5,6 +5,8 @@ import dev.dunning.decision.Channel;
 import dev.dunning.decision.Customer;
 import dev.dunning.decision.InvoiceStatus;
 import dev.dunning.decision.Segment;
+import dev.dunning.facts.ContactDetails;
+import dev.dunning.facts.CustomerContactDetails;
 import dev.dunning.facts.Customers;
 import dev.dunning.facts.FactsService;
 import dev.dunning.facts.Invoices;
@@ -14,12 +16,14 @@ import dev.dunning.validation.CountryCode;
 import dev.dunning.validation.CurrencyCode;
 import dev.dunning.validation.TimeZoneId;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -43,10 +47,13 @@ class CustomerController {
     private final FactsService facts;
     private final Customers customers;
     private final Invoices invoices;
+    private final CustomerContactDetails contactDetails;
     private final Validator validator;
 
-    CustomerController(FactsService facts, Customers customers, Invoices invoices, Validator validator) {
+    CustomerController(FactsService facts, Customers customers, Invoices invoices,
+            CustomerContactDetails contactDetails, Validator validator) {
         this.facts = facts;
+        this.contactDetails = contactDetails;
         this.customers = customers;
         this.invoices = invoices;
         this.validator = validator;
@@ -70,7 +77,15 @@ class CustomerController {
             Map<Channel, Boolean> consents,
             Boolean doNotContact,
             Boolean vulnerable,
-            Boolean thirdPartyCollection) {
+            Boolean thirdPartyCollection,
+            @Email @Size(max = 254) String email,
+            @Pattern(regexp = "\\+[1-9][0-9]{6,14}", message = "must be an E.164 number such as +4915112345678")
+                    String mobile,
+            @Size(max = 500) String postalAddress) {
+
+        ContactDetails toContactDetails() {
+            return new ContactDetails(email, mobile, postalAddress, null, null);
+        }
 
         Customer toCustomer(String id) {
             return new Customer(id, name, segment, country, language, timeZone, currency, orZero(riskScore),
@@ -83,16 +98,34 @@ class CustomerController {
         }
     }
 
+    /** The customer with its contact details; {@code emailWithdrawnAt} is set while the address is withdrawn. */
+    record CustomerView(
+            String id, String name, Segment segment, String country, String language, String timeZone,
+            String currency, int riskScore, int tenureMonths, Map<Channel, Boolean> consents, boolean doNotContact,
+            boolean vulnerable, boolean thirdPartyCollection, String email, String mobile, String postalAddress,
+            Instant emailWithdrawnAt, String emailWithdrawnReason) {
+
+        static CustomerView of(Customer c, ContactDetails d) {
+            return new CustomerView(c.id(), c.name(), c.segment(), c.country(), c.language(), c.timeZone(),
+                    c.currency(), c.riskScore(), c.tenureMonths(), c.consents(), c.doNotContact(), c.vulnerable(),
+                    c.thirdPartyCollection(), d.email(), d.mobile(), d.postalAddress(), d.emailWithdrawnAt(),
+                    d.emailWithdrawnReason());
+        }
+    }
+
+    /** Replaces the customer and its contact details (absent details are cleared). */
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Customer> put(@PathVariable String id, @RequestBody CustomerRequest request) {
+    ResponseEntity<CustomerView> put(@PathVariable String id, @RequestBody CustomerRequest request) {
         RequestChecks.of(validator, request).pathId(id, request.id()).throwIfAny();
-        Written<Customer> written = TransientRetry.write(() -> facts.upsertCustomer(request.toCustomer(id)));
-        return Created.orOk(written);
+        Written<Customer> written = TransientRetry.write(
+                () -> facts.upsertCustomer(request.toCustomer(id), request.toContactDetails()));
+        return Created.orOk(written, c -> CustomerView.of(c, contactDetails.of(id)));
     }
 
     @GetMapping("/{id}")
-    Customer get(@PathVariable String id) {
-        return customers.find(id).orElseThrow(() -> new UnknownFactException("customer", id));
+    CustomerView get(@PathVariable String id) {
+        Customer customer = customers.find(id).orElseThrow(() -> new UnknownFactException("customer", id));
+        return CustomerView.of(customer, contactDetails.of(id));
     }
 
     /** The customer's invoices, newest due date first; {@code status} (repeated or comma-separated) narrows them. */

@@ -1,5 +1,6 @@
 package dev.dunning.web;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.dunning.decision.Facts;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
@@ -30,12 +31,25 @@ class DecisionController {
         this.validator = validator;
     }
 
-    /** Which customer to decide for, and as of when (now if absent). */
-    record DecideRequest(@NotBlank @Size(max = 64) String customerId, Instant asOf) {}
+    /** Which customer to decide for, as of when (now if absent), and whether to send what was decided. */
+    record DecideRequest(@NotBlank @Size(max = 64) String customerId, Instant asOf, Boolean dispatch) {}
 
-    /** Decides the next step for a stored customer and keeps the decision; the answer carries its decisionId. */
+    /** The decision with what became of it in the outbox (docs/dispatch.md). */
+    record DispatchedDecision(@JsonUnwrapped DecisionResponse decision, OutboxController.EntryView dispatch) {}
+
+    /**
+     * Decides the next step for a stored customer and keeps the decision; the answer carries its decisionId. With
+     * {@code "dispatch": true} the decision is also put in the outbox (the answer's {@code dispatch} shows the entry,
+     * null when the decision sends nothing).
+     */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    DecisionResponse decide(@Valid @RequestBody DecideRequest request, Principal principal) {
+    Object decide(@Valid @RequestBody DecideRequest request, Principal principal) {
+        if (Boolean.TRUE.equals(request.dispatch())) {
+            var dispatched = decisions.decideAndDispatch(request.customerId(), request.asOf(),
+                    Principals.name(principal));
+            return new DispatchedDecision(dispatched.decision(),
+                    dispatched.entry().map(OutboxController.EntryView::of).orElse(null));
+        }
         return decisions.decide(request.customerId(), request.asOf(), Principals.name(principal));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dunning.database.TestDatabase;
+import dev.dunning.security.TestCredentials;
 import dev.dunning.web.DecisionApiIT;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,7 +83,7 @@ class AuditChainIT {
         for (String id : ids) {
             AuditRecord r = records.byDecisionId(id).orElseThrow();
             assertThat(r.entryPoint()).isEqualTo("evaluate");
-            assertThat(r.principal()).isEqualTo("anonymous");
+            assertThat(r.principal()).isEqualTo(TestCredentials.NAME);
             assertThat(r.ruleSetVersion()).matches("[0-9a-f]{64}");
             assertThat(r.action()).isEqualTo("REMINDER");
         }
@@ -114,8 +115,14 @@ class AuditChainIT {
                 .update()).hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_records WHERE seq = ?").param(seq).update())
                 .hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_fired_rules WHERE seq = ?").param(seq).update())
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_firings WHERE seq = ?").param(seq).update())
                 .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_firings SET overridden = NOT overridden WHERE seq = ?")
+                .param(seq).update()).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_rules SET policy = 'X' WHERE id IN (SELECT rule_id FROM "
+                + "audit_firings WHERE seq = ?)").param(seq).update()).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_rules WHERE id IN (SELECT rule_id FROM "
+                + "audit_firings WHERE seq = ?)").param(seq).update()).hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.sql("UPDATE audit_facts SET facts = '{}' WHERE seq = ?").param(seq).update())
                 .hasMessageContaining("only allows erasure");
         assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_facts WHERE seq = ?").param(seq).update())
@@ -208,12 +215,12 @@ class AuditChainIT {
     @Test
     void aDecisionTheLogCannotHoldIsNotAnswered() throws Exception {
         long before = jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single();
-        jdbc.sql("RENAME TABLE audit_fired_rules TO audit_fired_rules_away").update();
+        jdbc.sql("RENAME TABLE audit_firings TO audit_firings_away").update();
         HttpResponse<String> refused;
         try {
             refused = post(DecisionApiIT.EXAMPLE);
         } finally {
-            jdbc.sql("RENAME TABLE audit_fired_rules_away TO audit_fired_rules").update();
+            jdbc.sql("RENAME TABLE audit_firings_away TO audit_firings").update();
         }
 
         assertThat(refused.statusCode()).isEqualTo(503);

@@ -223,7 +223,7 @@ class AuditExportIT {
         assertPlan(new AuditFilter(null, null, null, "HOLD", null, null, null, null), "audit_records_action_seq");
         assertPlan(new AuditFilter(null, null, null, null, null, null, null, "decide"),
                 "audit_records_entry_point_seq");
-        assertPlan(new AuditFilter(null, null, null, null, null, holdRule, null, null), "audit_fired_rules_rule_seq");
+        assertPlan(new AuditFilter(null, null, null, null, null, holdRule, null, null), "audit_firings_name_seq");
         assertPlan(new AuditFilter("EXP-42", null, null, null, null, null, null, null), 5000L,
                 "audit_records_customer_seq");
     }

@@ -87,7 +87,7 @@ public final class AuditThroughput {
             System.out.printf(Locale.ROOT, "bytes per decision: record content %s, facts %s; fired rules per decision %s%n",
                     jdbc.sql("SELECT ROUND(AVG(LENGTH(content))) FROM audit_records").query(Long.class).single(),
                     jdbc.sql("SELECT ROUND(AVG(LENGTH(facts))) FROM audit_facts").query(Long.class).single(),
-                    jdbc.sql("SELECT ROUND(COUNT(*) / (SELECT COUNT(*) FROM audit_records), 1) FROM audit_fired_rules")
+                    jdbc.sql("SELECT ROUND(COUNT(*) / (SELECT COUNT(*) FROM audit_records), 1) FROM audit_firings")
                             .query(Double.class).single());
             System.out.printf(Locale.ROOT, "verify: %d records in %.1f s = %.0f records/s, intact=%s%n",
                     verified.verified(), verifySeconds, verified.verified() / verifySeconds, verified.intact());

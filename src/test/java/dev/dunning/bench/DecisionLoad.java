@@ -118,6 +118,8 @@ public final class DecisionLoad {
             int n = i;
             pending[i] = http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                             .header("Content-Type", "application/json")
+                            // The real API-key path (hash lookup per request), not the tests' default credentials.
+                            .header("X-Api-Key", dev.dunning.security.TestCredentials.KEY)
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, error) -> {

@@ -97,6 +97,11 @@ public final class TestData {
             return this;
         }
 
+        public CustomerBuilder language(String language) {
+            this.language = language;
+            return this;
+        }
+
         public CustomerBuilder inTimeZone(String timeZone) {
             this.timeZone = timeZone;
             return this;

@@ -126,7 +126,7 @@ class SharedRunIT {
         assertThat(selected).isPositive();
         List<String> audited = jdbc.sql("SELECT customer_id FROM audit_records WHERE run_id = ?").param(id)
                 .query(String.class).list();
-        assertThat(audited).hasSize((int) selected).doesNotHaveDuplicates();
+        assertThat(audited).as("%s", run).hasSize((int) selected).doesNotHaveDuplicates();
         assertThat(run.summary().decided()).isEqualTo(selected);
         List<String> expected = jdbc.sql("SELECT c.id FROM customers c WHERE EXISTS (SELECT 1 FROM invoices i "
                         + "WHERE i.customer_id = c.id AND i.status IN ('OPEN', 'PARTIALLY_PAID', 'DISPUTED') "

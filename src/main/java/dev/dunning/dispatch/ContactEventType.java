@@ -1,0 +1,41 @@
+package dev.dunning.dispatch;
+
+import dev.dunning.decision.Outcome;
+
+/** What a provider or a person reports about a sent message, and the contact outcome it leads to. */
+public enum ContactEventType {
+    DELIVERED(Outcome.DELIVERED, 1),
+    OPENED(Outcome.OPENED, 2),
+    REPLIED(Outcome.REPLIED, 3),
+    CONVERSATION(Outcome.CONVERSATION, 3),
+    BOUNCED(Outcome.BOUNCED, 4);
+
+    private final Outcome outcome;
+    private final int rank;
+
+    ContactEventType(Outcome outcome, int rank) {
+        this.outcome = outcome;
+        this.rank = rank;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /**
+     * Events arrive out of order (an "opened" after the "replied"): an outcome is only replaced by one at least as
+     * telling. A bounce always wins.
+     */
+    static int rank(Outcome outcome) {
+        for (ContactEventType type : values()) {
+            if (type.outcome == outcome) {
+                return type.rank;
+            }
+        }
+        return 0;
+    }
+
+    int rank() {
+        return rank;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.dunning.dispatch;
+
+import dev.dunning.facts.Contacts;
+import dev.dunning.facts.CustomerContactDetails;
+import dev.dunning.facts.FactRejectedException;
+import dev.dunning.facts.StoredContact;
+import dev.dunning.facts.UnknownFactException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** What people and billing systems do with the outbox: enqueue decisions, approve, re-queue, report events, preview. */
+@Service
+public class DispatchService {
+
+    private final Outbox outbox;
+    private final Contacts contacts;
+    private final CustomerContactDetails contactDetails;
+    private final MessageFacts.Loader messageFacts;
+    private final EmailChannel email;
+    private final WebhookChannel webhooks;
+    private final DispatchProperties properties;
+    private final DispatchMetrics metrics;
+    private final Clock clock;
+
+    DispatchService(Outbox outbox, Contacts contacts, CustomerContactDetails contactDetails,
+            MessageFacts.Loader messageFacts, EmailChannel email, WebhookChannel webhooks,
+            DispatchProperties properties, DispatchMetrics metrics, Clock clock) {
+        this.outbox = outbox;
+        this.contacts = contacts;
+        this.contactDetails = contactDetails;
+        this.messageFacts = messageFacts;
+        this.email = email;
+        this.webhooks = webhooks;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Writes the decision's outbox entry if it is to be sent, and supersedes the customer's older unsent entries, in one
+     * transaction (superseding happens whether or not this decision sends anything: after a payment, a NO_ACTION
+     * decision withdraws the reminder still waiting for the morning). Call it only once the decision is in the audit
+     * log, which is where decisions are kept; the entry carries the decision as answered.
+     *
+     * @return the new entry, or empty if the decision sends nothing
+     */
+    @Transactional
+    public Optional<OutboxEntry> enqueue(DispatchRequest request) {
+        Instant now = clock.instant();
+        for (OutboxEntry old : outbox.supersede(request.customerId(), request.decisionId(), now)) {
+            metrics.superseded(old.route());
+        }
+        String route = Route.of(request.action(), request.channel(), properties.webhooks().keySet());
+        if (route == null) {
+            return Optional.empty();
+        }
+        outbox.insert(request, route, request.requiresApproval() ? OutboxStatus.AWAITING_APPROVAL
+                : OutboxStatus.PENDING, now);
+        return outbox.find(request.decisionId());
+    }
+
+    /** A person approves (the entry is sent when due) or rejects (never sent) an entry awaiting approval. */
+    @Transactional
+    public OutboxEntry review(String decisionId, boolean approve, String by, String reason) {
+        if (!outbox.review(decisionId, approve, by, reason, clock.instant())) {
+            OutboxEntry entry = find(decisionId);
+            throw FactRejectedException.conflict("decisionId", "the outbox entry of decision " + decisionId + " is "
+                    + entry.status() + ", not AWAITING_APPROVAL; only entries awaiting approval can be approved or "
+                    + "rejected");
+        }
+        return find(decisionId);
+    }
+
+    /** Puts a dead letter back in the queue, due now, with its attempts counted from zero. */
+    @Transactional
+    public OutboxEntry requeue(String decisionId) {
+        if (!outbox.requeue(decisionId, clock.instant())) {
+            OutboxEntry entry = find(decisionId);
+            throw FactRejectedException.conflict("decisionId", "the outbox entry of decision " + decisionId + " is "
+                    + entry.status() + "; only DEAD entries can be re-queued");
+        }
+        return find(decisionId);
+    }
+
+    public OutboxEntry find(String decisionId) {
+        return outbox.find(decisionId).orElseThrow(() -> new UnknownFactException("outbox entry of decision",
+                decisionId));
+    }
+
+    /** The outcome of an event and whether it withdrew the e-mail address. */
+    public record EventResult(StoredContact contact, boolean emailWithdrawn) {}
+
+    /**
+     * Records what came of a sent message on its contact attempt, which the next decision sees. A hard bounce of an
+     * e-mail withdraws that address: the next decision finds no usable e-mail and falls back to another channel.
+     */
+    @Transactional
+    public EventResult record(String decisionId, ContactEventType type, boolean hardBounce, String detail) {
+        OutboxEntry entry = find(decisionId);
+        if (entry.contactId() == null || entry.status() != OutboxStatus.SENT) {
+            throw FactRejectedException.conflict("decisionId", "decision " + decisionId + " has not been sent (its "
+                    + "outbox entry is " + entry.status() + "); events can only be reported for sent messages");
+        }
+        StoredContact contact = contacts.find(entry.contactId()).orElseThrow();
+        if (type.rank() >= ContactEventType.rank(contact.attempt().outcome())) {
+            contacts.updateOutcome(contact.id(), type.outcome());
+        }
+        boolean withdrawn = false;
+        if (type == ContactEventType.BOUNCED && hardBounce && Route.EMAIL.equals(entry.route())
+                && entry.recipient() != null) {
+            withdrawn = contactDetails.withdrawEmail(entry.customerId(), entry.recipient(),
+                    "hard bounce of decision " + decisionId + (detail == null ? "" : ": " + detail), clock.instant());
+        }
+        return new EventResult(contacts.find(contact.id()).orElseThrow(), withdrawn);
+    }
+
+    /** A message as it would be sent now, or why it could not be. */
+    public record Preview(String decisionId, String route, RenderedMail email, String webhookBody, String problem) {}
+
+    public Preview preview(String decisionId) {
+        OutboxEntry entry = find(decisionId);
+        try {
+            MessageFacts facts = messageFacts.load(entry);
+            if (Route.EMAIL.equals(entry.route())) {
+                return new Preview(decisionId, entry.route(), email.render(facts), null, null);
+            }
+            return new Preview(decisionId, entry.route(), null, webhooks.body(facts, entry.route()), null);
+        } catch (SendFailure failure) {
+            return new Preview(decisionId, entry.route(), null, null, failure.getMessage());
+        }
+    }
+
+    public java.util.List<OutboxEntry> list(Outbox.Filter filter, int offset, int limit) {
+        return outbox.list(filter, offset, limit);
+    }
+
+    public long count(Outbox.Filter filter) {
+        return outbox.count(filter);
+    }
+}

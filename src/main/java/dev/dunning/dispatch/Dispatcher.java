@@ -1,0 +1,287 @@
+package dev.dunning.dispatch;
+
+import dev.dunning.decision.Action;
+import dev.dunning.decision.Channel;
+import dev.dunning.decision.ContactAttempt;
+import dev.dunning.decision.Outcome;
+import dev.dunning.facts.Contacts;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Takes due entries from the outbox and sends them. Claims are short transactions with {@code FOR UPDATE SKIP LOCKED},
+ * so several instances share the work without waiting for each other; the send itself holds no database lock. Each
+ * outcome is written together with its contact attempt. Stopping the application lets the send in progress finish and
+ * be recorded, and gives the rest of the claimed batch back.
+ *
+ * <p>A dispatcher that dies between a send and its record leaves the entry claimed; once the lease has run out another
+ * dispatcher sends it again, with the same idempotency key (the decision id), which a provider that honours it uses
+ * to drop the duplicate.
+ */
+@Service
+public class Dispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final Outbox outbox;
+    private final MessageFacts.Loader messageFacts;
+    private final EmailChannel email;
+    private final WebhookChannel webhooks;
+    private final Contacts contacts;
+    private final TransactionTemplate transactions;
+    private final TransactionTemplate claims;
+    private final DispatchProperties properties;
+    private final DispatchMetrics metrics;
+    private final Clock clock;
+    private final String instanceId;
+    private final Backoff backoff;
+    /** Held for a whole pass: stop() takes it to wait for the pass in progress. */
+    private final ReentrantLock pass = new ReentrantLock();
+    private volatile boolean stopping;
+    private volatile boolean running;
+    private ScheduledExecutorService scheduler;
+
+    Dispatcher(Outbox outbox, MessageFacts.Loader messageFacts, EmailChannel email, WebhookChannel webhooks,
+            Contacts contacts, TransactionTemplate transactions, DispatchProperties properties, DispatchMetrics metrics,
+            Clock clock) {
+        this.outbox = outbox;
+        this.messageFacts = messageFacts;
+        this.email = email;
+        this.webhooks = webhooks;
+        this.contacts = contacts;
+        this.transactions = transactions;
+        // Claims read committed: under repeatable read the locking scan of the due index also takes gap locks, and two
+        // dispatchers claiming at once deadlock on them.
+        this.claims = new TransactionTemplate(transactions.getTransactionManager());
+        this.claims.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.properties = properties;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.instanceId = properties.instanceId() != null ? properties.instanceId()
+                : ManagementFactory.getRuntimeMXBean().getName();
+        this.backoff = new Backoff(properties.backoff(), properties.maxBackoff(), properties.jitter());
+    }
+
+    /** Sends everything due now, batch after batch; returns how many entries it handled. */
+    public int drain() {
+        int total = 0;
+        int handled;
+        do {
+            handled = runOnce();
+            total += handled;
+        } while (handled > 0 && !stopping);
+        return total;
+    }
+
+    /** One pass: claims one batch of entries due now and sends them. Returns how many it handled. */
+    public int runOnce() {
+        return runOnce(clock.instant());
+    }
+
+    /** One pass as of {@code now} (the moment entries must be due by). */
+    int runOnce(Instant now) {
+        if (stopping) {
+            return 0;
+        }
+        pass.lock();
+        try {
+            List<Outbox.Claim> claimed = claim(now);
+            int handled = 0;
+            for (Outbox.Claim claim : claimed) {
+                if (stopping) {
+                    outbox.release(claim.entry().decisionId(), claim.token(), clock.instant());
+                    continue;
+                }
+                deliver(claim);
+                handled++;
+            }
+            return handled;
+        } finally {
+            pass.unlock();
+        }
+    }
+
+    private List<Outbox.Claim> claim(Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return claims.execute(status -> outbox.claim(instanceId, now, properties.batchSize(),
+                        now.plus(properties.lease())));
+            } catch (PessimisticLockingFailureException e) {
+                // Another dispatcher's claim crossed this one; the database rolled this one back, nothing was taken.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void deliver(Outbox.Claim claim) {
+        OutboxEntry entry = claim.entry();
+        if (entry.status() == OutboxStatus.SENDING) {
+            log.warn("Outbox entry {} was claimed by {} whose lease ran out; sending it again with idempotency key {}",
+                    entry.decisionId(), entry.claimedBy(), entry.decisionId());
+        }
+        String route = entry.route();
+        var newer = outbox.newerEntry(entry);
+        if (newer.isPresent()) {
+            supersede(claim, newer.get(), "a newer decision " + newer.get() + " was dispatched for the customer");
+            return;
+        }
+        MessageFacts facts;
+        String recipient;
+        try {
+            facts = messageFacts.load(entry);
+            if (Route.reachesCustomer(route) && !entry.invoiceIds().isEmpty() && facts.openInvoices().isEmpty()) {
+                supersede(claim, null, "every invoice concerned was paid or closed before sending");
+                return;
+            }
+            recipient = Route.EMAIL.equals(route) ? email.send(facts) : webhooks.send(facts, route);
+        } catch (SendFailure failure) {
+            failed(claim, failure);
+            return;
+        } catch (RuntimeException unexpected) {
+            log.error("Sending outbox entry {} failed unexpectedly", entry.decisionId(), unexpected);
+            failed(claim, new SendFailure("unexpected: " + unexpected, unexpected));
+            return;
+        }
+        Instant now = clock.instant();
+        boolean marked = Boolean.TRUE.equals(transactions.execute(status -> {
+            long contactId = contacts.recordSend(entry.customerId(), attempt(entry, now, Outcome.SENT),
+                    reference(entry), now).id();
+            if (!outbox.markSent(entry.decisionId(), claim.token(), recipient, contactId, now)) {
+                status.setRollbackOnly();
+                return false;
+            }
+            return true;
+        }));
+        if (marked) {
+            metrics.sent(route);
+        } else {
+            log.error("Outbox entry {} was sent but its claim had been taken over (the lease of {} is too short for "
+                    + "this send); the other dispatcher sends it with the same idempotency key", entry.decisionId(),
+                    properties.lease());
+        }
+    }
+
+    private void failed(Outbox.Claim claim, SendFailure failure) {
+        OutboxEntry entry = claim.entry();
+        Instant now = clock.instant();
+        int failures = entry.attempts() + 1;
+        if (!failure.permanent() && failures < properties.maxAttempts()) {
+            Duration delay = backoff.delay(failures, () -> ThreadLocalRandom.current().nextDouble());
+            if (outbox.markRetry(entry.decisionId(), claim.token(), failure.getMessage(), now.plus(delay), now)) {
+                metrics.retried(entry.route());
+                log.info("Outbox entry {} failed (attempt {} of {}), next try in {}: {}", entry.decisionId(),
+                        failures, properties.maxAttempts(), delay, failure.getMessage());
+            }
+            return;
+        }
+        String why = failure.permanent() ? failure.getMessage()
+                : "gave up after " + failures + " attempts; last: " + failure.getMessage();
+        boolean marked = Boolean.TRUE.equals(transactions.execute(status -> {
+            long contactId = contacts.recordSend(entry.customerId(), attempt(entry, now, Outcome.FAILED),
+                    reference(entry), now).id();
+            if (!outbox.markDead(entry.decisionId(), claim.token(), why, contactId, now)) {
+                status.setRollbackOnly();
+                return false;
+            }
+            return true;
+        }));
+        if (marked) {
+            metrics.dead(entry.route());
+            log.warn("Outbox entry {} is a dead letter: {}", entry.decisionId(), why);
+        }
+    }
+
+    private void supersede(Outbox.Claim claim, String by, String why) {
+        if (outbox.markSuperseded(claim.entry().decisionId(), claim.token(), by, why, clock.instant())) {
+            metrics.superseded(claim.entry().route());
+        }
+    }
+
+    /** One contact attempt per entry: the outbox's reference keeps a re-queued entry to the same row. */
+    static String reference(OutboxEntry entry) {
+        return "outbox:" + entry.decisionId();
+    }
+
+    private static ContactAttempt attempt(OutboxEntry entry, Instant at, Outcome outcome) {
+        Channel channel = Route.reachesCustomer(entry.route()) ? Channel.valueOf(entry.route()) : Channel.NONE;
+        return new ContactAttempt(at, channel, Action.valueOf(entry.action()), entry.stage(), outcome);
+    }
+
+    // --- schedule and lifecycle ---------------------------------------------------------------------------------
+
+    @Override
+    public void start() {
+        stopping = false;
+        running = true;
+        if (properties.scheduled()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "outbox-dispatcher");
+                t.setDaemon(true);
+                return t;
+            });
+            long millis = properties.interval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::scheduledPass, millis, millis, TimeUnit.MILLISECONDS);
+            log.info("Outbox dispatcher {} runs every {}", instanceId, properties.interval());
+        }
+    }
+
+    private void scheduledPass() {
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            // The next pass tries again; a database outage must not end the schedule.
+            log.error("Outbox dispatcher pass failed", e);
+        }
+    }
+
+    /** Lets the send in progress finish and be recorded; the rest of its batch goes back to the outbox. */
+    @Override
+    public void stop() {
+        stopping = true;
+        if (scheduler != null) {
+            scheduler.shutdown();
+        }
+        try {
+            if (pass.tryLock(properties.webhookTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+                pass.unlock();
+            } else {
+                log.warn("Outbox dispatcher stopped while a send was still running; its entry is sent again after "
+                        + "the lease of {}", properties.lease());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running = false;
+    }
+
+    /** Whether stop() has begun (a pass in progress finishes its current send and then ends). */
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.dunning.dispatch;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import org.springframework.mail.MailException;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Component;
+
+/** Sends an entry's e-mail through SMTP as one multipart (text and HTML) message. */
+@Component
+class EmailChannel {
+
+    /** Carries the decision id, so that a relay or provider that deduplicates can drop a repeated send. */
+    static final String IDEMPOTENCY_HEADER = "X-Idempotency-Key";
+
+    private final JavaMailSender mail;
+    private final MailComposer composer;
+    private final DispatchProperties properties;
+
+    EmailChannel(JavaMailSender mail, MailComposer composer, DispatchProperties properties) {
+        this.mail = mail;
+        this.composer = composer;
+        this.properties = properties;
+    }
+
+    /** The address a message goes to, or why there is none. */
+    static String recipient(MessageFacts facts) {
+        if (facts.customer().doNotContact()) {
+            throw new SendFailure("customer " + facts.customer().id() + " asked not to be contacted; nothing was sent",
+                    true);
+        }
+        if (!facts.customer().consentsTo(dev.dunning.decision.Channel.EMAIL)) {
+            throw new SendFailure("customer " + facts.customer().id() + " has no e-mail consent (any more); "
+                    + "nothing was sent", true);
+        }
+        if (facts.details().email() != null && facts.details().emailWithdrawnAt() != null) {
+            throw new SendFailure("the e-mail address of customer " + facts.customer().id()
+                    + " was withdrawn after a hard bounce (" + facts.details().emailWithdrawnReason()
+                    + "); PUT /api/v1/customers/" + facts.customer().id() + " with a new address", true);
+        }
+        return facts.details().usableEmail().orElseThrow(() -> new SendFailure("customer " + facts.customer().id()
+                + " has no e-mail address; PUT /api/v1/customers/" + facts.customer().id() + " with \"email\"", true));
+    }
+
+    RenderedMail render(MessageFacts facts) {
+        return composer.compose(facts, recipient(facts));
+    }
+
+    /** @return the address the message was sent to */
+    String send(MessageFacts facts) {
+        RenderedMail rendered = render(facts);
+        try {
+            MimeMessage message = mail.createMimeMessage();
+            MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
+            helper.setTo(rendered.to());
+            helper.setFrom(rendered.from(), properties.company().name());
+            if (properties.company().replyTo() != null) {
+                helper.setReplyTo(properties.company().replyTo());
+            }
+            helper.setSubject(rendered.subject());
+            helper.setText(rendered.text(), rendered.html());
+            message.setHeader("Content-Language", rendered.language());
+            message.setHeader(IDEMPOTENCY_HEADER, facts.entry().decisionId());
+            message.setHeader("X-Dunning-Decision-Id", facts.entry().decisionId());
+            if (rendered.optOutLine() && properties.company().optOutUrl() != null) {
+                message.setHeader("List-Unsubscribe", "<" + properties.company().optOutUrl()
+                        .replace("{customerId}", facts.customer().id()) + ">");
+            }
+            mail.send(message);
+            return rendered.to();
+        } catch (MessagingException | java.io.UnsupportedEncodingException e) {
+            throw new SendFailure("the e-mail to " + rendered.to() + " could not be built: " + e.getMessage(), true);
+        } catch (MailException e) {
+            throw new SendFailure("SMTP refused or failed the e-mail to " + rendered.to() + ": " + e.getMessage(), e);
+        }
+    }
+}

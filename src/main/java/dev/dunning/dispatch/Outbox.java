@@ -1,0 +1,224 @@
+package dev.dunning.dispatch;
+
+import dev.dunning.database.Sql;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The outbox table. Every state change is one conditional UPDATE that names the state it expects, so that two
+ * instances (or an operator and a dispatcher) never both move an entry.
+ */
+@Repository
+public class Outbox {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    Outbox(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Which entries to list: any filter may be null. */
+    public record Filter(OutboxStatus status, String channel, String customerId) {}
+
+    void insert(DispatchRequest request, String route, OutboxStatus status, Instant now) {
+        Instant notBefore = request.notBefore() == null || request.notBefore().isBefore(now) ? now : request.notBefore();
+        jdbc.sql("""
+                INSERT INTO outbox (decision_id, customer_id, action, channel, route, tone, stage, template, decision,
+                    status, not_before, due_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+                .params(request.decisionId(), request.customerId(), request.action(), request.channel(), route,
+                        request.tone(), request.stage(), request.template(), request.decisionJson(), status.name(),
+                        Sql.utc(notBefore), Sql.utc(notBefore), Sql.utc(now), Sql.utc(now))
+                .update();
+    }
+
+    /** Unsent entries of the customer made before this decision; returns them, now marked superseded. */
+    List<OutboxEntry> supersede(String customerId, String byDecisionId, Instant now) {
+        List<String> ids = jdbc.sql("SELECT decision_id FROM outbox WHERE customer_id = ? AND status IN "
+                        + "('PENDING', 'AWAITING_APPROVAL', 'DEAD') AND decision_id <> ? FOR UPDATE")
+                .params(customerId, byDecisionId).query(String.class).list();
+        List<OutboxEntry> superseded = new ArrayList<>();
+        for (String id : ids) {
+            int rows = jdbc.sql("UPDATE outbox SET status = 'SUPERSEDED', superseded_by = ?, updated_at = ? "
+                            + "WHERE decision_id = ? AND status IN ('PENDING', 'AWAITING_APPROVAL', 'DEAD')")
+                    .params(byDecisionId, Sql.utc(now), id).update();
+            if (rows == 1) {
+                find(id).ifPresent(superseded::add);
+            }
+        }
+        return superseded;
+    }
+
+    /**
+     * A later entry of the same customer, if any. An entry that was being sent when the later decision came could not be
+     * superseded then; if it comes back (a retry, a released claim) it must not be sent after all.
+     */
+    Optional<String> newerEntry(OutboxEntry entry) {
+        return jdbc.sql("SELECT decision_id FROM outbox WHERE customer_id = ? AND decision_id > ? "
+                        + "ORDER BY decision_id DESC LIMIT 1")
+                .params(entry.customerId(), entry.decisionId()).query(String.class).optional();
+    }
+
+    /**
+     * Claims due entries for this dispatcher: PENDING ones whose time has come, and SENDING ones whose claim lapsed.
+     * Rows another dispatcher holds are skipped, not waited for. Run inside a transaction.
+     */
+    List<Claim> claim(String claimedBy, Instant now, int limit, Instant leaseUntil) {
+        // One status per query, so that the scan walks the (status, due_at) index in order and stops at the limit:
+        // with an IN list MariaDB sorts every due row first and locks them all, leaving nothing for other dispatchers.
+        List<String> ids = new ArrayList<>(due("SENDING", now, limit));
+        if (ids.size() < limit) {
+            ids.addAll(due("PENDING", now, limit - ids.size()));
+        }
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String token = UUID.randomUUID().toString();
+        jdbc.sql("UPDATE outbox SET status = 'SENDING', claim_token = :token, claimed_by = :by, due_at = :lease, "
+                        + "updated_at = :now WHERE decision_id IN (:ids)")
+                .param("token", token).param("by", claimedBy).param("lease", Sql.utc(leaseUntil))
+                .param("now", Sql.utc(now)).param("ids", ids).update();
+        return jdbc.sql("SELECT * FROM outbox WHERE claim_token = ? ORDER BY decision_id")
+                .param(token).query((rs, n) -> new Claim(map(rs), token)).list();
+    }
+
+    private List<String> due(String status, Instant now, int limit) {
+        return jdbc.sql("SELECT decision_id FROM outbox WHERE status = ? AND due_at <= ? ORDER BY due_at, decision_id "
+                        + "LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(status, Sql.utc(now), limit).query(String.class).list();
+    }
+
+    /** A claimed entry and the token that proves the claim is still this dispatcher's. */
+    record Claim(OutboxEntry entry, String token) {}
+
+    /** Marks a claimed entry sent; false if the claim was lost (another dispatcher took it after the lease ran out). */
+    boolean markSent(String decisionId, String token, String recipient, long contactId, Instant now) {
+        return jdbc.sql("UPDATE outbox SET status = 'SENT', sent_at = ?, attempts = attempts + 1, recipient = ?, "
+                        + "last_error = NULL, contact_id = ?, claim_token = NULL, updated_at = ? "
+                        + "WHERE decision_id = ? AND status = 'SENDING' AND claim_token = ?")
+                .params(Sql.utc(now), recipient, contactId, Sql.utc(now), decisionId, token).update() == 1;
+    }
+
+    boolean markRetry(String decisionId, String token, String error, Instant dueAt, Instant now) {
+        return jdbc.sql("UPDATE outbox SET status = 'PENDING', attempts = attempts + 1, last_error = ?, due_at = ?, "
+                        + "claim_token = NULL, updated_at = ? WHERE decision_id = ? AND status = 'SENDING' "
+                        + "AND claim_token = ?")
+                .params(truncate(error), Sql.utc(dueAt), Sql.utc(now), decisionId, token).update() == 1;
+    }
+
+    boolean markDead(String decisionId, String token, String error, Long contactId, Instant now) {
+        return jdbc.sql("UPDATE outbox SET status = 'DEAD', attempts = attempts + 1, last_error = ?, contact_id = ?, "
+                        + "claim_token = NULL, updated_at = ? WHERE decision_id = ? AND status = 'SENDING' "
+                        + "AND claim_token = ?")
+                .params(truncate(error), contactId, Sql.utc(now), decisionId, token).update() == 1;
+    }
+
+    /** A claimed entry that needs no sending any more (a newer decision, every invoice paid). */
+    boolean markSuperseded(String decisionId, String token, String by, String why, Instant now) {
+        return jdbc.sql("UPDATE outbox SET status = 'SUPERSEDED', superseded_by = ?, last_error = ?, claim_token = NULL, "
+                        + "updated_at = ? WHERE decision_id = ? AND status = 'SENDING' AND claim_token = ?")
+                .params(by, truncate(why), Sql.utc(now), decisionId, token).update() == 1;
+    }
+
+    /** Gives a claimed entry back unsent (the dispatcher is stopping): due at once for the next dispatcher. */
+    boolean release(String decisionId, String token, Instant now) {
+        return jdbc.sql("UPDATE outbox SET status = 'PENDING', due_at = ?, claim_token = NULL, updated_at = ? "
+                        + "WHERE decision_id = ? AND status = 'SENDING' AND claim_token = ?")
+                .params(Sql.utc(now), Sql.utc(now), decisionId, token).update() == 1;
+    }
+
+    boolean requeue(String decisionId, Instant now) {
+        return jdbc.sql("UPDATE outbox SET status = 'PENDING', attempts = 0, due_at = ?, updated_at = ? "
+                        + "WHERE decision_id = ? AND status = 'DEAD'")
+                .params(Sql.utc(now), Sql.utc(now), decisionId).update() == 1;
+    }
+
+    boolean review(String decisionId, boolean approved, String by, String reason, Instant now) {
+        return jdbc.sql("UPDATE outbox SET status = ?, reviewed_by = ?, review_reason = ?, reviewed_at = ?, "
+                        + "due_at = GREATEST(not_before, ?), updated_at = ? "
+                        + "WHERE decision_id = ? AND status = 'AWAITING_APPROVAL'")
+                .params(approved ? "PENDING" : "REJECTED", by, reason, Sql.utc(now), Sql.utc(now), Sql.utc(now),
+                        decisionId).update() == 1;
+    }
+
+    public Optional<OutboxEntry> find(String decisionId) {
+        return jdbc.sql("SELECT * FROM outbox WHERE decision_id = ?").param(decisionId).query((rs, n) -> map(rs))
+                .optional();
+    }
+
+    /** The decision as the API answered it. */
+    Optional<String> decisionJson(String decisionId) {
+        return jdbc.sql("SELECT decision FROM outbox WHERE decision_id = ?").param(decisionId).query(String.class)
+                .optional();
+    }
+
+    /** A page of entries, newest first. */
+    public List<OutboxEntry> list(Filter filter, int offset, int limit) {
+        Where where = where(filter);
+        return jdbc.sql("SELECT * FROM outbox" + where.sql + " ORDER BY created_at DESC, decision_id DESC LIMIT ? "
+                        + "OFFSET ?")
+                .params(where.with(limit, offset)).query((rs, n) -> map(rs)).list();
+    }
+
+    public long count(Filter filter) {
+        Where where = where(filter);
+        return jdbc.sql("SELECT COUNT(*) FROM outbox" + where.sql).params(where.params).query(Long.class).single();
+    }
+
+    private record Where(String sql, List<Object> params) {
+        List<Object> with(Object... more) {
+            List<Object> all = new ArrayList<>(params);
+            all.addAll(List.of(more));
+            return all;
+        }
+    }
+
+    private static Where where(Filter filter) {
+        List<String> conditions = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (filter.status() != null) {
+            conditions.add("status = ?");
+            params.add(filter.status().name());
+        }
+        if (filter.channel() != null) {
+            conditions.add("(channel = ? OR route = ?)");
+            params.add(filter.channel());
+            params.add(filter.channel());
+        }
+        if (filter.customerId() != null) {
+            conditions.add("customer_id = ?");
+            params.add(filter.customerId());
+        }
+        return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= 2000 ? error : error.substring(0, 1997) + "...";
+    }
+
+    private OutboxEntry map(ResultSet rs) throws SQLException {
+        JsonNode decision = json.readTree(rs.getString("decision"));
+        List<String> invoiceIds = decision.path("invoiceIds").valueStream().map(JsonNode::asString).toList();
+        Long contactId = rs.getObject("contact_id", Long.class);
+        return new OutboxEntry(rs.getString("decision_id"), rs.getString("customer_id"), rs.getString("action"),
+                rs.getString("channel"), rs.getString("route"), rs.getString("tone"), rs.getInt("stage"),
+                rs.getString("template"), invoiceIds, OutboxStatus.valueOf(rs.getString("status")),
+                Sql.instant(rs, "not_before"), Sql.instant(rs, "due_at"), rs.getInt("attempts"),
+                rs.getString("claimed_by"), rs.getString("recipient"), rs.getString("last_error"),
+                rs.getString("superseded_by"), rs.getString("reviewed_by"), rs.getString("review_reason"),
+                Sql.instant(rs, "reviewed_at"), contactId,
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), Sql.instant(rs, "sent_at"));
+    }
+}

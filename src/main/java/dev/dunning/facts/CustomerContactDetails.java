@@ -1,0 +1,59 @@
+package dev.dunning.facts;
+
+import dev.dunning.database.Sql;
+import java.time.Instant;
+import java.util.Objects;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The contact details of customers, one row each beside the customer row. */
+@Repository
+public class CustomerContactDetails {
+
+    private final JdbcClient jdbc;
+
+    public CustomerContactDetails(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public ContactDetails of(String customerId) {
+        return jdbc.sql("SELECT * FROM customer_contact_details WHERE customer_id = ?").param(customerId)
+                .query((rs, n) -> new ContactDetails(rs.getString("email"), rs.getString("mobile"),
+                        rs.getString("postal_address"), Sql.instant(rs, "email_withdrawn_at"),
+                        rs.getString("email_withdrawn_reason")))
+                .optional().orElse(ContactDetails.NONE);
+    }
+
+    /**
+     * Replaces the details. A withdrawal stays only while the e-mail address is the one that bounced: a new address is
+     * usable again.
+     */
+    void replace(String customerId, ContactDetails details, Instant now) {
+        ContactDetails old = of(customerId);
+        boolean keepWithdrawal = old.emailWithdrawnAt() != null && Objects.equals(old.email(), details.email());
+        jdbc.sql("""
+                INSERT INTO customer_contact_details (customer_id, email, mobile, postal_address, email_withdrawn_at,
+                    email_withdrawn_reason, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON DUPLICATE KEY UPDATE email = VALUES(email), mobile = VALUES(mobile),
+                    postal_address = VALUES(postal_address), email_withdrawn_at = VALUES(email_withdrawn_at),
+                    email_withdrawn_reason = VALUES(email_withdrawn_reason), updated_at = VALUES(updated_at)
+                """)
+                .params(customerId, details.email(), details.mobile(), details.postalAddress(),
+                        keepWithdrawal ? Sql.utc(old.emailWithdrawnAt()) : null,
+                        keepWithdrawal ? old.emailWithdrawnReason() : null, Sql.utc(now))
+                .update();
+    }
+
+    /**
+     * Withdraws the address from use if it is still the customer's address (a bounce of an address the billing system
+     * has since replaced changes nothing).
+     *
+     * @return true if the address was withdrawn now
+     */
+    public boolean withdrawEmail(String customerId, String email, String reason, Instant now) {
+        return jdbc.sql("UPDATE customer_contact_details SET email_withdrawn_at = ?, email_withdrawn_reason = ?, "
+                        + "updated_at = ? WHERE customer_id = ? AND email = ? AND email_withdrawn_at IS NULL")
+                .params(Sql.utc(now), reason, Sql.utc(now), customerId, email).update() == 1;
+    }
+}

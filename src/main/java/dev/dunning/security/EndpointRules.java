@@ -1,0 +1,113 @@
+package dev.dunning.security;
+
+import static dev.dunning.security.Role.ADMIN;
+import static dev.dunning.security.Role.AUDITOR;
+import static dev.dunning.security.Role.BILLING_SYSTEM;
+import static dev.dunning.security.Role.CREDIT_CONTROLLER;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * Who may call which endpoint: the one place that says it. The first rule that matches a request's method and path
+ * decides; a request no rule matches is refused (see {@link SecurityConfiguration}). Paths of features still being
+ * built (rule-set versions, runs, approvals, the outbox, contact events) have their rules here already, so that they
+ * are protected the moment they exist. docs/security.md shows this table as a matrix; keep the two together.
+ */
+public final class EndpointRules {
+
+    /** One rule: a method (null for every method), a path pattern, and who may pass (empty roles: anyone). */
+    public record Rule(HttpMethod method, String pattern, Set<Role> roles, boolean open) {
+
+        boolean matches(HttpMethod requestMethod, String path) {
+            return (method == null || method.equals(requestMethod))
+                    && PARSER.parse(pattern).matches(PathContainer.parsePath(path));
+        }
+
+        /** Whether a principal with these roles passes this rule. */
+        public boolean allows(Set<Role> held) {
+            return open || held.stream().anyMatch(roles::contains);
+        }
+    }
+
+    private static final PathPatternParser PARSER = PathPatternParser.defaultInstance;
+    private static final HttpMethod ANY = null;
+    private static final HttpMethod GET = HttpMethod.GET;
+    private static final HttpMethod POST = HttpMethod.POST;
+    private static final HttpMethod PUT = HttpMethod.PUT;
+    private static final HttpMethod DELETE = HttpMethod.DELETE;
+
+    public static final List<Rule> ALL = List.of(
+            // Public: probes of load balancers and orchestrators (no details), and the API description.
+            open(GET, "/actuator/health"),
+            open(GET, "/actuator/health/**"),
+            open(GET, "/v3/api-docs"),
+            open(GET, "/v3/api-docs.yaml"),
+            open(GET, "/v3/api-docs/**"),
+            open(GET, "/swagger-ui.html"),
+            open(GET, "/swagger-ui/**"),
+            open(ANY, "/error"),
+
+            // Operations and credentials.
+            rule(ANY, "/actuator/**", ADMIN),
+            rule(ANY, "/api/v1/api-keys/**", ADMIN),
+
+            // Facts: billing systems write them; auditors may read what decisions were made on.
+            rule(PUT, "/api/v1/customers/*", BILLING_SYSTEM),
+            rule(POST, "/api/v1/customers/*/holds", BILLING_SYSTEM),
+            rule(DELETE, "/api/v1/customers/*/holds/*", BILLING_SYSTEM),
+            rule(POST, "/api/v1/customers/*/contacts", BILLING_SYSTEM),
+            rule(GET, "/api/v1/customers/*/decisions", BILLING_SYSTEM, AUDITOR),
+            rule(GET, "/api/v1/customers/**", BILLING_SYSTEM, AUDITOR),
+            rule(PUT, "/api/v1/invoices/*", BILLING_SYSTEM),
+            rule(POST, "/api/v1/invoices/*/payments", BILLING_SYSTEM),
+            rule(POST, "/api/v1/invoices/*/payment-failures", BILLING_SYSTEM),
+            rule(GET, "/api/v1/invoices/**", BILLING_SYSTEM, AUDITOR),
+            rule(POST, "/api/v1/import/*", BILLING_SYSTEM),
+            rule(ANY, "/api/v1/contact-events/**", BILLING_SYSTEM),
+
+            // Decisions: asked for by billing systems; read back by them and by auditors.
+            rule(POST, "/api/v1/decisions", BILLING_SYSTEM),
+            rule(POST, "/api/v1/decisions/evaluate", BILLING_SYSTEM),
+            rule(GET, "/api/v1/decisions/**", BILLING_SYSTEM, AUDITOR),
+
+            // The audit log: auditors only.
+            rule(GET, "/api/v1/audit/**", AUDITOR),
+
+            // Rules: the codes are for everyone; the rule set in force and its versions for credit controllers
+            // and auditors; changing rule sets for credit controllers.
+            rule(GET, "/api/v1/catalogue", BILLING_SYSTEM, CREDIT_CONTROLLER, AUDITOR, ADMIN),
+            rule(GET, "/api/v1/rule-set/**", CREDIT_CONTROLLER, AUDITOR),
+            rule(GET, "/api/v1/rule-sets/**", CREDIT_CONTROLLER, AUDITOR),
+            rule(ANY, "/api/v1/rule-sets/**", CREDIT_CONTROLLER),
+
+            // Batch runs and the approvals of hand-over and suspension: credit controllers.
+            rule(ANY, "/api/v1/runs/**", CREDIT_CONTROLLER),
+            rule(ANY, "/api/v1/approvals/**", CREDIT_CONTROLLER),
+
+            // Dispatch: operations; credit controllers may look at what is waiting or failed.
+            rule(GET, "/api/v1/outbox/**", ADMIN, CREDIT_CONTROLLER),
+            rule(ANY, "/api/v1/outbox/**", ADMIN));
+
+    private EndpointRules() {}
+
+    /** The rule that decides this request, as the filter chain applies them: the first match. */
+    public static Optional<Rule> find(HttpMethod method, String path) {
+        return ALL.stream().filter(r -> r.matches(method, path)).findFirst();
+    }
+
+    private static Rule open(HttpMethod method, String pattern) {
+        return new Rule(method, pattern, Set.of(), true);
+    }
+
+    private static Rule rule(HttpMethod method, String pattern, Role... roles) {
+        return new Rule(method, pattern, EnumSet.copyOf(Arrays.asList(roles)), false);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.dunning.security;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * Four-eyes principle for activating a rule set: the credit controller who activates a candidate must not be the one
+ * who uploaded it. Relaxed (one person may do both) when {@code dunning.security.four-eyes-relaxed=true}, and by
+ * default only for the embedded default, where one person is usually trying the service alone.
+ */
+@Component
+public class FourEyes {
+
+    private final boolean relaxed;
+
+    @Autowired
+    FourEyes(SecurityProperties properties, Environment environment) {
+        this(properties.fourEyesRelaxed() != null ? properties.fourEyesRelaxed()
+                : !StringUtils.hasText(environment.getProperty("spring.datasource.url")));
+    }
+
+    FourEyes(boolean relaxed) {
+        this.relaxed = relaxed;
+    }
+
+    /** Whether one principal may upload and activate the same candidate. */
+    public boolean relaxed() {
+        return relaxed;
+    }
+
+    /**
+     * Checks that {@code activator} may activate what {@code uploader} uploaded; record both names with the activation.
+     *
+     * @param what names the candidate in the message, e.g. {@code rule set 3f2a...}
+     * @throws FourEyesException if they are the same principal and the rule is not relaxed
+     */
+    public void check(String what, String uploader, String activator) {
+        if (!relaxed && uploader != null && uploader.equals(activator)) {
+            throw new FourEyesException(what + " was uploaded by " + uploader + ", who may not also activate it "
+                    + "(four-eyes principle); another credit controller has to activate it, or set "
+                    + "dunning.security.four-eyes-relaxed=true where one person runs the service alone");
+        }
+    }
+
+    /** The same principal uploaded and tried to activate. */
+    public static final class FourEyesException extends RuntimeException {
+        FourEyesException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.dunning.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.dunning.DunningApplication;
+import dev.dunning.database.TestDatabase;
+import dev.dunning.facts.FactsService;
+import jakarta.mail.internet.MimeMessage;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessagePreparator;
+
+/**
+ * The outbox survives its dispatcher: an application stopped in the middle of a send, or a dispatcher that died
+ * holding a claim, loses no entry, and the mail server receives each message once.
+ */
+class CrashSafetyIT {
+
+    static final int SMTP_PORT = EmailDispatchIT.freePort();
+
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"))
+            .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
+
+    @Test
+    void stoppingTheApplicationMidSendLosesNoEntryAndSendsNoneTwice() throws Exception {
+        TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_crash");
+        BlockingMail blocking = new BlockingMail(2);
+        List<String> ids = new ArrayList<>();
+
+        ConfigurableApplicationContext first = start(db, blocking);
+        Dispatcher dispatcher = first.getBean(Dispatcher.class);
+        Fixtures fixtures = new Fixtures(first.getBean(FactsService.class));
+        for (int i = 0; i < 3; i++) {
+            ids.add(first.getBean(DispatchService.class).enqueue(Fixtures.reminder(fixtures.englishCustomer(),
+                    "FRIENDLY")).orElseThrow().decisionId());
+        }
+        CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(dispatcher::runOnce);
+        assertThat(blocking.inSend.await(30, TimeUnit.SECONDS)).as("the second send began").isTrue();
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+        await().atMost(Duration.ofSeconds(30)).until(dispatcher::isStopping);
+        blocking.release.countDown();
+        assertThat(pass.get(60, TimeUnit.SECONDS)).as("entries handled before the stop").isEqualTo(2);
+        closing.get(60, TimeUnit.SECONDS);
+        assertThat(smtp.getReceivedMessages()).hasSize(2);
+
+        ConfigurableApplicationContext second = start(db, null);
+        try {
+            JdbcClient jdbc = second.getBean(JdbcClient.class);
+            assertThat(statuses(jdbc)).containsExactly("PENDING", "SENT", "SENT");
+            assertThat(second.getBean(Dispatcher.class).runOnce()).isEqualTo(1);
+
+            assertThat(EmailDispatchIT.ids(smtp.getReceivedMessages())).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(statuses(jdbc)).containsExactly("SENT", "SENT", "SENT");
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM contact_attempts WHERE outcome = 'SENT'").query(Long.class)
+                    .single()).isEqualTo(3);
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void anEntryLeftClaimedByADeadDispatcherIsSentOnceItsLeaseHasRunOut() throws Exception {
+        TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_lease");
+        ConfigurableApplicationContext context = start(db, null);
+        try {
+            Fixtures fixtures = new Fixtures(context.getBean(FactsService.class));
+            DispatchService dispatch = context.getBean(DispatchService.class);
+            String lapsed = dispatch.enqueue(Fixtures.reminder(fixtures.englishCustomer(), "FRIENDLY")).orElseThrow()
+                    .decisionId();
+            String held = dispatch.enqueue(Fixtures.reminder(fixtures.englishCustomer(), "FRIENDLY")).orElseThrow()
+                    .decisionId();
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            Instant now = Instant.now();
+            // What a dispatcher that died after claiming leaves behind: one lease over, one still running.
+            claimByDeadInstance(jdbc, lapsed, now.minusSeconds(1));
+            claimByDeadInstance(jdbc, held, now.plus(Duration.ofMinutes(5)));
+            Dispatcher dispatcher = context.getBean(Dispatcher.class);
+
+            assertThat(dispatcher.runOnce()).isEqualTo(1);
+            assertThat(EmailDispatchIT.ids(smtp.getReceivedMessages())).as(() -> dispatch.find(lapsed).toString())
+                    .containsExactly(lapsed);
+            assertThat(dispatch.find(held).status()).isEqualTo(OutboxStatus.SENDING);
+
+            assertThat(dispatcher.runOnce(now.plus(Duration.ofMinutes(6)))).isEqualTo(1);
+            assertThat(EmailDispatchIT.ids(smtp.getReceivedMessages())).containsExactlyInAnyOrder(lapsed, held);
+            assertThat(dispatch.find(lapsed).status()).isEqualTo(OutboxStatus.SENT);
+            assertThat(dispatch.find(held).status()).isEqualTo(OutboxStatus.SENT);
+            assertThat(dispatcher.runOnce(now.plus(Duration.ofHours(1)))).isZero();
+        } finally {
+            context.close();
+        }
+    }
+
+    private static void claimByDeadInstance(JdbcClient jdbc, String decisionId, Instant leaseUntil) {
+        jdbc.sql("UPDATE outbox SET status = 'SENDING', claimed_by = 'dead-instance', claim_token = UUID(), "
+                        + "due_at = ? WHERE decision_id = ?")
+                .params(dev.dunning.database.Sql.utc(leaseUntil), decisionId).update();
+    }
+
+    private static List<String> statuses(JdbcClient jdbc) {
+        return jdbc.sql("SELECT status FROM outbox ORDER BY status").query(String.class).list();
+    }
+
+    private static ConfigurableApplicationContext start(TestDatabase.Connection db, BlockingMail blocking) {
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(DunningApplication.class);
+        // Command-line arguments, because they outrank application.properties (default properties do not).
+        List<String> args = new ArrayList<>(List.of(
+                "--dunning.test.own-database=true",
+                "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.user(),
+                "--spring.datasource.password=" + db.password(),
+                "--spring.mail.host=127.0.0.1",
+                "--spring.mail.port=" + SMTP_PORT,
+                "--dunning.dispatch.scheduled=false",
+                "--server.port=0"));
+        if (blocking != null) {
+            // The health check of the mail server looks for the original sender type, which the wrapper hides.
+            args.add("--management.health.mail.enabled=false");
+            builder.initializers(context -> context.getBeanFactory().addBeanPostProcessor(blocking));
+        }
+        return builder.run(args.toArray(String[]::new));
+    }
+
+    /** Wraps the mail sender so that the n-th send waits, in the middle of dispatching, until the test lets it go. */
+    static final class BlockingMail implements BeanPostProcessor {
+
+        final CountDownLatch inSend = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger sends = new AtomicInteger();
+        final int blockOn;
+
+        BlockingMail(int blockOn) {
+            this.blockOn = blockOn;
+        }
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String name) {
+            return bean instanceof JavaMailSender sender ? new Blocking(sender) : bean;
+        }
+
+        final class Blocking implements JavaMailSender {
+
+            private final JavaMailSender delegate;
+
+            Blocking(JavaMailSender delegate) {
+                this.delegate = delegate;
+            }
+
+            @Override
+            public MimeMessage createMimeMessage() {
+                return delegate.createMimeMessage();
+            }
+
+            @Override
+            public MimeMessage createMimeMessage(InputStream contentStream) {
+                return delegate.createMimeMessage(contentStream);
+            }
+
+            @Override
+            public void send(MimeMessage... mimeMessages) {
+                if (sends.incrementAndGet() == blockOn) {
+                    inSend.countDown();
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                delegate.send(mimeMessages);
+            }
+
+            @Override
+            public void send(MimeMessagePreparator... mimeMessagePreparators) {
+                delegate.send(mimeMessagePreparators);
+            }
+
+            @Override
+            public void send(SimpleMailMessage... simpleMessages) {
+                delegate.send(simpleMessages);
+            }
+        }
+    }
+}

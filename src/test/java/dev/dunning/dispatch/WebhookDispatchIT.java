@@ -1,0 +1,381 @@
+package dev.dunning.dispatch;
+
+import dev.dunning.security.TestCredentials;
+import static dev.dunning.decision.TestData.aCustomer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.Outcome;
+import dev.dunning.facts.Contacts;
+import dev.dunning.facts.FactsService;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Webhook dispatch against a real HTTP server in the test (the JDK's): signed JSON bodies, retries on 500 and on
+ * timeouts, dead letters, approvals, and two dispatchers sharing one outbox. In a database of its own.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "dunning.dispatch.scheduled=false",
+    "dunning.dispatch.backoff=0s",
+    "dunning.dispatch.max-attempts=3",
+    "dunning.dispatch.webhook-timeout=500ms",
+    "dunning.dispatch.instance-id=first"})
+class WebhookDispatchIT {
+
+    static final String SECRET = "whsec-test-1234";
+    static final HttpServer receiver = start();
+    /** What each path answers next: a status, or -1 to take longer than the timeout. */
+    static final Map<String, IntSupplier> answers = new ConcurrentHashMap<>();
+    static final List<Received> received = new CopyOnWriteArrayList<>();
+
+    record Received(String path, String body, String signature, String idempotencyKey) {}
+
+    static HttpServer start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", WebhookDispatchIT::handle);
+            server.setExecutor(Executors.newFixedThreadPool(8));
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String path = exchange.getRequestURI().getPath();
+        received.add(new Received(path, body, exchange.getRequestHeaders().getFirst("Dunning-Signature"),
+                exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+        int status = answers.getOrDefault(path, () -> 200).getAsInt();
+        if (status < 0) {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            status = 200;
+        }
+        exchange.sendResponseHeaders(status, -1);
+        exchange.close();
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.stop(0);
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_hooks");
+        registry.add("dunning.test.own-database", () -> "true");
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        for (String target : List.of("SMS", "LETTER", "PHONE", "RETRY_PAYMENT", "SUSPEND_SERVICE")) {
+            registry.add("dunning.dispatch.webhooks." + target + ".url", () -> base + "/" + target.toLowerCase());
+            registry.add("dunning.dispatch.webhooks." + target + ".secret", () -> SECRET);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FactsService facts;
+
+    @Autowired
+    DispatchService dispatch;
+
+    @Autowired
+    Dispatcher dispatcher;
+
+    @Autowired
+    Contacts contacts;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Fixtures fixtures;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new Fixtures(facts);
+        answers.clear();
+        dispatcher.drain();
+        received.clear();
+    }
+
+    @Test
+    void anSmsIsPostedAsSignedJsonWithTheIdempotencyKey() throws Exception {
+        Fixtures.Customer c = fixtures.customer(aCustomer().language("de").in("DE", "Europe/Berlin", "EUR"), "EUR");
+        String id = dispatch.enqueue(Fixtures.request(c, "UPDATE_PAYMENT_METHOD", "SMS", "FRIENDLY", 1, null, false))
+                .orElseThrow().decisionId();
+
+        assertThat(dispatcher.runOnce()).isEqualTo(1);
+
+        assertThat(received).hasSize(1);
+        Received r = received.get(0);
+        assertThat(r.path()).isEqualTo("/sms");
+        assertThat(r.idempotencyKey()).isEqualTo(id);
+        JsonNode body = json.readTree(r.body());
+        assertThat(body.get("type").asString()).isEqualTo("SMS");
+        assertThat(body.get("decisionId").asString()).isEqualTo(id);
+        assertThat(body.get("customerId").asString()).isEqualTo(c.id());
+        assertThat(body.get("mobile").asString()).isEqualTo("+4915112345678");
+        assertThat(body.get("language").asString()).isEqualTo("de");
+        assertThat(body.get("action").asString()).isEqualTo("UPDATE_PAYMENT_METHOD");
+        assertThat(body.get("invoices").get(0).get("outstanding").asString()).isEqualTo("1234.50");
+        assertThat(body.get("totals").get("EUR").asString()).isEqualTo("1234.50");
+        // The signature, recomputed here independently of the service's code: HMAC-SHA256 over "<t>.<body>".
+        String t = r.signature().replaceFirst("^t=(\\d+),v1=.*$", "$1");
+        String v1 = r.signature().replaceFirst("^t=\\d+,v1=([0-9a-f]{64})$", "$1");
+        assertThat(Long.parseLong(t)).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        assertThat(v1).isEqualTo(hmac(SECRET, t + "." + r.body()));
+        assertThat(Signatures.verify(SECRET, r.signature(), r.body(), Instant.now().getEpochSecond(), 300)).isTrue();
+        assertThat(Signatures.verify(SECRET, r.signature(), r.body() + " ", Instant.now().getEpochSecond(), 300))
+                .isFalse();
+        assertThat(Signatures.verify("other", r.signature(), r.body(), Instant.now().getEpochSecond(), 300)).isFalse();
+
+        OutboxEntry sent = dispatch.find(id);
+        assertThat(sent.status()).isEqualTo(OutboxStatus.SENT);
+        assertThat(sent.recipient()).isEqualTo("+4915112345678");
+        var contact = contacts.find(sent.contactId()).orElseThrow().attempt();
+        assertThat(contact.channel().name()).isEqualTo("SMS");
+        assertThat(contact.outcome()).isEqualTo(Outcome.SENT);
+    }
+
+    @Test
+    void aReceiverAnswering500IsRetriedWithTheSameKeyUntilItAccepts() throws Exception {
+        Fixtures.Customer c = fixtures.englishCustomer();
+        AtomicInteger calls = new AtomicInteger();
+        answers.put("/letter", () -> calls.incrementAndGet() < 3 ? 500 : 200);
+        String id = dispatch.enqueue(Fixtures.request(c, "FINAL_NOTICE", "LETTER", "FORMAL", 4, null, false))
+                .orElseThrow().decisionId();
+        double retried = count("retried", "LETTER");
+
+        dispatcher.runOnce();
+        OutboxEntry afterFirst = dispatch.find(id);
+        assertThat(afterFirst.status()).isEqualTo(OutboxStatus.PENDING);
+        assertThat(afterFirst.attempts()).isEqualTo(1);
+        assertThat(afterFirst.lastError()).contains("answered 500");
+        dispatcher.runOnce();
+        dispatcher.runOnce();
+
+        assertThat(received).hasSize(3).extracting(Received::idempotencyKey).containsOnly(id);
+        assertThat(json.readTree(received.get(2).body()).get("attempt").asInt()).isEqualTo(3);
+        assertThat(json.readTree(received.get(2).body()).get("postalAddress").asString()).contains("10115 Berlin");
+        OutboxEntry sent = dispatch.find(id);
+        assertThat(sent.status()).isEqualTo(OutboxStatus.SENT);
+        assertThat(sent.attempts()).isEqualTo(3);
+        assertThat(count("retried", "LETTER")).isEqualTo(retried + 2);
+    }
+
+    @Test
+    void aReceiverThatTimesOutEveryTimeEndsAsADeadLetterWithAFailedContactAttempt() throws Exception {
+        Fixtures.Customer c = fixtures.englishCustomer();
+        answers.put("/phone", () -> -1);
+        String id = dispatch.enqueue(Fixtures.request(c, "PHONE_CALL", "PHONE", "FIRM", 3, null, false))
+                .orElseThrow().decisionId();
+        double dead = count("dead", "PHONE");
+
+        dispatcher.runOnce();
+        dispatcher.runOnce();
+        dispatcher.runOnce();
+
+        OutboxEntry entry = dispatch.find(id);
+        assertThat(entry.status()).isEqualTo(OutboxStatus.DEAD);
+        assertThat(entry.attempts()).isEqualTo(3);
+        assertThat(entry.lastError()).contains("gave up after 3 attempts", "did not answer within 500 ms");
+        assertThat(contacts.find(entry.contactId()).orElseThrow().attempt().outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(count("dead", "PHONE")).isEqualTo(dead + 1);
+        assertThat(dispatcher.runOnce()).isZero();
+
+        answers.remove("/phone");
+        dispatch.requeue(id);
+        dispatcher.runOnce();
+        assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.SENT);
+    }
+
+    @Test
+    void aReceiverThatRefusesTheRequestIsNotRetried() throws Exception {
+        Fixtures.Customer c = fixtures.englishCustomer();
+        answers.put("/retry_payment", () -> 422);
+        String id = dispatch.enqueue(Fixtures.request(c, "RETRY_PAYMENT", "NONE", null, 0, null, false))
+                .orElseThrow().decisionId();
+
+        dispatcher.runOnce();
+
+        assertThat(received).hasSize(1);
+        assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.DEAD);
+        assertThat(dispatch.find(id).lastError()).contains("answered 422");
+    }
+
+    @Test
+    void aSuspensionWaitsForAPersonAndIsSentOnlyOnceApproved() throws Exception {
+        Fixtures.Customer c = fixtures.englishCustomer();
+        Fixtures.Customer rejected = fixtures.englishCustomer();
+        String id = dispatch.enqueue(Fixtures.request(c, "SUSPEND_SERVICE", "NONE", "FORMAL", 5, null, true))
+                .orElseThrow().decisionId();
+        String other = dispatch.enqueue(Fixtures.request(rejected, "SUSPEND_SERVICE", "NONE", "FORMAL", 5, null, true))
+                .orElseThrow().decisionId();
+        assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.AWAITING_APPROVAL);
+
+        assertThat(dispatcher.runOnce()).isZero();
+        assertThat(received).isEmpty();
+        JsonNode awaiting = get("/api/v1/approvals?customerId=" + c.id());
+        assertThat(awaiting.get("total").asLong()).isEqualTo(1);
+        assertThat(awaiting.get("items").get(0).get("decisionId").asString()).isEqualTo(id);
+
+        HttpResponse<String> noReason = post("/api/v1/approvals/" + id, "{\"verdict\": \"APPROVE\"}");
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("reason");
+
+        HttpResponse<String> approved = post("/api/v1/approvals/" + id,
+                "{\"verdict\": \"APPROVE\", \"reason\": \"90 days overdue, three calls unanswered\"}");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        assertThat(json.readTree(approved.body()).get("status").asString()).isEqualTo("PENDING");
+        assertThat(json.readTree(approved.body()).get("reviewedBy").asString()).isEqualTo(TestCredentials.NAME);
+        assertThat(post("/api/v1/approvals/" + id, "{\"verdict\": \"REJECT\", \"reason\": \"y\"}")
+                .statusCode()).isEqualTo(409);
+        HttpResponse<String> rejection = post("/api/v1/approvals/" + other,
+                "{\"verdict\": \"REJECT\", \"reason\": \"customer called, pays Friday\"}");
+        assertThat(json.readTree(rejection.body()).get("status").asString()).isEqualTo("REJECTED");
+        assertThat(post("/api/v1/approvals/no-such-decision", "{\"verdict\": \"REJECT\", \"reason\": \"y\"}")
+                .statusCode()).isEqualTo(404);
+
+        dispatcher.runOnce();
+
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).path()).isEqualTo("/suspend_service");
+        JsonNode body = json.readTree(received.get(0).body());
+        assertThat(body.get("decisionId").asString()).isEqualTo(id);
+        assertThat(body.get("approvedBy").asString()).isEqualTo(TestCredentials.NAME);
+        assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.SENT);
+        assertThat(dispatch.find(other).status()).isEqualTo(OutboxStatus.REJECTED);
+    }
+
+    @Test
+    void twoDispatchersOnOneDatabaseDeliverEachOfAThousandEntriesExactlyOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            Fixtures.Customer c = fixtures.englishCustomer();
+            ids.add(dispatch.enqueue(Fixtures.request(c, "RETRY_PAYMENT", "NONE", null, 0, null, false))
+                    .orElseThrow().decisionId());
+        }
+        Dispatcher second = secondDispatcher();
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> a = pool.submit(dispatcher::drain);
+            Future<Integer> b = pool.submit(second::drain);
+            assertThat(a.get() + b.get()).isEqualTo(1000);
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(received).hasSize(1000);
+        assertThat(received.stream().map(Received::idempotencyKey).distinct()).hasSize(1000)
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE status = 'SENT' AND action = 'RETRY_PAYMENT'")
+                .query(Long.class).single()).isGreaterThanOrEqualTo(1000);
+        assertThat(jdbc.sql("SELECT COUNT(DISTINCT claimed_by) FROM outbox WHERE decision_id IN (:ids)")
+                .param("ids", ids).query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    MessageFacts.Loader messageFacts;
+
+    @Autowired
+    EmailChannel email;
+
+    @Autowired
+    WebhookChannel webhooks;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    DispatchProperties properties;
+
+    @Autowired
+    DispatchMetrics metrics;
+
+    /** Another instance's dispatcher: same database, its own name. */
+    private Dispatcher secondDispatcher() {
+        DispatchProperties p = properties;
+        DispatchProperties other = new DispatchProperties(false, p.interval(), 20, p.lease(), p.maxAttempts(),
+                p.backoff(), p.maxBackoff(), p.jitter(), "second", p.webhookTimeout(), p.webhooks(), p.company(),
+                p.optOutAlways());
+        return new Dispatcher(outbox, messageFacts, email, webhooks, contacts, transactions, other, metrics,
+                java.time.Clock.systemUTC());
+    }
+
+    private double count(String outcome, String channel) {
+        var counter = meters.find(DispatchMetrics.NAME).tag("outcome", outcome).tag("channel", channel).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    static String hmac(String secret, String payload) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json.readTree(r.body());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
