@@ -80,23 +80,38 @@ public final class RuleSetDiff {
             for (AbstractDelta<Row> delta : patch.getDeltas()) {
                 List<Row> src = delta.getSource().getLines();
                 List<Row> dst = delta.getTarget().getLines();
-                int paired = Math.min(src.size(), dst.size());
-                for (int i = 0; i < paired; i++) {
-                    Row r = src.get(i);
-                    Row s = dst.get(i);
-                    for (int c = 0; c < columns; c++) {
-                        if (!Objects.equals(r.cells.get(c), s.cells.get(c))) {
-                            cells.add(prefix + SheetGrid.cellName(s.index, c) + ": " + shown(r.cells.get(c)) + " -> "
-                                    + shown(s.cells.get(c)));
+                // Rows of a changed block are paired by position when the block keeps its size, else by their
+                // first cell (the policy reference of a row), so a removed row does not read as every row changed.
+                List<Row[]> pairs = new ArrayList<>();
+                List<Row> unpairedSrc = new ArrayList<>(src);
+                List<Row> unpairedDst = new ArrayList<>(dst);
+                if (src.size() == dst.size()) {
+                    for (int i = 0; i < src.size(); i++) {
+                        pairs.add(new Row[] {src.get(i), dst.get(i)});
+                    }
+                    unpairedSrc.clear();
+                    unpairedDst.clear();
+                } else {
+                    for (Row r : src) {
+                        Row match = unpairedDst.stream().filter(s -> r.key() != null && r.key().equals(s.key()))
+                                .findFirst().orElse(null);
+                        if (match != null) {
+                            pairs.add(new Row[] {r, match});
+                            unpairedSrc.remove(r);
+                            unpairedDst.remove(match);
                         }
                     }
                 }
-                for (int i = paired; i < dst.size(); i++) {
-                    added.add(prefix + "row " + (dst.get(i).index + 1) + ": " + dst.get(i));
+                for (Row[] pair : pairs) {
+                    for (int c = 0; c < columns; c++) {
+                        if (!Objects.equals(pair[0].cells.get(c), pair[1].cells.get(c))) {
+                            cells.add(prefix + SheetGrid.cellName(pair[1].index, c) + ": " + shown(pair[0].cells.get(c))
+                                    + " -> " + shown(pair[1].cells.get(c)));
+                        }
+                    }
                 }
-                for (int i = paired; i < src.size(); i++) {
-                    removed.add(prefix + "row " + (src.get(i).index + 1) + ": " + src.get(i));
-                }
+                unpairedDst.forEach(r -> added.add(prefix + "row " + (r.index + 1) + ": " + r));
+                unpairedSrc.forEach(r -> removed.add(prefix + "row " + (r.index + 1) + ": " + r));
             }
         }
         return new FileDiff(name, change, cells, added, removed, null);
@@ -104,6 +119,10 @@ public final class RuleSetDiff {
 
     /** One sheet row: its 0-based index and the texts of its cells; equal when the texts are. */
     private record Row(int index, List<String> cells) {
+        String key() {
+            return cells.stream().filter(Objects::nonNull).findFirst().orElse(null);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Row r && cells.equals(r.cells);
