@@ -10,6 +10,7 @@ import dev.dunning.rules.RuleSetGates;
 import dev.dunning.rules.RuleSource;
 import dev.dunning.rulesets.CandidateRejectedException;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import dev.dunning.rulesets.RuleSetSimulation;
 import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.rulesets.UploadRefusedException;
@@ -32,6 +33,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
@@ -85,10 +87,12 @@ class RuleSetController {
 
     private final ActiveRuleSet active;
     private final RuleSetLifecycle lifecycle;
+    private final RuleSetSimulation simulation;
 
-    RuleSetController(ActiveRuleSet active, RuleSetLifecycle lifecycle) {
+    RuleSetController(ActiveRuleSet active, RuleSetLifecycle lifecycle, RuleSetSimulation simulation) {
         this.active = active;
         this.lifecycle = lifecycle;
+        this.simulation = simulation;
     }
 
     @GetMapping(path = "/rule-set", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -193,6 +197,17 @@ class RuleSetController {
     @GetMapping(path = "/rule-sets/{a}/diff/{b}", produces = MediaType.APPLICATION_JSON_VALUE)
     RuleSetDiff.Result diff(@PathVariable String a, @PathVariable String b) {
         return lifecycle.diff(a, b);
+    }
+
+    /**
+     * What would change if a version were active: both versions decide for the stored customers (all, or filtered),
+     * and the answer counts the transitions and lists the changed customers, a page at a time. Writes nothing.
+     */
+    @PostMapping(path = "/rule-sets/{version}/simulate", produces = MediaType.APPLICATION_JSON_VALUE)
+    RuleSetSimulation.Result simulate(@PathVariable String version,
+            @RequestBody(required = false) RuleSetSimulation.Request request) {
+        return simulation.simulate(version, request == null
+                ? new RuleSetSimulation.Request(null, null, null, null, null, null) : request);
     }
 
     /** A rejected candidate: 422 for an upload, 409 for an activation (the version's state forbids it). */

@@ -1,8 +1,12 @@
 package dev.dunning.web;
 
+import static dev.dunning.decision.TestData.aCustomer;
+import static dev.dunning.decision.TestData.anInvoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.Segment;
+import dev.dunning.facts.FactsService;
 import dev.dunning.rules.ActiveRuleSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,19 +73,25 @@ class RuleSetApiIT {
     @Autowired
     ActiveRuleSet active;
 
+    @Autowired
+    FactsService facts;
+
     final HttpClient http = HttpClient.newHttpClient();
 
     Api api() {
         return new Api(port, json);
     }
 
-    /** The shipped set with the first consumer reminder neutral, and a scenario that says so. */
-    static byte[] neutralFirstReminderZip() throws IOException {
+    /**
+     * The shipped set with the first consumer reminder neutral, and a scenario that says so; {@code marker} goes into a
+     * parked scenario line, so that each test gets a version of its own.
+     */
+    static byte[] neutralFirstReminderZip(String marker) throws IOException {
         Map<String, byte[]> files = shippedFiles();
         files.remove("scenarios/default-policy.csv");
         files.put("decision-tables/tone.csv", new String(files.get("decision-tables/tone.csv"), StandardCharsets.UTF_8)
                 .replace(TON_01, "TON-01,REMINDER,1,1,CONSUMER,,,,NEUTRAL").getBytes(StandardCharsets.UTF_8));
-        files.put("scenarios/neutral.csv", NEUTRAL_SCENARIO.getBytes(StandardCharsets.UTF_8));
+        files.put("scenarios/neutral.csv", (NEUTRAL_SCENARIO + "# " + marker + "\r\n").getBytes(StandardCharsets.UTF_8));
         return zip(files);
     }
 
@@ -142,7 +152,7 @@ class RuleSetApiIT {
         assertThat(evaluate().get("tone").asString()).isEqualTo("FRIENDLY");
 
         HttpResponse<String> submitted = upload("/api/v1/rule-sets?comment=neutral%20first%20reminder",
-                "policy.zip", neutralFirstReminderZip());
+                "policy.zip", neutralFirstReminderZip("activation"));
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
         String candidate = api().body(submitted).get("version").asString();
         assertThat(api().body(submitted).get("status").asString()).isEqualTo("CANDIDATE");
@@ -298,7 +308,7 @@ class RuleSetApiIT {
             ActiveRuleSet other = second.getBean(ActiveRuleSet.class);
             assertThat(other.get().version()).isEqualTo(shipped);
 
-            HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", neutralFirstReminderZip());
+            HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", neutralFirstReminderZip("two instances"));
             String candidate = api().body(submitted).get("version").asString();
             assertThat(api().post("/api/v1/rule-sets/" + candidate + "/activate", "").statusCode()).isEqualTo(200);
             assertThat(awaitVersion(other, candidate)).as("the second instance serves the new version").isTrue();
@@ -306,6 +316,51 @@ class RuleSetApiIT {
             assertThat(api().post("/api/v1/rule-sets/" + shipped + "/activate", "").statusCode()).isEqualTo(200);
             assertThat(awaitVersion(other, shipped)).as("and follows the rollback").isTrue();
         }
+    }
+
+    @Test
+    void aSimulationCountsWhatTheCandidateWouldChangeForStoredCustomersAndWritesNothing() throws Exception {
+        String prefix = "SIM-" + UUID.randomUUID();
+        List<String> ids = List.of(prefix + "-C1", prefix + "-C2", prefix + "-B1");
+        for (String id : ids) {
+            var customer = aCustomer().id(id).in("DE", "Europe/Berlin", "EUR");
+            facts.upsertCustomer((id.endsWith("B1") ? customer.segment(Segment.SMALL_BUSINESS) : customer.consumer())
+                    .build());
+            facts.upsertInvoice(id, anInvoice().id(id + "-I1").amount("EUR", "120.00").due("2025-03-05").build());
+        }
+        HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", neutralFirstReminderZip("simulation"));
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+        String candidate = api().body(submitted).get("version").asString();
+        String serving = active.get().version();
+        long audited = jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single();
+
+        HttpResponse<String> response = api().post("/api/v1/rule-sets/" + candidate + "/simulate",
+                "{\"asOf\": \"2025-03-17T15:00:00Z\", \"customerIds\": " + json.writeValueAsString(ids) + "}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = api().body(response);
+        assertThat(result.get("customers").asLong()).isEqualTo(3);
+        assertThat(result.get("changed").asLong()).isEqualTo(2);
+        assertThat(result.get("active").asString()).isEqualTo(serving);
+        JsonNode tones = result.get("tones");
+        assertThat(tones).hasSize(1);
+        assertThat(tones.get(0).get("from").asString()).isEqualTo("FRIENDLY");
+        assertThat(tones.get(0).get("to").asString()).isEqualTo("NEUTRAL");
+        assertThat(tones.get(0).get("count").asLong()).isEqualTo(2);
+        assertThat(tones.get(0).get("examples").valueStream().map(JsonNode::asString))
+                .containsExactly(prefix + "-C1", prefix + "-C2");
+        assertThat(result.get("actions").get(0).toString()).contains("\"from\":\"REMINDER\"", "\"to\":\"REMINDER\"",
+                "\"count\":3");
+        assertThat(result.get("channels")).isEmpty();
+        JsonNode change = result.get("changes").get(0);
+        assertThat(change.get("customerId").asString()).isEqualTo(prefix + "-C1");
+        assertThat(change.get("active").get("tone").asString()).isEqualTo("FRIENDLY");
+        assertThat(change.get("candidate").get("tone").asString()).isEqualTo("NEUTRAL");
+        assertThat(change.get("candidate").get("rules").valueStream().map(JsonNode::asString))
+                .anySatisfy(r -> assertThat(r).contains("decision-tables/tone.csv!tone row 14"));
+
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single()).isEqualTo(audited);
+        assertThat(active.get().version()).isEqualTo(serving);
     }
 
     /** Waits up to 15 s (the poll runs every 200 ms) for an instance to serve a version. */
