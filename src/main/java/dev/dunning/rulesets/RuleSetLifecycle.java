@@ -124,12 +124,28 @@ public class RuleSetLifecycle {
      * @throws CandidateRejectedException when a gate refuses it (it is stored as rejected, with its problems)
      */
     public Submitted submit(List<RuleSource> sources, String author, String comment, String origin) {
+        return submit(sources, List.of(), author, comment, origin);
+    }
+
+    /**
+     * As {@link #submit(List, String, String, String)}, for files read from directories where some could not be
+     * read: {@code readProblems} reject the candidate as the gates' problems would.
+     */
+    public Submitted submit(List<RuleSource> sources, List<RuleProblem> readProblems, String author, String comment,
+            String origin) {
         String version = RuleSetCompiler.versionOf(sources);
         Optional<RuleSetVersions.Stored> known = versions.find(version);
         if (known.isPresent()) {
             return new Submitted(known.get(), false);
         }
         RuleSetGates.Verdict verdict = gates.check(sources);
+        if (!readProblems.isEmpty()) {
+            List<RuleProblem> all = new ArrayList<>(readProblems);
+            all.addAll(verdict.problems());
+            verdict = new RuleSetGates.Verdict(version, null,
+                    verdict.stoppedAt() == null ? RuleSetGates.CHECKS : verdict.stoppedAt(), all,
+                    verdict.scenariosRun(), verdict.scenarioFailures());
+        }
         RuleSetVersions.Status status = verdict.passed() ? RuleSetVersions.Status.CANDIDATE
                 : RuleSetVersions.Status.REJECTED;
         versions.insert(version, status, origin, author, comment, json.writeValueAsString(Report.of(verdict)), sources,

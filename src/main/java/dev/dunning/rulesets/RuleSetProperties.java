@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxUnpackedSize the most a zip upload may inflate to, in all
  * @param watch turn the rules, tables and scenarios directories into candidates as files are saved
  * @param watchDebounce how long the directories must be quiet before a change is read, so a half-written file is not
+ * @param watchActivates activate a watched change that passes the gates; off, it waits as a candidate
  */
 @ConfigurationProperties("dunning.rule-sets")
 public record RuleSetProperties(
@@ -23,4 +24,5 @@ public record RuleSetProperties(
         @DefaultValue("10MB") DataSize maxUploadSize,
         @DefaultValue("64MB") DataSize maxUnpackedSize,
         @DefaultValue("false") boolean watch,
-        @DefaultValue("2s") Duration watchDebounce) {}
+        @DefaultValue("2s") Duration watchDebounce,
+        @DefaultValue("true") boolean watchActivates) {}
