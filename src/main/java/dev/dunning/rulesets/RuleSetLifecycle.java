@@ -176,6 +176,7 @@ public class RuleSetLifecycle {
             if (stored.status() == RuleSetVersions.Status.ACTIVE && active.get().version().equals(version)) {
                 return stored;
             }
+            long start = System.nanoTime();
             RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
             if (!verdict.passed()) {
                 versions.reject(version, json.writeValueAsString(Report.of(verdict)), principal, clock.instant());
@@ -184,8 +185,9 @@ public class RuleSetLifecycle {
             }
             versions.activate(version, principal, clock.instant());
             RuleSet previous = active.swap(verdict.ruleSet());
-            log.info("Rule-set version {} activated by {}, replacing {}", version.substring(0, 12), principal,
-                    previous.version().substring(0, 12));
+            log.info("Rule-set version {} activated by {}, replacing {}, in {} ms (gates, record, swap)",
+                    version.substring(0, 12), principal, previous.version().substring(0, 12),
+                    (System.nanoTime() - start) / 1_000_000);
             return versions.find(version).orElseThrow();
         }
     }
