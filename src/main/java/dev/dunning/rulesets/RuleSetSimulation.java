@@ -49,10 +49,14 @@ public class RuleSetSimulation {
                     d.getTrace().stream().filter(t -> !t.overridden()).map(Outcome::where).toList());
         }
 
-        private static String where(TraceEntry t) {
-            String place = t.sheet() != null ? t.source() + "!" + t.sheet() + " row " + t.row()
-                    : t.source() + (t.line() != null ? ":" + t.line() : "");
-            return t.rule() + " (" + place + ")";
+        static String where(TraceEntry t) {
+            return where(t.rule(), t.source(), t.sheet(), t.row(), t.line());
+        }
+
+        static String where(String rule, String source, String sheet, Integer row, Integer line) {
+            String place = sheet != null ? source + "!" + sheet + " row " + row
+                    : source + (line != null ? ":" + line : "");
+            return rule + " (" + place + ")";
         }
     }
 
@@ -68,9 +72,43 @@ public class RuleSetSimulation {
      */
     public record Result(String candidate, String active, Instant asOf, long customers, long changed,
             List<Transition> actions, List<Transition> channels, List<Transition> tones, Map<String, String> failed,
-            int page, int size, List<Change> changes) {}
+            Coverage coverage, int page, int size, List<Change> changes) {}
+
+    /** How often a rule (a DRL rule or a table row) fired over the simulation, under one version. */
+    public record RuleCount(String rule, long firings) {}
+
+    /**
+     * Which rules of each version fired over the simulated customers, and which never did: a row that never fires
+     * over the real population is dead or shadowed by an earlier row.
+     */
+    public record Coverage(List<RuleCount> candidateFired, List<String> candidateNeverFired,
+            List<RuleCount> activeFired, List<String> activeNeverFired) {}
+
+    /**
+     * A simulation running in the background: progress while it runs, the result when done. Kept in this instance's
+     * memory (the last {@value #KEPT_JOBS}), so ask the instance that started it.
+     */
+    public record Job(String id, String candidate, String status, long total, long done, Instant startedAt,
+            Instant finishedAt, String error, Result result) {}
 
     private static final int EXAMPLES = 5;
+    static final int KEPT_JOBS = 20;
+    /** Changed customers a background job keeps for paging; beyond this only the counts grow. */
+    static final int KEPT_CHANGES = 10_000;
+
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "rule-set-simulation");
+                t.setDaemon(true);
+                return t;
+            });
+    private final Map<String, JobState> jobs = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, JobState> eldest) {
+                    return size() > KEPT_JOBS;
+                }
+            });
 
     private final RuleSetLifecycle lifecycle;
     private final CustomerFacts customerFacts;
@@ -87,21 +125,110 @@ public class RuleSetSimulation {
         this.clock = clock;
     }
 
+    /** Runs within the call and answers with the summary and one page of changed customers. */
     public Result simulate(String candidateVersion, Request request) {
         RuleSet candidate = lifecycle.compiled(candidateVersion);
+        List<String> ids = customerIds(request);
+        int size = size(request);
+        Full full = run(candidate, request, ids, page(request) * size + size, new java.util.concurrent.atomic.AtomicLong());
+        return full.page(page(request), size);
+    }
+
+    /**
+     * Starts a simulation in the background (one at a time, in order) and returns its job at once; poll
+     * {@link #job} for progress and, when done, the result paged as asked.
+     */
+    public Job start(String candidateVersion, Request request) {
+        RuleSet candidate = lifecycle.compiled(candidateVersion);
+        List<String> ids = customerIds(request);
+        JobState state = new JobState(java.util.UUID.randomUUID().toString(), candidate.version(), ids.size(),
+                clock.instant());
+        jobs.put(state.id, state);
+        background.submit(() -> {
+            try {
+                state.full = run(candidate, request, ids, KEPT_CHANGES, state.done);
+                state.status = "DONE";
+            } catch (RuntimeException e) {
+                state.error = e.getMessage();
+                state.status = "FAILED";
+            }
+            state.finishedAt = clock.instant();
+        });
+        return state.view(0, size(request));
+    }
+
+    /** A background simulation by id, with the page of changed customers asked for. */
+    public Optional<Job> job(String id, int page, int size) {
+        JobState state = jobs.get(id);
+        return state == null ? Optional.empty() : Optional.of(state.view(Math.max(0, page),
+                Math.min(500, Math.max(1, size))));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        background.shutdownNow();
+    }
+
+    private static int page(Request request) {
+        return request.page() == null ? 0 : Math.max(0, request.page());
+    }
+
+    private static int size(Request request) {
+        return request.size() == null ? 50 : Math.min(500, Math.max(1, request.size()));
+    }
+
+    private static final class JobState {
+        final String id;
+        final String candidate;
+        final long total;
+        final Instant startedAt;
+        final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        volatile String status = "RUNNING";
+        volatile Instant finishedAt;
+        volatile String error;
+        volatile Full full;
+
+        JobState(String id, String candidate, long total, Instant startedAt) {
+            this.id = id;
+            this.candidate = candidate;
+            this.total = total;
+            this.startedAt = startedAt;
+        }
+
+        Job view(int page, int size) {
+            Full f = full;
+            return new Job(id, candidate, status, total, done.get(), startedAt, finishedAt, error,
+                    f == null ? null : f.page(page, size));
+        }
+    }
+
+    /** Everything a run found; {@code changes} holds the first {@code kept} changed customers. */
+    private record Full(String candidate, String active, Instant asOf, long customers, long changed,
+            List<Transition> actions, List<Transition> channels, List<Transition> tones, Map<String, String> failed,
+            Coverage coverage, List<Change> changes) {
+
+        Result page(int page, int size) {
+            int from = (int) Math.min((long) page * size, changes.size());
+            int to = (int) Math.min((long) from + size, changes.size());
+            return new Result(candidate, active, asOf, customers, changed, actions, channels, tones, failed, coverage,
+                    page, size, changes.subList(from, to));
+        }
+    }
+
+    private Full run(RuleSet candidate, Request request, List<String> ids, int kept,
+            java.util.concurrent.atomic.AtomicLong progress) {
         RuleSet active = lifecycle.serving();
         Instant asOf = request.asOf() == null ? clock.instant() : request.asOf();
-        int page = request.page() == null ? 0 : Math.max(0, request.page());
-        int size = request.size() == null ? 50 : Math.min(500, Math.max(1, request.size()));
-
         Map<String, Tally> actions = new TreeMap<>();
         Map<String, Tally> channels = new TreeMap<>();
         Map<String, Tally> tones = new TreeMap<>();
         Map<String, String> failed = new TreeMap<>();
+        Map<String, Long> candidateFired = new TreeMap<>();
+        Map<String, Long> activeFired = new TreeMap<>();
         List<Change> changes = new ArrayList<>();
         long changed = 0;
-        List<String> ids = customerIds(request);
         for (String id : ids) {
+            progress.incrementAndGet();
             Optional<Facts> facts = customerFacts.load(id, asOf);
             if (facts.isEmpty()) {
                 failed.put(id, "no such customer");
@@ -116,6 +243,8 @@ public class RuleSetSimulation {
                 failed.put(id, e.getMessage());
                 continue;
             }
+            before.getTrace().forEach(t -> activeFired.merge(Outcome.where(t), 1L, Long::sum));
+            after.getTrace().forEach(t -> candidateFired.merge(Outcome.where(t), 1L, Long::sum));
             tally(actions, before.getAction(), after.getAction(), id);
             if (!java.util.Objects.equals(before.getChannel(), after.getChannel())) {
                 tally(channels, before.getChannel(), after.getChannel(), id);
@@ -127,14 +256,39 @@ public class RuleSetSimulation {
             Outcome b = Outcome.of(after);
             if (!a.action().equals(b.action()) || !java.util.Objects.equals(a.channel(), b.channel())
                     || !java.util.Objects.equals(a.tone(), b.tone()) || a.stage() != b.stage()) {
-                if (changed >= (long) page * size && changes.size() < size) {
+                if (changes.size() < kept) {
                     changes.add(new Change(id, a, b));
                 }
                 changed++;
             }
         }
-        return new Result(candidate.version(), active.version(), asOf, ids.size() - failed.size(), changed,
-                transitions(actions), transitions(channels), transitions(tones), failed, page, size, changes);
+        Coverage coverage = new Coverage(counts(candidateFired), neverFired(candidate, candidateFired),
+                counts(activeFired), neverFired(active, activeFired));
+        return new Full(candidate.version(), active.version(), asOf, ids.size() - failed.size(), changed,
+                transitions(actions), transitions(channels), transitions(tones), failed, coverage, changes);
+    }
+
+    private static List<RuleCount> counts(Map<String, Long> fired) {
+        return fired.entrySet().stream().map(e -> new RuleCount(e.getKey(), e.getValue()))
+                .sorted(java.util.Comparator.comparingLong((RuleCount c) -> -c.firings()).thenComparing(RuleCount::rule))
+                .toList();
+    }
+
+    /** Every rule of a version (DRL rule or table row) that did not fire for any simulated customer. */
+    private static List<String> neverFired(RuleSet ruleSet, Map<String, Long> fired) {
+        List<String> never = new ArrayList<>();
+        for (var pkg : ruleSet.kieBase().getKiePackages()) {
+            for (var rule : pkg.getRules()) {
+                var origin = ruleSet.origin(pkg.getName(), rule.getName());
+                String where = Outcome.where(rule.getName(), origin == null ? null : origin.source(),
+                        origin == null ? null : origin.sheet(), origin == null ? null : origin.row(),
+                        origin == null ? null : origin.line());
+                if (!fired.containsKey(where)) {
+                    never.add(where);
+                }
+            }
+        }
+        return never.stream().sorted().toList();
     }
 
     private List<String> customerIds(Request request) {

@@ -31,9 +31,14 @@ class RuleSetsConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(RuleSetsConfiguration.class);
 
+    /**
+     * Scenarios classify decline codes by the shipped list, not by {@code dunning.decline-codes-file}: a version is
+     * its content, and whether it passes must not depend on a setting of the instance that checks it, or two instances
+     * could disagree about the same version. Scenarios are written against the shipped list (docs/scenarios.md).
+     */
     @Bean
-    RuleSetGates ruleSetGates(RuleSetCompiler compiler, Clock clock, DeclineCodes declineCodes) {
-        return new RuleSetGates(compiler, clock, declineCodes);
+    RuleSetGates ruleSetGates(RuleSetCompiler compiler, Clock clock) {
+        return new RuleSetGates(compiler, clock, DeclineCodes.shipped());
     }
 
     @Bean

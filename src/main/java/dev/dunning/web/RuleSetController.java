@@ -204,10 +204,24 @@ class RuleSetController {
      * and the answer counts the transitions and lists the changed customers, a page at a time. Writes nothing.
      */
     @PostMapping(path = "/rule-sets/{version}/simulate", produces = MediaType.APPLICATION_JSON_VALUE)
-    RuleSetSimulation.Result simulate(@PathVariable String version,
+    ResponseEntity<?> simulate(@PathVariable String version, @RequestParam(defaultValue = "false") boolean background,
             @RequestBody(required = false) RuleSetSimulation.Request request) {
-        return simulation.simulate(version, request == null
-                ? new RuleSetSimulation.Request(null, null, null, null, null, null) : request);
+        RuleSetSimulation.Request r = request == null
+                ? new RuleSetSimulation.Request(null, null, null, null, null, null) : request;
+        if (!background) {
+            return ResponseEntity.ok(simulation.simulate(version, r));
+        }
+        RuleSetSimulation.Job job = simulation.start(version, r);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/rule-sets/simulations/" + job.id())).body(job);
+    }
+
+    /** A background simulation: progress while it runs, then the result, a page of changed customers at a time. */
+    @GetMapping(path = "/rule-sets/simulations/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    RuleSetSimulation.Job simulationJob(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return simulation.job(id, page, size).orElseThrow(() -> new NotFoundException("no simulation " + id
+                + " in this instance; background simulations are kept in the memory of the instance that runs them "
+                + "(the last 20)"));
     }
 
     /** A rejected candidate: 422 for an upload, 409 for an activation (the version's state forbids it). */

@@ -359,6 +359,30 @@ class RuleSetApiIT {
         assertThat(change.get("candidate").get("rules").valueStream().map(JsonNode::asString))
                 .anySatisfy(r -> assertThat(r).contains("decision-tables/tone.csv!tone row 14"));
 
+        JsonNode coverage = result.get("coverage");
+        assertThat(coverage.get("candidateFired").valueStream().map(c -> c.get("rule").asString()))
+                .anySatisfy(r -> assertThat(r).contains("decision-tables/tone.csv!tone row 14"));
+        assertThat(coverage.get("candidateNeverFired").valueStream().map(JsonNode::asString))
+                .anySatisfy(r -> assertThat(r).contains("decision-tables/escalation.xlsx!Ladder"))
+                .noneSatisfy(r -> assertThat(r).contains("decision-tables/tone.csv!tone row 14"));
+
+        String body = "{\"asOf\": \"2025-03-17T15:00:00Z\", \"customerIds\": " + json.writeValueAsString(ids)
+                + ", \"size\": 1}";
+        HttpResponse<String> started = api().post("/api/v1/rule-sets/" + candidate + "/simulate?background=true", body);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(api().body(started).get("total").asLong()).isEqualTo(3);
+        JsonNode job = null;
+        for (int i = 0; i < 200 && (job == null || job.get("status").asString().equals("RUNNING")); i++) {
+            Thread.sleep(100);
+            job = api().body(api().get(location + "?page=1&size=1"));
+        }
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("DONE");
+        assertThat(job.get("done").asLong()).isEqualTo(3);
+        assertThat(job.get("result").get("changed").asLong()).isEqualTo(2);
+        assertThat(job.get("result").get("changes")).singleElement()
+                .satisfies(c -> assertThat(c.get("customerId").asString()).isEqualTo(prefix + "-C2"));
+
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single()).isEqualTo(audited);
         assertThat(active.get().version()).isEqualTo(serving);
     }
