@@ -215,6 +215,40 @@ class RuleSetApiIT {
     }
 
     @Test
+    void eachGateRejectsItsCandidateAndTheActiveVersionKeepsServing() throws Exception {
+        String serving = active.get().version();
+        String fallback = Files.readString(Path.of("rules", "fallback.drl"));
+        Map<String, String> byGate = new LinkedHashMap<>();
+        byGate.put("checks", "tone.csv");
+        byGate.put("safety", "fallback.drl");
+        byGate.put("compile", "fallback.drl");
+        byGate.put("scenarios", "tone.csv");
+        Map<String, byte[]> uploads = Map.of(
+                "checks", tone().replace("TON-08,FINAL_NOTICE", "TON-08,FINAL_NOTCE").getBytes(StandardCharsets.UTF_8),
+                "safety", fallback.replace("decision.noAction(\"no rule matched\");",
+                        "Runtime.getRuntime().halt(0);").getBytes(StandardCharsets.UTF_8),
+                "compile", fallback.replace("Decision( decided == false )", "Decision( undecided == true )")
+                        .getBytes(StandardCharsets.UTF_8),
+                "scenarios", tone().replace("TON-08,FINAL_NOTICE,,,,,,,FORMAL", "TON-08,FINAL_NOTICE,,,,,,,FIRM")
+                        .getBytes(StandardCharsets.UTF_8));
+
+        for (var gate : byGate.entrySet()) {
+            assertThat(uploads.get(gate.getKey())).as(gate.getKey()).isNotEqualTo(
+                    Files.readAllBytes(Path.of(gate.getValue().endsWith(".drl") ? "rules" : "decision-tables",
+                            gate.getValue())));
+            HttpResponse<String> response = upload("/api/v1/rule-sets", gate.getValue(), uploads.get(gate.getKey()));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+            assertThat(api().body(response).get("stoppedAt").asString()).as(response.body()).isEqualTo(gate.getKey());
+            assertThat(api().body(response).get("problems").get(0).get("location").asString())
+                    .startsWith(gate.getKey().equals("scenarios") ? "scenarios/" : gate.getValue().endsWith(".drl")
+                            ? "rules/fallback.drl:" : "decision-tables/tone.csv, sheet tone, cell ");
+            assertThat(active.get().version()).isEqualTo(serving);
+            assertThat(evaluate().get("ruleSetVersion").asString()).isEqualTo(serving);
+        }
+    }
+
+    @Test
     void aFailingScenarioRejectsTheCandidateNamingScenarioExpectedAndActual() throws Exception {
         HttpResponse<String> response = upload("/api/v1/rule-sets", "tone.csv",
                 tone().replace(TON_01, "TON-01,REMINDER,1,1,CONSUMER,,,,NEUTRAL").getBytes(StandardCharsets.UTF_8));
