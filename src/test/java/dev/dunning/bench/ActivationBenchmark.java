@@ -97,16 +97,24 @@ public final class ActivationBenchmark {
             System.out.printf(Locale.ROOT, "%-4d %9d ms %23.1f ms%s%n", i + 1, (end - start) / 1_000_000,
                     worst / 1e6, i % 2 == 0 ? "  (1,000-row ladder)" : "  (shipped)");
         }
-        times.sort(Long::compare);
-        System.out.printf(Locale.ROOT, "activation median %d ms, max %d ms; %d decisions, %d failed%n",
-                times.get(times.size() / 2), times.get(times.size() - 1), decisions.get(), failures.get());
+        if (!times.isEmpty()) {
+            times.sort(Long::compare);
+            System.out.printf(Locale.ROOT, "activation median %d ms, max %d ms; %d decisions, %d failed%n",
+                    times.get(times.size() / 2), times.get(times.size() - 1), decisions.get(), failures.get());
+        }
 
         timing.set(false);
         latencies.clear();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        active.swap(check(gates, shipped)); // before and after are measured with the same set active
         long before = usedAfterGc(memory);
         for (int i = 0; i < leakRuns; i++) {
             active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
+            if (i % 10 == 9) {
+                active.swap(check(gates, shipped));
+                System.out.printf(Locale.ROOT, "heap after GC after %d activations: %.1f MB%n", i + 1,
+                        usedAfterGc(memory) / 1e6);
+            }
         }
         active.swap(check(gates, shipped));
         long after = usedAfterGc(memory);
