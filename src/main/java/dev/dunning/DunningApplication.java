@@ -39,9 +39,10 @@ public class DunningApplication {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
-                // A command works on the database as it finds it: no demo customers unless asked for explicitly.
+                // A command works on the database as it finds it: no demo customers unless asked for explicitly,
+                // and no activation of whatever rule set the directories of this machine hold.
                 .properties("logging.level.root=WARN", "logging.level.dev.dunning=INFO",
-                        "dunning.database.demo-data=false")
+                        "dunning.database.demo-data=false", "dunning.rule-sets.activate-on-start=false")
                 .run(springArgs)) {
             Command command = context.getBeansOfType(Command.class).values().stream()
                     .filter(c -> c.name().equals(name))

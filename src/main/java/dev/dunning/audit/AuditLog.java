@@ -95,7 +95,17 @@ public class AuditLog {
 
     /** A record serialised and waiting for its place in the chain. */
     private record Pending(AuditEntry entry, Instant recordedAt, String content, String facts, String factsHash,
-            CompletableFuture<Receipt> done) {}
+            Runnable inSameTransaction, CompletableFuture<Receipt> done) {}
+
+    /** Work that had to commit with a record failed: only that record is refused, the rest of its batch is retried. */
+    private static final class CompanionFailed extends RuntimeException {
+        final transient Pending pending;
+
+        CompanionFailed(Pending pending, RuntimeException cause) {
+            super(cause.getMessage(), cause);
+            this.pending = pending;
+        }
+    }
 
     /**
      * Records the decision and waits until it is committed.
@@ -103,7 +113,20 @@ public class AuditLog {
      * @throws AuditUnavailableException if it could not be made durable in time; the decision must then not be used
      */
     public Receipt append(AuditEntry entry) {
-        Pending pending = pending(entry);
+        return append(entry, null);
+    }
+
+    /**
+     * Records the decision and, in the same transaction, {@code inSameTransaction} (e.g. the decision's outbox entry):
+     * both are committed or neither. It runs on the audit writer's thread after the record is written, with the
+     * writer's transaction bound (JdbcClient and {@code @Transactional} code join it), and must be short: it delays
+     * the group it commits with. If it throws, this decision is refused (and nothing of it kept) while the other
+     * decisions of its group are written without it.
+     *
+     * @throws AuditUnavailableException if the record or the work could not be made durable in time
+     */
+    public Receipt append(AuditEntry entry, Runnable inSameTransaction) {
+        Pending pending = pending(entry, inSameTransaction);
         enqueue(pending);
         return await(pending);
     }
@@ -115,12 +138,12 @@ public class AuditLog {
      * @throws AuditUnavailableException if any could not be made durable in time
      */
     public List<Receipt> appendAll(List<AuditEntry> entries) {
-        List<Pending> pendings = entries.stream().map(this::pending).toList();
+        List<Pending> pendings = entries.stream().map(e -> pending(e, null)).toList();
         pendings.forEach(this::enqueue);
         return pendings.stream().map(this::await).toList();
     }
 
-    private Pending pending(AuditEntry entry) {
+    private Pending pending(AuditEntry entry, Runnable inSameTransaction) {
         Instant recordedAt = clock.instant();
         String facts = canonical.writeValueAsString(entry.facts());
         String factsHash = Hashes.sha256(facts);
@@ -139,7 +162,7 @@ public class AuditLog {
             content.put("runId", entry.runId());
         }
         return new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
-                new CompletableFuture<>());
+                inSameTransaction, new CompletableFuture<>());
     }
 
     private void enqueue(Pending pending) {
@@ -174,9 +197,11 @@ public class AuditLog {
                 }
                 batch.add(first);
                 queue.drainTo(batch, properties.maxBatch() - 1);
-                commits.record(() -> write(batch));
-                batchSizes.record(batch.size());
-                written.increment(batch.size());
+                writeRefusingFailedCompanions(batch);
+                if (!batch.isEmpty()) {
+                    batchSizes.record(batch.size());
+                    written.increment(batch.size());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -187,6 +212,26 @@ public class AuditLog {
                 batch.forEach(p -> p.done.completeExceptionally(e));
             } finally {
                 batch.clear();
+            }
+        }
+    }
+
+    /** Writes the batch; a record whose same-transaction work fails is refused alone and the rest written again. */
+    private void writeRefusingFailedCompanions(List<Pending> batch) {
+        while (true) {
+            try {
+                commits.record(() -> write(batch));
+                return;
+            } catch (CompanionFailed e) {
+                rules.rolledBack();
+                log.warn("Work to commit with decision {} failed; that decision is refused, {} others are written "
+                        + "again", e.pending.entry.decisionId(), batch.size() - 1, e.getCause());
+                failed.increment();
+                e.pending.done.completeExceptionally(e.getCause());
+                batch.remove(e.pending);
+                if (batch.isEmpty()) {
+                    return;
+                }
             }
         }
     }
@@ -225,6 +270,15 @@ public class AuditLog {
                     + "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
             batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
             batchInsert("INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, ?, ?, ?, ?)", fired);
+            for (Pending p : batch) {
+                if (p.inSameTransaction != null) {
+                    try {
+                        p.inSameTransaction.run();
+                    } catch (RuntimeException e) {
+                        throw new CompanionFailed(p, e);
+                    }
+                }
+            }
             jdbc.sql("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1").params(seq, previous).update();
             return done;
         });

@@ -80,22 +80,34 @@ public class DecisionService {
     public record Dispatched(DecisionResponse decision, Optional<OutboxEntry> entry) {}
 
     /**
-     * Decides for a stored customer and hands the decision to dispatch: once the audit log holds it, the decision and
-     * its outbox entry are stored in one transaction (older unsent entries of the customer are superseded there too).
-     * If that transaction fails, the audited decision was not dispatched and the caller gets the error.
+     * Decides for a stored customer and hands the decision to dispatch: the audit record and the outbox entry commit in
+     * one transaction (older unsent entries of the customer are superseded there too), so there is never a dispatched
+     * decision the log does not hold, nor an audited decision to dispatch without its entry. If the entry cannot be
+     * written, the decision is refused whole (503) and nothing of it is kept.
      *
      * @throws UnknownFactException if there is no such customer
      */
     public Dispatched decideAndDispatch(String customerId, Instant asOf, String principal) {
-        DecisionResponse response = decide(customerId, asOf, principal);
-        Optional<OutboxEntry> entry = dispatch.enqueue(new DispatchRequest(response.decisionId(),
-                response.customerId(), response.asOf(), response.action(), response.channel(), response.tone(),
-                response.stage(), response.template(), response.invoiceIds(), response.notBefore(),
-                response.requiresApproval(), response.ruleSetVersion(), json.writeValueAsString(response)));
-        return new Dispatched(response, entry);
+        Instant at = asOf == null ? clock.instant() : asOf;
+        Facts facts = customerFacts.load(customerId, at)
+                .orElseThrow(() -> new UnknownFactException("customer", customerId));
+        // Set on the audit writer's thread, read here after the commit has been confirmed (the receipt's future
+        // orders the two).
+        var entry = new java.util.concurrent.atomic.AtomicReference<Optional<OutboxEntry>>(Optional.empty());
+        DecisionResponse response = decideAndRecord(facts, principal, DECIDE, r -> () -> entry.set(dispatch.enqueue(
+                new DispatchRequest(r.decisionId(), r.customerId(), r.asOf(), r.action(), r.channel(), r.tone(),
+                        r.stage(), r.template(), r.invoiceIds(), r.notBefore(), r.requiresApproval(),
+                        r.ruleSetVersion(), json.writeValueAsString(r)))));
+        return new Dispatched(response, entry.get());
     }
 
     private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint) {
+        return decideAndRecord(facts, principal, entryPoint, r -> null);
+    }
+
+    /** {@code inSameTransaction} gives, for the decision, work that commits with its audit record (or null). */
+    private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint,
+            java.util.function.Function<DecisionResponse, Runnable> inSameTransaction) {
         // One rule set for the whole decision: a swap during evaluation does not mix versions.
         RuleSet ruleSet = activeRuleSet.get();
         var decision = engine.evaluate(facts, ruleSet);
@@ -103,7 +115,7 @@ public class DecisionService {
         DecisionResponse response = DecisionResponse.of(id, decision, ruleSet.version());
         auditLog.append(new AuditEntry(id, response.asOf(), response.customerId(), principal, entryPoint,
                 ruleSet.version(), ruleSet.sources(), response.action(), response.channel(), response.tone(),
-                response.trace(), response, facts));
+                response.trace(), response, facts), inSameTransaction.apply(response));
         return response;
     }
 

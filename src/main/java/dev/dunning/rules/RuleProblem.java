@@ -28,6 +28,11 @@ public record RuleProblem(Severity severity, String file, String sheet, String c
         return new RuleProblem(Severity.ERROR, file, null, null, line, column, message);
     }
 
+    /** Something that does not stop the rule set but that its author should look at, such as a gap between bands. */
+    public static RuleProblem warningAtCell(String file, String sheet, String cell, String message) {
+        return new RuleProblem(Severity.WARNING, file, sheet, cell, null, null, message);
+    }
+
     public boolean isError() {
         return severity == Severity.ERROR;
     }

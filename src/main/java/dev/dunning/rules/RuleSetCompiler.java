@@ -1,10 +1,12 @@
 package dev.dunning.rules;
 
+import dev.dunning.rules.internal.CodeSafety;
 import dev.dunning.rules.internal.CompilationUnit;
 import dev.dunning.rules.internal.DroolsMessages;
 import dev.dunning.rules.internal.SheetGrid;
 import dev.dunning.rules.internal.TableChecker;
 import dev.dunning.rules.internal.TableReader;
+import dev.dunning.rules.internal.WorkbookSafety;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -58,10 +60,20 @@ public final class RuleSetCompiler {
         List<RuleProblem> problems = new ArrayList<>();
         List<CompilationUnit> units = new ArrayList<>();
         for (RuleSource source : sorted) {
-            if (source.isDrl()) {
+            if (source.isScenario()) {
+                continue; // part of the version; run by the scenario gate, not compiled
+            }
+            if (WorkbookSafety.isMacroWorkbookName(source.name())) {
+                problems.add(RuleProblem.inFile(source.name(), WorkbookSafety.macroRefusal()));
+            } else if (source.isDrl()) {
                 units.add(CompilationUnit.drl(source.name(), new String(source.content(), StandardCharsets.UTF_8)));
             } else if (source.isSpreadsheet() || source.isCsv()) {
-                convertTable(source, units, problems);
+                List<RuleProblem> unsafe = WorkbookSafety.check(source.name(), source.content());
+                if (unsafe.isEmpty()) {
+                    convertTable(source, units, problems);
+                } else {
+                    problems.addAll(unsafe);
+                }
             } else {
                 problems.add(RuleProblem.inFile(source.name(),
                         "this kind of file is not part of a rule set; rules are .drl files and decision tables are "
@@ -85,6 +97,16 @@ public final class RuleSetCompiler {
             rulesPerFile.merge(unit.source(), rules.size(), Integer::sum);
         }
 
+        // The safety gate: code that reaches beyond the fact model is not even handed to Drools.
+        List<RuleProblem> unsafe = parsed.stream().flatMap(unit -> CodeSafety.check(unit).stream()).toList();
+        if (!unsafe.isEmpty()) {
+            problems.addAll(unsafe);
+            throw new RuleSetException(problems, problems.size() > unsafe.size()
+                    && problems.stream().limit(problems.size() - unsafe.size()).anyMatch(RuleProblem::isError)
+                    ? "checks" : "safety");
+        }
+        boolean checksFailed = problems.stream().anyMatch(RuleProblem::isError);
+
         KieServices ks = KieServices.Factory.get();
         ReleaseId releaseId = ks.newReleaseId("dev.dunning.rulesets", "rule-set", "1.0.0-" + UUID.randomUUID());
         KieFileSystem kfs = ks.newKieFileSystem();
@@ -99,7 +121,7 @@ public final class RuleSetCompiler {
         }
         if (problems.stream().anyMatch(RuleProblem::isError)) {
             ks.getRepository().removeKieModule(releaseId);
-            throw new RuleSetException(problems);
+            throw new RuleSetException(problems, checksFailed ? "checks" : "compile");
         }
         var kieBase = ks.newKieContainer(releaseId).getKieBase();
         // The container keeps what it needs; leaving the module in the repository would leak one per build.
@@ -131,7 +153,7 @@ public final class RuleSetCompiler {
                 String drl = source.isCsv()
                         ? new SpreadsheetCompiler().compile(new ByteArrayInputStream(source.content()), InputType.CSV)
                         : new SpreadsheetCompiler().compile(new ByteArrayInputStream(source.content()), grid.name());
-                units.add(CompilationUnit.table(source.name(), grid.name(), drl, checked.tables()));
+                units.add(CompilationUnit.table(source.name(), grid, drl, checked.tables()));
             } catch (RuntimeException e) {
                 problems.add(RuleProblem.inSheet(source.name(), grid.name(),
                         "Drools could not read this sheet: " + e.getMessage()));
@@ -192,6 +214,11 @@ public final class RuleSetCompiler {
         return origins;
     }
 
+    /** The version a set of files is: SHA-256 over every file's name and content hash, in name order. */
+    public static String versionOf(List<RuleSource> sources) {
+        return version(sources.stream().sorted(Comparator.comparing(RuleSource::name)).toList());
+    }
+
     private static String version(List<RuleSource> sorted) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -207,7 +234,7 @@ public final class RuleSetCompiler {
         }
     }
 
-    static String sha256(byte[] content) {
+    public static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {

@@ -7,12 +7,23 @@ import java.util.stream.Collectors;
 public class RuleSetException extends RuntimeException {
 
     private final List<RuleProblem> problems;
+    private final String gate;
 
     public RuleSetException(List<RuleProblem> problems) {
+        this(problems, null);
+    }
+
+    /** @param gate the gate that refused the set: checks, safety or compile (null when not known) */
+    public RuleSetException(List<RuleProblem> problems, String gate) {
         super(problems.size() + " problem(s) in the rule set:\n" + problems.stream()
                 .map(p -> "  " + p)
                 .collect(Collectors.joining("\n")));
         this.problems = List.copyOf(problems);
+        this.gate = gate;
+    }
+
+    public String gate() {
+        return gate;
     }
 
     public List<RuleProblem> problems() {

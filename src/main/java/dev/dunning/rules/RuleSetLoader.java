@@ -26,12 +26,32 @@ public final class RuleSetLoader {
         this.compiler = compiler;
     }
 
+    /** The files of the directories, named under their folders (rules/, decision-tables/, scenarios/). */
+    public record Read(List<RuleSource> sources, List<RuleProblem> problems) {}
+
+    /**
+     * Reads the three authoring directories without compiling. A missing scenarios directory is no problem here:
+     * the gates say what a rule set without scenarios means.
+     */
+    public static Read read(Path rulesDir, Path tablesDir, Path scenariosDir) {
+        List<RuleProblem> problems = new ArrayList<>();
+        List<RuleSource> sources = new ArrayList<>();
+        read(rulesDir, RuleSource.RULES, List.of(".drl"), "rule files (.drl)", sources, problems);
+        read(tablesDir, RuleSource.TABLES, List.of(".xlsx", ".xls", ".csv"), "decision tables (.xlsx, .xls, .csv)",
+                sources, problems);
+        if (scenariosDir != null && Files.isDirectory(scenariosDir)) {
+            read(scenariosDir, RuleSource.SCENARIOS, List.of(".csv"), "scenario files (.csv)", sources, problems);
+        }
+        return new Read(sources, problems);
+    }
+
     /** Loads and compiles; an unusable file does not keep the others from being checked, so all problems show. */
     public RuleSet load(Path rulesDir, Path tablesDir) {
         List<RuleProblem> problems = new ArrayList<>();
         List<RuleSource> sources = new ArrayList<>();
-        read(rulesDir, List.of(".drl"), "rule files (.drl)", sources, problems);
-        read(tablesDir, List.of(".xlsx", ".xls", ".csv"), "decision tables (.xlsx, .xls, .csv)", sources, problems);
+        read(rulesDir, RuleSource.RULES, List.of(".drl"), "rule files (.drl)", sources, problems);
+        read(tablesDir, RuleSource.TABLES, List.of(".xlsx", ".xls", ".csv"), "decision tables (.xlsx, .xls, .csv)",
+                sources, problems);
         if (sources.isEmpty() && !problems.isEmpty()) {
             throw new RuleSetException(problems);
         }
@@ -50,9 +70,12 @@ public final class RuleSetLoader {
         }
     }
 
-    private static void read(Path dir, List<String> extensions, String what, List<RuleSource> sources,
+    /**
+     * Files are named under a fixed folder, whatever the directory is called on disk: the name is part of the version
+     * hash, so the same content is the same version on every machine.
+     */
+    private static void read(Path dir, String folder, List<String> extensions, String what, List<RuleSource> sources,
             List<RuleProblem> problems) {
-        String prefix = dir.toAbsolutePath().normalize().getFileName().toString();
         if (!Files.isDirectory(dir)) {
             problems.add(RuleProblem.inFile(dir.toString(),
                     "the directory for " + what + " does not exist; create it or point the setting at the right place"));
@@ -66,7 +89,7 @@ public final class RuleSetLoader {
             return;
         }
         for (Path file : files) {
-            String name = prefix + "/" + dir.relativize(file).toString().replace('\\', '/');
+            String name = folder + dir.relativize(file).toString().replace('\\', '/');
             String base = file.getFileName().toString();
             if (base.startsWith(".") || base.startsWith("~$")) {
                 log.info("Passing over {}: a hidden or office lock file, not a rule file", name);

@@ -5,20 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Loads the rule set from the authoring directories at start-up. A broken rule set stops the start with every problem
- * listed: the service never runs with part of its rules.
+ * The engine and its compiler. Which rule set is active is chosen by the rule-set lifecycle (dev.dunning.rulesets),
+ * from the authoring directories and the versions stored in the database.
  */
 @Configuration(proxyBeanMethods = false)
 class RulesConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(RulesConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -39,14 +36,6 @@ class RulesConfiguration {
     @Bean
     RuleSetCompiler ruleSetCompiler(Clock clock) {
         return new RuleSetCompiler(clock);
-    }
-
-    @Bean
-    ActiveRuleSet activeRuleSet(RuleSetCompiler compiler, RulesProperties properties) {
-        RuleSet ruleSet = new RuleSetLoader(compiler).load(properties.rulesDir(), properties.decisionTablesDir());
-        log.info("Rule set {} active: {} rules from {} files", ruleSet.version().substring(0, 12), ruleSet.ruleCount(),
-                ruleSet.files().size());
-        return new ActiveRuleSet(ruleSet);
     }
 
     @Bean

@@ -395,6 +395,63 @@ class EmailDispatchIT {
 
     // --- helpers --------------------------------------------------------------------------------------------------
 
+    /**
+     * The audit record and the outbox entry commit together: when the entry cannot be written, the dispatched decision
+     * is refused whole (no audit record either), while decisions sharing its group commit are written without it.
+     */
+    @Test
+    void aDecisionWhoseOutboxEntryCannotBeWrittenIsRefusedWithoutItsAuditRecord() throws Exception {
+        List<Fixtures.Customer> customers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            customers.add(fixtures.customer(aCustomer().language("en").in("US", "America/New_York", "USD"), "USD"));
+        }
+        long recordsBefore = jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single();
+        long entriesBefore = jdbc.sql("SELECT COUNT(*) FROM outbox").query(Long.class).single();
+        jdbc.sql("RENAME TABLE outbox TO outbox_away").update();
+        List<HttpResponse<String>> answers;
+        try {
+            // Sent at once, so that dispatched and plain decisions share group commits.
+            var pending = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+            for (int i = 0; i < customers.size(); i++) {
+                String body = "{\"customerId\": \"" + customers.get(i).id() + "\", \"asOf\": \"2025-03-11T15:00:00Z\""
+                        + (i % 2 == 0 ? ", \"dispatch\": true" : "") + "}";
+                pending.add(http.sendAsync(HttpRequest.newBuilder(uri("/api/v1/decisions"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            answers = new java.util.ArrayList<>();
+            for (var answer : pending) {
+                answers.add(answer.get());
+            }
+        } finally {
+            jdbc.sql("RENAME TABLE outbox_away TO outbox").update();
+        }
+
+        for (int i = 0; i < answers.size(); i++) {
+            HttpResponse<String> answer = answers.get(i);
+            if (i % 2 == 0) {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+                assertThat(answer.body()).contains("audit").doesNotContain("REMINDER").doesNotContain("SQL");
+            } else {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            }
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single())
+                .isEqualTo(recordsBefore + 4);
+        for (int i = 0; i < customers.size(); i++) {
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records WHERE customer_id = ?")
+                    .param(customers.get(i).id()).query(Long.class).single()).isEqualTo(i % 2 == 0 ? 0 : 1);
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox").query(Long.class).single()).isEqualTo(entriesBefore);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_facts").query(Long.class).single())
+                .isEqualTo(recordsBefore + 4);
+
+        // With the table back, the same request is dispatched: record and entry together.
+        JsonNode decided = post("/api/v1/decisions", "{\"customerId\": \"" + customers.get(0).id()
+                + "\", \"asOf\": \"2025-03-11T15:00:00Z\", \"dispatch\": true}");
+        assertThat(dispatch.find(decided.get("decisionId").asString()).status()).isEqualTo(OutboxStatus.PENDING);
+    }
+
     private MimeMessage single() {
         MimeMessage[] received = smtp.getReceivedMessages();
         assertThat(received).hasSize(1);

@@ -15,10 +15,17 @@ final class Api {
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
     private final ObjectMapper json;
+    private final String apiKey;
 
     Api(int port, ObjectMapper json) {
+        this(port, json, null);
+    }
+
+    /** Calls as the holder of {@code apiKey} instead of the tests' default credentials. */
+    Api(int port, ObjectMapper json, String apiKey) {
         this.port = port;
         this.json = json;
+        this.apiKey = apiKey;
     }
 
     HttpResponse<String> get(String path) {
@@ -63,7 +70,8 @@ final class Api {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        return apiKey == null ? request : request.header("X-Api-Key", apiKey);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

@@ -21,8 +21,10 @@ public final class CompilationUnit {
     private final String[] lines;
     private final String packageName;
     private final List<TableChecker.Layout> tables;
+    private final SheetGrid grid;
 
-    private CompilationUnit(String source, String sheet, String drl, List<TableChecker.Layout> tables) {
+    private CompilationUnit(String source, String sheet, String drl, List<TableChecker.Layout> tables, SheetGrid grid) {
+        this.grid = grid;
         this.source = source;
         this.sheet = sheet;
         this.drl = drl;
@@ -33,11 +35,11 @@ public final class CompilationUnit {
     }
 
     public static CompilationUnit drl(String source, String drl) {
-        return new CompilationUnit(source, null, drl, List.of());
+        return new CompilationUnit(source, null, drl, List.of(), null);
     }
 
-    public static CompilationUnit table(String source, String sheet, String drl, List<TableChecker.Layout> tables) {
-        return new CompilationUnit(source, sheet, drl, tables);
+    public static CompilationUnit table(String source, SheetGrid grid, String drl, List<TableChecker.Layout> tables) {
+        return new CompilationUnit(source, grid.name(), drl, tables, grid);
     }
 
     /** Natural name of the file, e.g. decision-tables/escalation.xlsx. */
@@ -100,6 +102,34 @@ public final class CompilationUnit {
             }
         }
         return first.group(1) + first.group(2);
+    }
+
+    /**
+     * The cell a piece of generated code was written in: a column's code template, else the rule row's cell of the
+     * line, else the first cell of the sheet holding it (the settings rows: Import, Functions, Variables).
+     */
+    public String cellOf(String code, int line) {
+        for (TableChecker.Layout layout : tables) {
+            for (TableChecker.Column column : layout.columns().values()) {
+                if (column.template() != null && column.template().contains(code)) {
+                    return SheetGrid.cellName(layout.titleRow() + 3, column.index());
+                }
+            }
+        }
+        String text = line(line);
+        if (rowComment(line) != null && text != null && text.contains(code)) {
+            return cellFor(line);
+        }
+        if (grid != null) {
+            for (var row : grid.rows().entrySet()) {
+                for (var cell : row.getValue().entrySet()) {
+                    if (cell.getValue().contains(code)) {
+                        return SheetGrid.cellName(row.getKey(), cell.getKey());
+                    }
+                }
+            }
+        }
+        return cellFor(line);
     }
 
     /** Lines (1-based) whose trimmed text contains {@code code}, at most {@code max}. */

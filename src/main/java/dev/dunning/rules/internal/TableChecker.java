@@ -124,8 +124,12 @@ public final class TableChecker {
         }
         Layout layout = new Layout(name, titleRow, firstData, lastData, columns);
         checkOneFact(file, grid, layout, problems);
+        int before = problems.size();
         for (Column column : columns.values()) {
             checkColumn(file, grid, layout, column, problems);
+        }
+        if (problems.size() == before) {
+            new RangeBands(file, grid, layout).check(problems);
         }
         return layout;
     }

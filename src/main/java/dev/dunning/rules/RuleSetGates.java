@@ -1,0 +1,113 @@
+package dev.dunning.rules;
+
+import dev.dunning.decision.DeclineCodes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gates a candidate passes before it may serve: (1) structure and content checks of every table, (2) safety of
+ * all rule code and spreadsheet containers, (3) a Drools build with a fresh ReleaseId, (4) every scenario of the
+ * candidate. The first three are the {@link RuleSetCompiler}'s; this class adds the scenarios and says which gate
+ * stopped a candidate. Nothing here changes what is served: the swap is the caller's, and only for a passed verdict.
+ */
+public final class RuleSetGates {
+
+    public static final String CHECKS = "checks";
+    public static final String SAFETY = "safety";
+    public static final String COMPILE = "compile";
+    public static final String SCENARIOS = "scenarios";
+
+    /** A scenario that did not decide as written: where it is and each expectation that was not met. */
+    public record ScenarioFailure(String scenario, String file, int line, List<String> mismatches) {}
+
+    /**
+     * What the gates said about a set of files.
+     *
+     * @param ruleSet the compiled set, only when every gate passed
+     * @param stoppedAt the gate that refused it, null when it passed
+     * @param problems errors and warnings, each located at file, sheet and cell or line and column
+     */
+    public record Verdict(String version, RuleSet ruleSet, String stoppedAt, List<RuleProblem> problems,
+            int scenariosRun, List<ScenarioFailure> scenarioFailures) {
+
+        public boolean passed() {
+            return stoppedAt == null;
+        }
+
+        public List<RuleProblem> errors() {
+            return problems.stream().filter(RuleProblem::isError).toList();
+        }
+    }
+
+    private final RuleSetCompiler compiler;
+    private final ScenarioRunner runner;
+
+    public RuleSetGates(RuleSetCompiler compiler, Clock clock, DeclineCodes declineCodes) {
+        this.compiler = compiler;
+        // Scenarios name the rule set they run on; the engine's own active set is never consulted.
+        this.runner = new ScenarioRunner(new DecisionEngine(() -> {
+            throw new IllegalStateException("scenarios run on the candidate, never on the active set");
+        }, clock, declineCodes));
+    }
+
+    /**
+     * Problems of a file as a container, before anything parses it: a macro-enabled or bomb-like workbook. Used on
+     * uploads, so that such a file is refused before it is stored.
+     */
+    public static List<RuleProblem> containerProblems(RuleSource source) {
+        return dev.dunning.rules.internal.WorkbookSafety.check(source.name(), source.content());
+    }
+
+    /** A macro-enabled workbook's name (.xlsm, .xlsb, ...), refused wherever it turns up. */
+    public static boolean isMacroName(String name) {
+        return dev.dunning.rules.internal.WorkbookSafety.isMacroWorkbookName(name);
+    }
+
+    public Verdict check(List<RuleSource> sources) {
+        String version = RuleSetCompiler.versionOf(sources);
+        RuleSet ruleSet;
+        try {
+            ruleSet = compiler.compile(sources);
+        } catch (RuleSetException e) {
+            return new Verdict(version, null, e.gate() == null ? COMPILE : e.gate(), e.problems(), 0, List.of());
+        }
+        List<RuleProblem> problems = new ArrayList<>(ruleSet.warnings());
+        List<Scenario> scenarios = new ArrayList<>();
+        for (RuleSource source : ruleSet.sources()) {
+            if (!source.isScenario()) {
+                continue;
+            }
+            try {
+                scenarios.addAll(ScenarioFile.parse(source.name(), source.content()));
+            } catch (IllegalArgumentException e) {
+                for (String line : e.getMessage().split("\n")) {
+                    problems.add(RuleProblem.inFile(source.name(), "a scenario cannot be read: " + line));
+                }
+            }
+        }
+        if (scenarios.isEmpty() && problems.stream().noneMatch(RuleProblem::isError)) {
+            problems.add(new RuleProblem(RuleProblem.Severity.WARNING, RuleSource.SCENARIOS, null, null, null, null,
+                    "the rule set has no scenarios, so nothing shows that it decides as intended; add a CSV file "
+                            + "under scenarios/ (see docs/scenarios.md)"));
+        }
+        List<ScenarioFailure> failures = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            List<String> mismatches;
+            try {
+                mismatches = runner.run(scenario, ruleSet).mismatches();
+            } catch (RuleEvaluationException e) {
+                mismatches = List.of("a rule failed while deciding: " + e.getMessage());
+            }
+            if (!mismatches.isEmpty()) {
+                failures.add(new ScenarioFailure(scenario.name(), scenario.file(), scenario.line(), mismatches));
+                problems.add(RuleProblem.atLine(scenario.file(), scenario.line(), null,
+                        "scenario \"" + scenario.name() + "\" fails: " + String.join("; ", mismatches)));
+            }
+        }
+        if (problems.stream().anyMatch(RuleProblem::isError)) {
+            return new Verdict(version, null, SCENARIOS, problems, scenarios.size(), failures);
+        }
+        return new Verdict(version, ruleSet, null, problems, scenarios.size(), failures);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.dunning.rulesets;
+
+import dev.dunning.rules.RuleProblem;
+import dev.dunning.rules.RuleSetGates;
+import java.util.List;
+
+/** A candidate the gates refused: it is recorded as rejected and what is served does not change. */
+public class CandidateRejectedException extends RuntimeException {
+
+    private final String version;
+    private final String stoppedAt;
+    private final List<RuleProblem> problems;
+    private final List<RuleSetGates.ScenarioFailure> scenarioFailures;
+    private final boolean onActivation;
+
+    CandidateRejectedException(String version, String stoppedAt, List<RuleProblem> problems,
+            List<RuleSetGates.ScenarioFailure> scenarioFailures, boolean onActivation) {
+        super("rule-set version " + version + " was rejected at the " + stoppedAt + " gate with "
+                + problems.stream().filter(RuleProblem::isError).count() + " problem(s); the active version keeps "
+                + "serving. Correct the files named in \"problems\" and upload them again");
+        this.version = version;
+        this.stoppedAt = stoppedAt;
+        this.problems = List.copyOf(problems);
+        this.scenarioFailures = List.copyOf(scenarioFailures);
+        this.onActivation = onActivation;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String stoppedAt() {
+        return stoppedAt;
+    }
+
+    public List<RuleProblem> problems() {
+        return problems;
+    }
+
+    public List<RuleSetGates.ScenarioFailure> scenarioFailures() {
+        return scenarioFailures;
+    }
+
+    /** Raised by an activation (409: the version's state forbids it) rather than an upload (422). */
+    public boolean onActivation() {
+        return onActivation;
+    }
+}

@@ -1,0 +1,319 @@
+package dev.dunning.rulesets;
+
+import dev.dunning.security.FourEyes;
+import dev.dunning.rules.ActiveRuleSet;
+import dev.dunning.rules.RuleProblem;
+import dev.dunning.rules.RuleSet;
+import dev.dunning.rules.RuleSetCompiler;
+import dev.dunning.rules.RuleSetDiff;
+import dev.dunning.rules.RuleSetGates;
+import dev.dunning.rules.RuleSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The life of rule-set versions: a candidate is checked by the gates and stored (candidate or rejected), activation
+ * checks it again, records it in the database and only then swaps what this instance serves; every other instance
+ * sees the change of the active row within {@code dunning.rule-sets.poll-interval} and swaps too. A decision already
+ * evaluating keeps the set it took ({@link ActiveRuleSet}), so in-flight decisions finish on their version.
+ */
+@Service
+public class RuleSetLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RuleSetLifecycle.class);
+
+    public static final String UPLOAD = "upload";
+    public static final String STARTUP = "start-up";
+    public static final String WATCH = "file-watch";
+
+    /** The gates' findings as stored with a version. */
+    public record Report(String stoppedAt, List<RuleProblem> problems, int scenariosRun,
+            List<RuleSetGates.ScenarioFailure> scenarioFailures) {
+
+        static Report of(RuleSetGates.Verdict verdict) {
+            return new Report(verdict.stoppedAt(), verdict.problems(), verdict.scenariosRun(),
+                    verdict.scenarioFailures());
+        }
+    }
+
+    /** A submitted candidate: stored now, or already known (then {@code created} is false). */
+    public record Submitted(RuleSetVersions.Stored stored, boolean created) {}
+
+    private final RuleSetVersions versions;
+    private final RuleSetGates gates;
+    private final ActiveRuleSet active;
+    private final RuleSetProperties properties;
+    private final Clock clock;
+    private final JsonMapper json;
+    private final RuleSetUpload upload;
+    private final FourEyes fourEyes;
+    private final Object swapLock = new Object();
+    private ScheduledExecutorService poller;
+
+    public RuleSetLifecycle(RuleSetVersions versions, RuleSetGates gates, ActiveRuleSet active,
+            RuleSetProperties properties, Clock clock, JsonMapper json, FourEyes fourEyes) {
+        this.versions = versions;
+        this.fourEyes = fourEyes;
+        this.gates = gates;
+        this.active = active;
+        this.properties = properties;
+        this.clock = clock;
+        this.json = json;
+        this.upload = new RuleSetUpload(properties);
+    }
+
+    @PostConstruct
+    void startPolling() {
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rule-set-poll");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(100, properties.pollInterval().toMillis());
+        poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stopPolling() {
+        poller.shutdownNow();
+    }
+
+    /** The files an upload stands for: a zip is a whole set; one file replaces its namesake in the active set. */
+    public List<RuleSource> candidateSources(String filename, byte[] content) {
+        if (RuleSetUpload.isZip(filename)) {
+            return upload.unzip(filename, content);
+        }
+        RuleSource file = upload.single(filename, content);
+        List<RuleSource> sources = new ArrayList<>();
+        boolean replaced = false;
+        for (RuleSource s : active.get().sources()) {
+            if (s.name().equals(file.name()) || (!replaced && s.baseName().equals(file.baseName()))) {
+                sources.add(new RuleSource(s.name(), file.content()));
+                replaced = true;
+            } else {
+                sources.add(s);
+            }
+        }
+        if (!replaced) {
+            sources.add(file); // a new file beside the active set's files
+        }
+        return sources;
+    }
+
+    /** Every gate's findings for an upload; stores and changes nothing. */
+    public RuleSetGates.Verdict validate(String filename, byte[] content) {
+        return gates.check(candidateSources(filename, content));
+    }
+
+    public Submitted submit(String filename, byte[] content, String author, String comment) {
+        return submit(candidateSources(filename, content), author, comment, UPLOAD);
+    }
+
+    /**
+     * Stores a candidate with what the gates said. A version already known is returned as it is: the same content
+     * is the same version, whoever offers it again.
+     *
+     * @throws CandidateRejectedException when a gate refuses it (it is stored as rejected, with its problems)
+     */
+    public Submitted submit(List<RuleSource> sources, String author, String comment, String origin) {
+        return submit(sources, List.of(), author, comment, origin);
+    }
+
+    /**
+     * As {@link #submit(List, String, String, String)}, for files read from directories where some could not be
+     * read: {@code readProblems} reject the candidate as the gates' problems would.
+     */
+    public Submitted submit(List<RuleSource> sources, List<RuleProblem> readProblems, String author, String comment,
+            String origin) {
+        String version = RuleSetCompiler.versionOf(sources);
+        Optional<RuleSetVersions.Stored> known = versions.find(version);
+        if (known.isPresent()) {
+            return new Submitted(known.get(), false);
+        }
+        RuleSetGates.Verdict verdict = gates.check(sources);
+        if (!readProblems.isEmpty()) {
+            List<RuleProblem> all = new ArrayList<>(readProblems);
+            all.addAll(verdict.problems());
+            verdict = new RuleSetGates.Verdict(version, null,
+                    verdict.stoppedAt() == null ? RuleSetGates.CHECKS : verdict.stoppedAt(), all,
+                    verdict.scenariosRun(), verdict.scenarioFailures());
+        }
+        RuleSetVersions.Status status = verdict.passed() ? RuleSetVersions.Status.CANDIDATE
+                : RuleSetVersions.Status.REJECTED;
+        versions.insert(version, status, origin, author, comment, json.writeValueAsString(Report.of(verdict)), sources,
+                clock.instant());
+        log.info("Rule-set version {} submitted by {} ({}): {}", version.substring(0, 12), author, origin,
+                verdict.passed() ? "a candidate" : "rejected at the " + verdict.stoppedAt() + " gate");
+        if (!verdict.passed()) {
+            throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
+                    verdict.scenarioFailures(), false);
+        }
+        return new Submitted(versions.find(version).orElseThrow(), true);
+    }
+
+    /**
+     * Activates a stored version (also an earlier one: a rollback). The gates run again on its exact files; only when
+     * they pass is it recorded as active and swapped in. A rejected version is refused and nothing changes. A
+     * candidate's first activation follows the four-eyes principle: not by its author (unless relaxed); a rollback to
+     * a version that was active before has passed that check already.
+     *
+     * @throws FourEyes.FourEyesException if the author activates their own candidate
+     */
+    public RuleSetVersions.Stored activate(String versionOrPrefix, String principal) {
+        String version = resolve(versionOrPrefix);
+        synchronized (swapLock) {
+            RuleSetVersions.Stored stored = versions.find(version).orElseThrow();
+            if (stored.status() == RuleSetVersions.Status.REJECTED) {
+                Report report = report(stored);
+                throw new CandidateRejectedException(version, report == null ? "checks" : report.stoppedAt(),
+                        report == null ? List.of() : report.problems(),
+                        report == null ? List.of() : report.scenarioFailures(), true);
+            }
+            if (stored.status() == RuleSetVersions.Status.ACTIVE && active.get().version().equals(version)) {
+                return stored;
+            }
+            if (stored.status() == RuleSetVersions.Status.CANDIDATE) {
+                fourEyes.check("Rule-set version " + version.substring(0, 12), stored.author(), principal);
+            }
+            long start = System.nanoTime();
+            RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
+            if (!verdict.passed()) {
+                versions.reject(version, json.writeValueAsString(Report.of(verdict)), principal, clock.instant());
+                throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
+                        verdict.scenarioFailures(), true);
+            }
+            versions.activate(version, principal, clock.instant());
+            RuleSet previous = active.swap(verdict.ruleSet());
+            log.info("Rule-set version {} activated by {}, replacing {}, in {} ms (gates, record, swap)",
+                    version.substring(0, 12), principal, previous.version().substring(0, 12),
+                    (System.nanoTime() - start) / 1_000_000);
+            return versions.find(version).orElseThrow();
+        }
+    }
+
+    /** Serves the database's active version if another instance changed it. */
+    void poll() {
+        Optional<String> wanted = versions.activeVersion();
+        if (wanted.isEmpty() || wanted.get().equals(active.get().version())) {
+            return;
+        }
+        synchronized (swapLock) {
+            String version = versions.activeVersion().orElseThrow();
+            if (version.equals(active.get().version())) {
+                return;
+            }
+            RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
+            if (!verdict.passed()) {
+                log.error("The database names rule-set version {} active, but it fails the {} gate here; this "
+                        + "instance keeps serving {}: {}", version, verdict.stoppedAt(), active.get().version(),
+                        verdict.errors());
+                return;
+            }
+            RuleSet previous = active.swap(verdict.ruleSet());
+            log.info("Rule-set version {} activated elsewhere; now served here, replacing {}", version.substring(0, 12),
+                    previous.version().substring(0, 12));
+        }
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            log.warn("Looking for a new active rule-set version failed; trying again in {}: {}",
+                    properties.pollInterval(), e.getMessage());
+        }
+    }
+
+    /** The full version for a hash or a unique prefix of at least 8 characters. */
+    public String resolve(String versionOrPrefix) {
+        String v = versionOrPrefix == null ? "" : versionOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!v.matches("[0-9a-f]{8,64}")) {
+            throw new UnknownVersionException("\"" + versionOrPrefix + "\" is not a rule-set version: give its "
+                    + "hash, or at least its first 8 characters, as GET /api/v1/rule-sets lists them");
+        }
+        List<String> matches = versions.matching(v);
+        if (matches.isEmpty()) {
+            throw new UnknownVersionException("no rule-set version " + versionOrPrefix + "; GET /api/v1/rule-sets "
+                    + "lists the known versions");
+        }
+        if (matches.size() > 1) {
+            throw new UnknownVersionException("more than one rule-set version starts with " + versionOrPrefix
+                    + "; give more characters of the hash");
+        }
+        return matches.get(0);
+    }
+
+    public RuleSetVersions.Stored find(String versionOrPrefix) {
+        return versions.find(resolve(versionOrPrefix)).orElseThrow();
+    }
+
+    public List<RuleSetVersions.Stored> list() {
+        return versions.list();
+    }
+
+    public List<RuleSetVersions.Event> events(String version) {
+        return versions.events(version);
+    }
+
+    public List<RuleSetVersions.FileRow> files(String version) {
+        return versions.files(version);
+    }
+
+    public RuleSet serving() {
+        return active.get();
+    }
+
+    /** A file of a version by its name (decision-tables/escalation.xlsx) or, when unique, its base name. */
+    public RuleSource file(String versionOrPrefix, String name) {
+        String version = resolve(versionOrPrefix);
+        List<RuleSource> sources = versions.sources(version);
+        String wanted = name.startsWith("/") ? name.substring(1) : name;
+        List<RuleSource> found = sources.stream().filter(s -> s.name().equals(wanted)).toList();
+        if (found.isEmpty()) {
+            found = sources.stream().filter(s -> s.baseName().equals(wanted)).toList();
+        }
+        if (found.size() != 1) {
+            throw new UnknownVersionException("rule-set version " + version.substring(0, 12) + " has "
+                    + (found.isEmpty() ? "no" : "more than one") + " file \"" + wanted + "\"; its files are "
+                    + sources.stream().map(RuleSource::name).toList());
+        }
+        return found.get(0);
+    }
+
+    /** The compiled set of a version: the one served when it is the active one, else built (not swapped in). */
+    public RuleSet compiled(String versionOrPrefix) {
+        String version = resolve(versionOrPrefix);
+        RuleSet serving = active.get();
+        if (serving.version().equals(version)) {
+            return serving;
+        }
+        RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
+        if (verdict.ruleSet() == null) {
+            throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
+                    verdict.scenarioFailures(), true);
+        }
+        return verdict.ruleSet();
+    }
+
+    public RuleSetDiff.Result diff(String from, String to) {
+        String a = resolve(from);
+        String b = resolve(to);
+        return RuleSetDiff.diff(a, versions.sources(a), b, versions.sources(b));
+    }
+
+    /** The stored report of a version, or null when it has none. */
+    public Report report(RuleSetVersions.Stored stored) {
+        return stored.problems() == null ? null : json.readValue(stored.problems(), Report.class);
+    }
+}

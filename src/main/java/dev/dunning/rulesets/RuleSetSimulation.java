@@ -1,0 +1,340 @@
+package dev.dunning.rulesets;
+
+import dev.dunning.decision.Decision;
+import dev.dunning.decision.Facts;
+import dev.dunning.decision.TraceEntry;
+import dev.dunning.facts.CustomerFacts;
+import dev.dunning.rules.DecisionEngine;
+import dev.dunning.rules.RuleEvaluationException;
+import dev.dunning.rules.RuleSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * What-if: decides for stored customers with a candidate and with the active version, side by side, and reports what
+ * would change. Evaluation only: nothing is written, not to the audit log and not anywhere else, so a simulation can
+ * be run as often as a reviewer likes.
+ */
+@Service
+public class RuleSetSimulation {
+
+    /** The most customers one simulation request evaluates; a filter narrows larger populations. */
+    public static final int MAX_CUSTOMERS = 100_000;
+
+    /**
+     * Which customers: all, or those named, or those of a segment or country (filters combine).
+     *
+     * @param asOf the instant to decide as of; now when null
+     * @param page 0-based page of the changed customers
+     * @param size changed customers per page (at most 500)
+     */
+    public record Request(Instant asOf, List<String> customerIds, String segment, String country, Integer page,
+            Integer size) {}
+
+    /** How often one value became another, e.g. REMINDER -> FINAL_NOTICE: 12. */
+    public record Transition(String from, String to, long count, List<String> examples) {}
+
+    /** One side of a changed customer: what was decided and the rules that decided it. */
+    public record Outcome(String action, String channel, String tone, int stage, List<String> rules) {
+
+        static Outcome of(Decision d) {
+            return new Outcome(d.getAction(), d.getChannel(), d.getTone(), d.getStage(),
+                    d.getTrace().stream().filter(t -> !t.overridden()).map(Outcome::where).toList());
+        }
+
+        static String where(TraceEntry t) {
+            return where(t.rule(), t.source(), t.sheet(), t.row(), t.line());
+        }
+
+        static String where(String rule, String source, String sheet, Integer row, Integer line) {
+            String place = sheet != null ? source + "!" + sheet + " row " + row
+                    : source + (line != null ? ":" + line : "");
+            return rule + " (" + place + ")";
+        }
+    }
+
+    public record Change(String customerId, Outcome active, Outcome candidate) {}
+
+    /**
+     * The summary and one page of changed customers.
+     *
+     * @param actions every action transition, unchanged ones included (the diagonal of the matrix)
+     * @param channels channel changes only
+     * @param tones tone changes only
+     * @param failed customers whose facts one of the versions could not decide on, with the reason
+     */
+    public record Result(String candidate, String active, Instant asOf, long customers, long changed,
+            List<Transition> actions, List<Transition> channels, List<Transition> tones, Map<String, String> failed,
+            Coverage coverage, int page, int size, List<Change> changes) {}
+
+    /** How often a rule (a DRL rule or a table row) fired over the simulation, under one version. */
+    public record RuleCount(String rule, long firings) {}
+
+    /**
+     * Which rules of each version fired over the simulated customers, and which never did: a row that never fires
+     * over the real population is dead or shadowed by an earlier row.
+     */
+    public record Coverage(List<RuleCount> candidateFired, List<String> candidateNeverFired,
+            List<RuleCount> activeFired, List<String> activeNeverFired) {}
+
+    /**
+     * A simulation running in the background: progress while it runs, the result when done. Kept in this instance's
+     * memory (the last {@value #KEPT_JOBS}), so ask the instance that started it.
+     */
+    public record Job(String id, String candidate, String status, long total, long done, Instant startedAt,
+            Instant finishedAt, String error, Result result) {}
+
+    private static final int EXAMPLES = 5;
+    static final int KEPT_JOBS = 20;
+    /** Changed customers a background job keeps for paging; beyond this only the counts grow. */
+    static final int KEPT_CHANGES = 10_000;
+
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "rule-set-simulation");
+                t.setDaemon(true);
+                return t;
+            });
+    private final Map<String, JobState> jobs = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, JobState> eldest) {
+                    return size() > KEPT_JOBS;
+                }
+            });
+
+    private final RuleSetLifecycle lifecycle;
+    private final CustomerFacts customerFacts;
+    private final DecisionEngine engine;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public RuleSetSimulation(RuleSetLifecycle lifecycle, CustomerFacts customerFacts, DecisionEngine engine,
+            JdbcClient jdbc, Clock clock) {
+        this.lifecycle = lifecycle;
+        this.customerFacts = customerFacts;
+        this.engine = engine;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Runs within the call and answers with the summary and one page of changed customers. */
+    public Result simulate(String candidateVersion, Request request) {
+        RuleSet candidate = lifecycle.compiled(candidateVersion);
+        List<String> ids = customerIds(request);
+        int size = size(request);
+        Full full = run(candidate, request, ids, page(request) * size + size, new java.util.concurrent.atomic.AtomicLong());
+        return full.page(page(request), size);
+    }
+
+    /**
+     * Starts a simulation in the background (one at a time, in order) and returns its job at once; poll
+     * {@link #job} for progress and, when done, the result paged as asked.
+     */
+    public Job start(String candidateVersion, Request request) {
+        RuleSet candidate = lifecycle.compiled(candidateVersion);
+        List<String> ids = customerIds(request);
+        JobState state = new JobState(java.util.UUID.randomUUID().toString(), candidate.version(), ids.size(),
+                clock.instant());
+        jobs.put(state.id, state);
+        background.submit(() -> {
+            try {
+                state.full = run(candidate, request, ids, KEPT_CHANGES, state.done);
+                state.status = "DONE";
+            } catch (RuntimeException e) {
+                state.error = e.getMessage();
+                state.status = "FAILED";
+            }
+            state.finishedAt = clock.instant();
+        });
+        return state.view(0, size(request));
+    }
+
+    /** A background simulation by id, with the page of changed customers asked for. */
+    public Optional<Job> job(String id, int page, int size) {
+        JobState state = jobs.get(id);
+        return state == null ? Optional.empty() : Optional.of(state.view(Math.max(0, page),
+                Math.min(500, Math.max(1, size))));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        background.shutdownNow();
+    }
+
+    private static int page(Request request) {
+        return request.page() == null ? 0 : Math.max(0, request.page());
+    }
+
+    private static int size(Request request) {
+        return request.size() == null ? 50 : Math.min(500, Math.max(1, request.size()));
+    }
+
+    private static final class JobState {
+        final String id;
+        final String candidate;
+        final long total;
+        final Instant startedAt;
+        final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        volatile String status = "RUNNING";
+        volatile Instant finishedAt;
+        volatile String error;
+        volatile Full full;
+
+        JobState(String id, String candidate, long total, Instant startedAt) {
+            this.id = id;
+            this.candidate = candidate;
+            this.total = total;
+            this.startedAt = startedAt;
+        }
+
+        Job view(int page, int size) {
+            Full f = full;
+            return new Job(id, candidate, status, total, done.get(), startedAt, finishedAt, error,
+                    f == null ? null : f.page(page, size));
+        }
+    }
+
+    /** Everything a run found; {@code changes} holds the first {@code kept} changed customers. */
+    private record Full(String candidate, String active, Instant asOf, long customers, long changed,
+            List<Transition> actions, List<Transition> channels, List<Transition> tones, Map<String, String> failed,
+            Coverage coverage, List<Change> changes) {
+
+        Result page(int page, int size) {
+            int from = (int) Math.min((long) page * size, changes.size());
+            int to = (int) Math.min((long) from + size, changes.size());
+            return new Result(candidate, active, asOf, customers, changed, actions, channels, tones, failed, coverage,
+                    page, size, changes.subList(from, to));
+        }
+    }
+
+    private Full run(RuleSet candidate, Request request, List<String> ids, int kept,
+            java.util.concurrent.atomic.AtomicLong progress) {
+        RuleSet active = lifecycle.serving();
+        Instant asOf = request.asOf() == null ? clock.instant() : request.asOf();
+        Map<String, Tally> actions = new TreeMap<>();
+        Map<String, Tally> channels = new TreeMap<>();
+        Map<String, Tally> tones = new TreeMap<>();
+        Map<String, String> failed = new TreeMap<>();
+        Map<String, Long> candidateFired = new TreeMap<>();
+        Map<String, Long> activeFired = new TreeMap<>();
+        List<Change> changes = new ArrayList<>();
+        long changed = 0;
+        for (String id : ids) {
+            progress.incrementAndGet();
+            Optional<Facts> facts = customerFacts.load(id, asOf);
+            if (facts.isEmpty()) {
+                failed.put(id, "no such customer");
+                continue;
+            }
+            Decision before;
+            Decision after;
+            try {
+                before = engine.evaluate(facts.get(), active);
+                after = engine.evaluate(facts.get(), candidate);
+            } catch (RuleEvaluationException e) {
+                failed.put(id, e.getMessage());
+                continue;
+            }
+            before.getTrace().forEach(t -> activeFired.merge(Outcome.where(t), 1L, Long::sum));
+            after.getTrace().forEach(t -> candidateFired.merge(Outcome.where(t), 1L, Long::sum));
+            tally(actions, before.getAction(), after.getAction(), id);
+            if (!java.util.Objects.equals(before.getChannel(), after.getChannel())) {
+                tally(channels, before.getChannel(), after.getChannel(), id);
+            }
+            if (!java.util.Objects.equals(before.getTone(), after.getTone())) {
+                tally(tones, String.valueOf(before.getTone()), String.valueOf(after.getTone()), id);
+            }
+            Outcome a = Outcome.of(before);
+            Outcome b = Outcome.of(after);
+            if (!a.action().equals(b.action()) || !java.util.Objects.equals(a.channel(), b.channel())
+                    || !java.util.Objects.equals(a.tone(), b.tone()) || a.stage() != b.stage()) {
+                if (changes.size() < kept) {
+                    changes.add(new Change(id, a, b));
+                }
+                changed++;
+            }
+        }
+        Coverage coverage = new Coverage(counts(candidateFired), neverFired(candidate, candidateFired),
+                counts(activeFired), neverFired(active, activeFired));
+        return new Full(candidate.version(), active.version(), asOf, ids.size() - failed.size(), changed,
+                transitions(actions), transitions(channels), transitions(tones), failed, coverage, changes);
+    }
+
+    private static List<RuleCount> counts(Map<String, Long> fired) {
+        return fired.entrySet().stream().map(e -> new RuleCount(e.getKey(), e.getValue()))
+                .sorted(java.util.Comparator.comparingLong((RuleCount c) -> -c.firings()).thenComparing(RuleCount::rule))
+                .toList();
+    }
+
+    /** Every rule of a version (DRL rule or table row) that did not fire for any simulated customer. */
+    private static List<String> neverFired(RuleSet ruleSet, Map<String, Long> fired) {
+        List<String> never = new ArrayList<>();
+        for (var pkg : ruleSet.kieBase().getKiePackages()) {
+            for (var rule : pkg.getRules()) {
+                var origin = ruleSet.origin(pkg.getName(), rule.getName());
+                String where = Outcome.where(rule.getName(), origin == null ? null : origin.source(),
+                        origin == null ? null : origin.sheet(), origin == null ? null : origin.row(),
+                        origin == null ? null : origin.line());
+                if (!fired.containsKey(where)) {
+                    never.add(where);
+                }
+            }
+        }
+        return never.stream().sorted().toList();
+    }
+
+    private List<String> customerIds(Request request) {
+        StringBuilder sql = new StringBuilder("SELECT id FROM customers WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (request.customerIds() != null && !request.customerIds().isEmpty()) {
+            sql.append(" AND id IN (").append(String.join(", ", request.customerIds().stream().map(x -> "?").toList()))
+                    .append(')');
+            params.addAll(request.customerIds());
+        }
+        if (request.segment() != null) {
+            sql.append(" AND segment = ?");
+            params.add(request.segment());
+        }
+        if (request.country() != null) {
+            sql.append(" AND country = ?");
+            params.add(request.country());
+        }
+        sql.append(" ORDER BY id LIMIT ").append(MAX_CUSTOMERS);
+        return jdbc.sql(sql.toString()).params(params).query(String.class).list();
+    }
+
+    private static final class Tally {
+        final String from;
+        final String to;
+        long count;
+        final List<String> examples = new ArrayList<>();
+
+        Tally(String from, String to) {
+            this.from = from;
+            this.to = to;
+        }
+    }
+
+    private static void tally(Map<String, Tally> tallies, String from, String to, String customerId) {
+        Tally t = tallies.computeIfAbsent(from + " -> " + to, k -> new Tally(from, to));
+        t.count++;
+        if (t.examples.size() < EXAMPLES) {
+            t.examples.add(customerId);
+        }
+    }
+
+    private static List<Transition> transitions(Map<String, Tally> tallies) {
+        return tallies.values().stream()
+                .sorted(java.util.Comparator.comparingLong((Tally t) -> -t.count))
+                .map(t -> new Transition(t.from, t.to, t.count, List.copyOf(t.examples)))
+                .toList();
+    }
+}

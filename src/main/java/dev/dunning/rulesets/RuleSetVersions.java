@@ -1,0 +1,164 @@
+package dev.dunning.rulesets;
+
+import dev.dunning.database.Sql;
+import dev.dunning.rules.RuleSetCompiler;
+import dev.dunning.rules.RuleSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Rule-set versions in MariaDB. Files are kept once per content hash in the tables the audit log shares
+ * (rule_set_files, rule_set_version_files), so a version stored here and a version a decision was made under are the
+ * same rows, never two copies.
+ */
+@Repository
+public class RuleSetVersions {
+
+    public enum Status {
+        CANDIDATE,
+        ACTIVE,
+        RETIRED,
+        REJECTED
+    }
+
+    /** One version as stored; {@code problems} is the gates' report as JSON. */
+    public record Stored(String version, Status status, String origin, String author, Instant createdAt,
+            String comment, String problems, String activatedBy, Instant activatedAt) {}
+
+    /** One line of a version's history. */
+    public record Event(long id, String version, Instant at, String principal, String event, String detail) {}
+
+    /** A file of a version: its name, content hash and size. */
+    public record FileRow(String name, String sha256, long size) {}
+
+    private static final String COLUMNS =
+            "version, status, origin, author, created_at, comment, problems, activated_by, activated_at";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+
+    public RuleSetVersions(JdbcClient jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** Stores a version and its files; false (and nothing changed) when the version is already known. */
+    public boolean insert(String version, Status status, String origin, String author, String comment,
+            String problems, List<RuleSource> sources, Instant now) {
+        Boolean inserted = transactions.execute(tx -> {
+            int rows = jdbc.sql("INSERT IGNORE INTO rule_set_versions (version, status, origin, author, created_at, "
+                    + "comment, problems) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .params(version, status.name(), origin, author, Sql.utc(now), comment, problems).update();
+            if (rows == 0) {
+                return false;
+            }
+            for (RuleSource source : sources) {
+                String sha = RuleSetCompiler.sha256(source.content());
+                jdbc.sql("INSERT IGNORE INTO rule_set_files (sha256, content) VALUES (?, ?)")
+                        .params(sha, source.content()).update();
+                jdbc.sql("INSERT IGNORE INTO rule_set_version_files (version, name, sha256) VALUES (?, ?, ?)")
+                        .params(version, source.name(), sha).update();
+            }
+            event(version, now, author, status == Status.REJECTED ? "REJECTED" : "SUBMITTED",
+                    origin + (comment == null ? "" : ": " + comment));
+            return true;
+        });
+        return Boolean.TRUE.equals(inserted);
+    }
+
+    public Optional<Stored> find(String version) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_versions WHERE version = ?").param(version)
+                .query(RuleSetVersions::stored).optional();
+    }
+
+    /** The versions whose hash starts with {@code prefix} (a short hash as people copy it), at most two. */
+    public List<String> matching(String prefix) {
+        return jdbc.sql("SELECT version FROM rule_set_versions WHERE version LIKE ? ORDER BY version LIMIT 2")
+                .param(prefix.replace("%", "").replace("_", "") + "%").query(String.class).list();
+    }
+
+    /** Every version, newest first. */
+    public List<Stored> list() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_versions ORDER BY created_at DESC, version")
+                .query(RuleSetVersions::stored).list();
+    }
+
+    public List<Event> events(String version) {
+        return jdbc.sql("SELECT id, version, at, principal, event, detail FROM rule_set_events WHERE version = ? "
+                + "ORDER BY id").param(version)
+                .query((rs, n) -> new Event(rs.getLong("id"), rs.getString("version"), Sql.instant(rs, "at"),
+                        rs.getString("principal"), rs.getString("event"), rs.getString("detail"))).list();
+    }
+
+    public List<FileRow> files(String version) {
+        return jdbc.sql("SELECT v.name, v.sha256, LENGTH(f.content) FROM rule_set_version_files v "
+                + "JOIN rule_set_files f ON f.sha256 = v.sha256 WHERE v.version = ? ORDER BY v.name").param(version)
+                .query((rs, n) -> new FileRow(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
+    }
+
+    /** The exact files of a version, in name order. */
+    public List<RuleSource> sources(String version) {
+        return jdbc.sql("SELECT v.name, f.content FROM rule_set_version_files v "
+                + "JOIN rule_set_files f ON f.sha256 = v.sha256 WHERE v.version = ? ORDER BY v.name").param(version)
+                .query((rs, n) -> new RuleSource(rs.getString(1), rs.getBytes(2))).list();
+    }
+
+    public Optional<String> activeVersion() {
+        return jdbc.sql("SELECT version FROM rule_set_active WHERE id = 1").query(String.class).optional();
+    }
+
+    /**
+     * Makes a version the one every instance serves: under a lock on the active row, the previous active version is
+     * retired and this one marked active, so two activations at once leave one active version and a true history.
+     */
+    public void activate(String version, String principal, Instant now) {
+        transactions.executeWithoutResult(tx -> {
+            Optional<String> previous = jdbc.sql("SELECT version FROM rule_set_active WHERE id = 1 FOR UPDATE")
+                    .query(String.class).optional();
+            if (previous.isPresent() && previous.get().equals(version)) {
+                return;
+            }
+            if (previous.isPresent()) {
+                jdbc.sql("UPDATE rule_set_versions SET status = 'RETIRED' WHERE version = ?").param(previous.get())
+                        .update();
+                event(previous.get(), now, principal, "RETIRED", "replaced by " + version);
+                jdbc.sql("UPDATE rule_set_active SET version = ?, activated_by = ?, activated_at = ? WHERE id = 1")
+                        .params(version, principal, Sql.utc(now)).update();
+            } else {
+                jdbc.sql("INSERT INTO rule_set_active (id, version, activated_by, activated_at) VALUES (1, ?, ?, ?)")
+                        .params(version, principal, Sql.utc(now)).update();
+            }
+            jdbc.sql("UPDATE rule_set_versions SET status = 'ACTIVE', activated_by = ?, activated_at = ? "
+                    + "WHERE version = ?").params(principal, Sql.utc(now), version).update();
+            event(version, now, principal, "ACTIVATED", previous.map(p -> "replacing " + p).orElse("first version"));
+        });
+    }
+
+    /** A candidate that failed the gates on activation: rejected with the problems found, never served. */
+    public void reject(String version, String problems, String principal, Instant now) {
+        transactions.executeWithoutResult(tx -> {
+            jdbc.sql("UPDATE rule_set_versions SET status = 'REJECTED', problems = ? WHERE version = ? "
+                    + "AND status <> 'ACTIVE'").params(problems, version).update();
+            event(version, now, principal, "REJECTED", "failed the gates on activation");
+        });
+    }
+
+    /** A line in a version's history that changes nothing else, e.g. what the file watcher did. */
+    public void event(String version, Instant at, String principal, String event, String detail) {
+        jdbc.sql("INSERT INTO rule_set_events (version, at, principal, event, detail) VALUES (?, ?, ?, ?, ?)")
+                .params(version, Sql.utc(at), principal, event, detail == null ? null
+                        : detail.substring(0, Math.min(detail.length(), 2000))).update();
+    }
+
+    private static Stored stored(ResultSet rs, int n) throws SQLException {
+        return new Stored(rs.getString("version"), Status.valueOf(rs.getString("status")), rs.getString("origin"),
+                rs.getString("author"), Sql.instant(rs, "created_at"), rs.getString("comment"),
+                rs.getString("problems"), rs.getString("activated_by"), Sql.instant(rs, "activated_at"));
+    }
+}

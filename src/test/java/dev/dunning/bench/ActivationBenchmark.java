@@ -1,0 +1,150 @@
+package dev.dunning.bench;
+
+import dev.dunning.decision.DeclineCodes;
+import dev.dunning.decision.Facts;
+import dev.dunning.decision.TestData;
+import dev.dunning.rules.ActiveRuleSet;
+import dev.dunning.rules.DecisionEngine;
+import dev.dunning.rules.RuleSet;
+import dev.dunning.rules.RuleSetCompiler;
+import dev.dunning.rules.RuleSetGates;
+import dev.dunning.rules.RuleSetLoader;
+import dev.dunning.rules.RuleSource;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Activation of a rule set with a 1,000-row table (checks, safety, compile, scenarios, swap) while threads keep
+ * deciding, and the heap after 50 activations. In process, without the database row (one UPDATE) and HTTP: what is
+ * measured is the part that could stall decisions or leak. Run:
+ * {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.dunning.bench.ActivationBenchmark}
+ * (arguments: activations to time, default 10; activations for the memory check, default 50; deciding threads,
+ * default 2).
+ */
+public final class ActivationBenchmark {
+
+    private ActivationBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int timed = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int leakRuns = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        BenchFixtures.quietLogging();
+        Clock clock = TestData.CLOCK;
+        RuleSetGates gates = new RuleSetGates(new RuleSetCompiler(clock), clock, DeclineCodes.shipped());
+        List<RuleSource> shipped = RuleSetLoader.read(Path.of("rules"), Path.of("decision-tables"),
+                Path.of("scenarios")).sources();
+        Path tmp = Files.createTempDirectory("dunning-activation");
+        LadderTable.generated().writeTablesDir(Path.of("decision-tables"), tmp.resolve("decision-tables"));
+        // The shipped scenarios describe the shipped ladder, so the 1,000-row set runs without scenarios (a warning).
+        List<RuleSource> ladder = RuleSetLoader.read(Path.of("rules"), tmp.resolve("decision-tables"), null).sources();
+
+        ActiveRuleSet active = new ActiveRuleSet(check(gates, shipped));
+        DecisionEngine engine = new DecisionEngine(active, clock, DeclineCodes.shipped());
+        Facts facts = TestData.facts().asOf("2025-03-12T15:00:00Z")
+                .customer(TestData.aCustomer().consumer().in("DE", "Europe/Berlin", "EUR"))
+                .invoice(TestData.anInvoice().amount("EUR", "120.00").daysOverdue(12)).build();
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean timing = new AtomicBoolean(true);
+        AtomicLong decisions = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>(); // {start, end} in nanos
+        List<Thread> load = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    long start = System.nanoTime();
+                    try {
+                        engine.evaluate(facts);
+                        decisions.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                    }
+                    long end = System.nanoTime();
+                    if (timing.get() && end - start > 1_000_000) { // only the slow ones, only while timing
+                        latencies.add(new long[] {start, end});
+                    }
+                }
+            }, "decide-" + i);
+            t.setDaemon(true);
+            t.start();
+            load.add(t);
+        }
+
+        for (int i = 0; i < 3; i++) { // warm-up
+            active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
+        }
+        System.out.printf(Locale.ROOT, "%-4s %12s %26s%n", "run", "activation", "worst decision during it");
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < timed; i++) {
+            latencies.clear();
+            long start = System.nanoTime();
+            active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
+            long end = System.nanoTime();
+            long worst = latencies.stream().filter(l -> l[1] >= start && l[0] <= end).mapToLong(l -> l[1] - l[0])
+                    .max().orElse(0);
+            if (i % 2 == 0) {
+                times.add((end - start) / 1_000_000);
+            }
+            System.out.printf(Locale.ROOT, "%-4d %9d ms %23.1f ms%s%n", i + 1, (end - start) / 1_000_000,
+                    worst / 1e6, i % 2 == 0 ? "  (1,000-row ladder)" : "  (shipped)");
+        }
+        if (!times.isEmpty()) {
+            times.sort(Long::compare);
+            System.out.printf(Locale.ROOT, "1,000-row activation median %d ms, max %d ms; %d decisions, %d failed%n",
+                    times.get(times.size() / 2), times.get(times.size() - 1), decisions.get(), failures.get());
+        }
+
+        timing.set(false);
+        latencies.clear();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        active.swap(check(gates, shipped)); // before and after are measured with the same set active
+        long before = usedAfterGc(memory);
+        for (int i = 0; i < leakRuns; i++) {
+            active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
+            if (i % 10 == 9) {
+                active.swap(check(gates, shipped));
+                System.out.printf(Locale.ROOT, "heap after GC after %d activations: %.1f MB%n", i + 1,
+                        usedAfterGc(memory) / 1e6);
+            }
+        }
+        active.swap(check(gates, shipped));
+        long after = usedAfterGc(memory);
+        running.set(false);
+        for (Thread t : load) {
+            t.join();
+        }
+        System.out.printf(Locale.ROOT, "heap after GC: %.1f MB before %d activations, %.1f MB after (%+.1f MB); "
+                + "%d decisions in all, %d failed%n", before / 1e6, leakRuns, after / 1e6, (after - before) / 1e6,
+                decisions.get(), failures.get());
+        try (var walk = Files.walk(tmp)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static RuleSet check(RuleSetGates gates, List<RuleSource> sources) {
+        RuleSetGates.Verdict verdict = gates.check(sources);
+        if (!verdict.passed()) {
+            throw new IllegalStateException("the benchmark's rule set fails the gates: " + verdict.errors());
+        }
+        return verdict.ruleSet();
+    }
+
+    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
