@@ -1,6 +1,5 @@
 package dev.dunning.rulesets;
 
-import dev.dunning.security.FourEyes;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.RuleProblem;
 import dev.dunning.rules.RuleSet;

@@ -1,5 +1,6 @@
 package dev.dunning.security;
 
+import dev.dunning.rulesets.FourEyes;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

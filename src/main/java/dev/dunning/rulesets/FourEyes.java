@@ -1,4 +1,4 @@
-package dev.dunning.security;
+package dev.dunning.rulesets;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
@@ -16,9 +16,11 @@ public class FourEyes {
     private final boolean relaxed;
 
     @Autowired
-    FourEyes(SecurityProperties properties, Environment environment) {
-        this(properties.fourEyesRelaxed() != null ? properties.fourEyesRelaxed()
-                : !StringUtils.hasText(environment.getProperty("spring.datasource.url")));
+    FourEyes(Environment environment) {
+        // The setting sits with the other access settings (docs/security.md); read here so that rule sets do not
+        // depend on the security package (which depends on the web layer, which depends on rule sets).
+        this(environment.getProperty("dunning.security.four-eyes-relaxed", Boolean.class,
+                !StringUtils.hasText(environment.getProperty("spring.datasource.url"))));
     }
 
     FourEyes(boolean relaxed) {

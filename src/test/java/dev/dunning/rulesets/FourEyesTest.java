@@ -1,4 +1,4 @@
-package dev.dunning.security;
+package dev.dunning.rulesets;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
