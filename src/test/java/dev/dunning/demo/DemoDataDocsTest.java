@@ -27,6 +27,7 @@ class DemoDataDocsTest {
                     assertThat(c.expect().action()).isNotNull();
                 });
     }
+
     @Test
     void aDemoFileWithAConsentedChannelButNoDetailForItIsRefused() {
         String file = """
