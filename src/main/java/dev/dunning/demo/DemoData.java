@@ -12,6 +12,7 @@ import dev.dunning.demo.DemoFile.DemoFailure;
 import dev.dunning.demo.DemoFile.DemoHold;
 import dev.dunning.demo.DemoFile.DemoInvoice;
 import dev.dunning.demo.DemoFile.DemoPayment;
+import dev.dunning.facts.ContactDetails;
 import dev.dunning.facts.FactsService;
 import dev.dunning.facts.FactsService.NewFailure;
 import dev.dunning.facts.FactsService.NewPayment;
@@ -100,7 +101,7 @@ class DemoData implements ApplicationRunner {
         c.consents().forEach(channel -> consents.put(channel, true));
         facts.upsertCustomer(new Customer(c.id(), c.name(), c.segment(), c.country(), c.language(), c.timeZone(),
                 c.currency(), c.riskScore(), c.tenureMonths(), consents, c.doNotContact(), c.vulnerable(),
-                c.thirdPartyCollection()));
+                c.thirdPartyCollection()), new ContactDetails(c.email(), c.mobile(), c.postalAddress(), null, null));
         for (DemoInvoice i : c.invoices()) {
             String currency = i.currency() == null ? c.currency() : i.currency();
             LocalDate due = today.minusDays(i.dueDaysAgo());

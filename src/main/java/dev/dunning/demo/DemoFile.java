@@ -60,6 +60,16 @@ public record DemoFile(String about, List<DemoCustomer> customers) {
             if (c.expect() == null || c.expect().action() == null || c.expect().shows() == null) {
                 problems.add(c.id() + ": \"expect\" needs at least \"shows\" and \"action\"");
             }
+            // A consented channel without its detail would make every dispatched message a dead letter.
+            if (c.consents().contains(Channel.EMAIL) && c.email() == null) {
+                problems.add(c.id() + ": e-mail is consented but \"email\" is missing");
+            }
+            if ((c.consents().contains(Channel.SMS) || c.consents().contains(Channel.PHONE)) && c.mobile() == null) {
+                problems.add(c.id() + ": SMS or phone is consented but \"mobile\" is missing");
+            }
+            if (c.consents().contains(Channel.LETTER) && c.postalAddress() == null) {
+                problems.add(c.id() + ": letters are consented but \"postalAddress\" is missing");
+            }
             Set<String> invoiceIds = new HashSet<>();
             for (DemoInvoice i : c.invoices()) {
                 if (!ids.add(i.id()) || !invoiceIds.add(i.id())) {
@@ -77,9 +87,13 @@ public record DemoFile(String about, List<DemoCustomer> customers) {
         }
     }
 
-    /** A customer; consents null means all four channels, an empty list none. */
+    /**
+     * A customer; consents null means all four channels, an empty list none. {@code email}, {@code mobile} and
+     * {@code postalAddress} are where dispatched messages go (made up, like everything here).
+     */
     public record DemoCustomer(String id, String name, Segment segment, String country, String language,
-            String timeZone, String currency, int riskScore, int tenureMonths, List<Channel> consents,
+            String timeZone, String currency, int riskScore, int tenureMonths, String email, String mobile,
+            String postalAddress, List<Channel> consents,
             boolean doNotContact, boolean vulnerable, boolean thirdPartyCollection, List<DemoInvoice> invoices,
             List<DemoContact> contacts, List<DemoHold> holds, Expected expect) {
 

@@ -132,9 +132,9 @@ public class Dispatcher implements SmartLifecycle {
 
     private void deliver(Outbox.Claim claim) {
         OutboxEntry entry = claim.entry();
-        if (entry.status() == OutboxStatus.SENDING) {
+        if (claim.lapsedClaimant() != null) {
             log.warn("Outbox entry {} was claimed by {} whose lease ran out; sending it again with idempotency key {}",
-                    entry.decisionId(), entry.claimedBy(), entry.decisionId());
+                    entry.decisionId(), claim.lapsedClaimant(), entry.decisionId());
         }
         String route = entry.route();
         var newer = outbox.newerEntry(entry);

@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -78,7 +80,15 @@ public class Outbox {
     List<Claim> claim(String claimedBy, Instant now, int limit, Instant leaseUntil) {
         // One status per query, so that the scan walks the (status, due_at) index in order and stops at the limit:
         // with an IN list MariaDB sorts every due row first and locks them all, leaving nothing for other dispatchers.
-        List<String> ids = new ArrayList<>(due("SENDING", now, limit));
+        // Entries still SENDING were claimed by a dispatcher whose lease ran out; who that was is read before the
+        // claim below overwrites it, so that the take-over can name it.
+        Map<String, String> lapsed = new LinkedHashMap<>();
+        jdbc.sql("SELECT decision_id, claimed_by FROM outbox WHERE status = 'SENDING' AND due_at <= ? "
+                        + "ORDER BY due_at, decision_id LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(Sql.utc(now), limit)
+                .query((rs, n) -> lapsed.put(rs.getString("decision_id"), String.valueOf(rs.getString("claimed_by"))))
+                .list();
+        List<String> ids = new ArrayList<>(lapsed.keySet());
         if (ids.size() < limit) {
             ids.addAll(due("PENDING", now, limit - ids.size()));
         }
@@ -91,7 +101,7 @@ public class Outbox {
                 .param("token", token).param("by", claimedBy).param("lease", Sql.utc(leaseUntil))
                 .param("now", Sql.utc(now)).param("ids", ids).update();
         return jdbc.sql("SELECT * FROM outbox WHERE claim_token = ? ORDER BY decision_id")
-                .param(token).query((rs, n) -> new Claim(map(rs), token)).list();
+                .param(token).query((rs, n) -> new Claim(map(rs), token, lapsed.get(rs.getString("decision_id")))).list();
     }
 
     private List<String> due(String status, Instant now, int limit) {
@@ -100,8 +110,12 @@ public class Outbox {
                 .params(status, Sql.utc(now), limit).query(String.class).list();
     }
 
-    /** A claimed entry and the token that proves the claim is still this dispatcher's. */
-    record Claim(OutboxEntry entry, String token) {}
+    /**
+     * A claimed entry and the token that proves the claim is still this dispatcher's; {@code lapsedClaimant} names the
+     * dispatcher whose lease ran out when the entry was taken over from it, and is null for an entry claimed from
+     * PENDING.
+     */
+    record Claim(OutboxEntry entry, String token, String lapsedClaimant) {}
 
     /** Marks a claimed entry sent; false if the claim was lost (another dispatcher took it after the lease ran out). */
     boolean markSent(String decisionId, String token, String recipient, long contactId, Instant now) {

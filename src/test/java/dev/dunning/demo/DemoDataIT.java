@@ -48,6 +48,8 @@ class DemoDataIT {
         registry.add("spring.datasource.username", db::user);
         registry.add("spring.datasource.password", db::password);
         registry.add("dunning.database.demo-data", () -> "true");
+        // Nothing is sent here: a pass would write contact attempts and change the decisions the demo states.
+        registry.add("dunning.dispatch.scheduled", () -> "false");
     }
 
     static final List<String> TABLES = List.of("customers", "invoices", "payments", "payment_failures",
@@ -133,6 +135,57 @@ class DemoDataIT {
             }
         }
         assertThat(failures).as("demo customers whose decision differs from the one they state").isEmpty();
+    }
+
+    /**
+     * The demo customers carry contact details, so dispatching works on the embedded default as docs/dispatch.md shows:
+     * every decision that writes to a customer (e-mail, SMS, letter) previews as a message to the detail in the file.
+     */
+    @Test
+    void everyMessageToADemoCustomerHasSomewhereToGo() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int messages = 0;
+        for (DemoCustomer c : file.customers()) {
+            String channel = String.valueOf(c.expect().channel());
+            if (!List.of("EMAIL", "SMS", "LETTER").contains(channel) || c.expect().askAtLocalTime() != null) {
+                continue;
+            }
+            JsonNode decided = send("POST", "/api/v1/decisions",
+                    "{\"customerId\": \"" + c.id() + "\", \"dispatch\": true}");
+            JsonNode entry = decided.get("dispatch");
+            if (entry == null || entry.isNull()) {
+                failures.add(c.id() + ": no outbox entry for " + decided.get("action") + " by " + channel);
+                continue;
+            }
+            JsonNode preview = send("GET", "/api/v1/outbox/" + entry.get("decisionId").asString() + "/preview", null);
+            messages++;
+            if (!preview.get("problem").isNull()) {
+                failures.add(c.id() + ": " + preview.get("problem").asString());
+            } else if (channel.equals("EMAIL") && !preview.get("email").get("to").asString().equals(c.email())) {
+                failures.add(c.id() + ": e-mail to " + preview.get("email").get("to") + ", not " + c.email());
+            } else if (channel.equals("SMS") && !preview.get("webhookBody").asString().contains(c.mobile())) {
+                failures.add(c.id() + ": SMS body without " + c.mobile());
+            } else if (channel.equals("LETTER")
+                    && !json.readTree(preview.get("webhookBody").asString()).get("postalAddress").asString()
+                            .equals(c.postalAddress())) {
+                failures.add(c.id() + ": letter body without the postal address of the file");
+            }
+        }
+        assertThat(messages).isGreaterThanOrEqualTo(15);
+        assertThat(failures).as("demo customers whose dispatched message could not be sent").isEmpty();
+        // The example of docs/dispatch.md: DEMO-19's reminder by e-mail.
+        JsonNode example = send("POST", "/api/v1/decisions", "{\"customerId\": \"DEMO-19\", \"dispatch\": true}");
+        assertThat(example.get("dispatch").get("status").asString()).isEqualTo("PENDING");
+        assertThat(example.get("dispatch").get("route").asString()).isEqualTo("EMAIL");
+    }
+
+    private JsonNode send(String method, String path, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(200);
+        return json.readTree(response.body());
     }
 
     private static void check(List<String> wrong, String field, Object expected, JsonNode actual) {

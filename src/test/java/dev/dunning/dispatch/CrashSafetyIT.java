@@ -20,7 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,6 +36,7 @@ import org.springframework.mail.javamail.MimeMessagePreparator;
  * The outbox survives its dispatcher: an application stopped in the middle of a send, or a dispatcher that died
  * holding a claim, loses no entry, and the mail server receives each message once.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CrashSafetyIT {
 
     static final int SMTP_PORT = EmailDispatchIT.freePort();
@@ -80,7 +84,7 @@ class CrashSafetyIT {
     }
 
     @Test
-    void anEntryLeftClaimedByADeadDispatcherIsSentOnceItsLeaseHasRunOut() throws Exception {
+    void anEntryLeftClaimedByADeadDispatcherIsSentOnceItsLeaseHasRunOut(CapturedOutput output) throws Exception {
         TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_lease");
         ConfigurableApplicationContext context = start(db, null);
         try {
@@ -101,9 +105,19 @@ class CrashSafetyIT {
             assertThat(EmailDispatchIT.ids(smtp.getReceivedMessages())).as(() -> dispatch.find(lapsed).toString())
                     .containsExactly(lapsed);
             assertThat(dispatch.find(held).status()).isEqualTo(OutboxStatus.SENDING);
+            // The take-over is logged naming the dead dispatcher (not this one, whose claim replaced it).
+            assertThat(output.getOut()).contains("Outbox entry " + lapsed + " was claimed by dead-instance whose "
+                    + "lease ran out");
+
+            // An entry claimed from PENDING is an ordinary first send: no take-over warning for it.
+            String fresh = dispatch.enqueue(Fixtures.reminder(fixtures.englishCustomer(), "FRIENDLY")).orElseThrow()
+                    .decisionId();
+            assertThat(dispatcher.runOnce()).isEqualTo(1);
+            assertThat(EmailDispatchIT.ids(smtp.getReceivedMessages())).containsExactlyInAnyOrder(lapsed, fresh);
+            assertThat(output.getOut()).doesNotContain("Outbox entry " + fresh + " was claimed by");
 
             assertThat(dispatcher.runOnce(now.plus(Duration.ofMinutes(6)))).isEqualTo(1);
-            assertThat(EmailDispatchIT.ids(smtp.getReceivedMessages())).containsExactlyInAnyOrder(lapsed, held);
+            assertThat(EmailDispatchIT.ids(smtp.getReceivedMessages())).containsExactlyInAnyOrder(lapsed, fresh, held);
             assertThat(dispatch.find(lapsed).status()).isEqualTo(OutboxStatus.SENT);
             assertThat(dispatch.find(held).status()).isEqualTo(OutboxStatus.SENT);
             assertThat(dispatcher.runOnce(now.plus(Duration.ofHours(1)))).isZero();

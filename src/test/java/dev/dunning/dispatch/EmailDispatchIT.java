@@ -312,6 +312,42 @@ class EmailDispatchIT {
         assertThat(contacts.find(sent.contactId()).orElseThrow().attempt().outcome()).isEqualTo(Outcome.SENT);
     }
 
+    /**
+     * The decision was made while the customer could still be contacted; the request not to be contacted came after
+     * the entry was queued. The dispatcher reads the customer again at send time, so nothing goes out, and no retry
+     * could change that: a dead letter naming the reason. Another customer's entry in the same pass is still sent.
+     */
+    @Test
+    void aCustomerWhoAskedNotToBeContactedAfterTheEntryWasQueuedGetsNoEmail() throws Exception {
+        Fixtures.Customer c = fixtures.englishCustomer();
+        Fixtures.Customer other = fixtures.englishCustomer();
+        String id = dispatch.enqueue(Fixtures.reminder(c, "FRIENDLY")).orElseThrow().decisionId();
+        String othersId = dispatch.enqueue(Fixtures.reminder(other, "FRIENDLY")).orElseThrow().decisionId();
+        double deadBefore = count("dead", "EMAIL");
+
+        // Address and e-mail consent stay as they were: only the do-not-contact flag stands between entry and send.
+        facts.upsertCustomer(aCustomer().id(c.id()).language("en").doNotContact().build(), null);
+        assertThat(get("/api/v1/customers/" + c.id()).get("doNotContact").asBoolean()).isTrue();
+        assertThat(get("/api/v1/outbox/" + id + "/preview").get("problem").asString())
+                .contains("asked not to be contacted");
+
+        dispatcher.runOnce();
+
+        assertThat(ids(smtp.getReceivedMessages())).containsExactly(othersId);
+        OutboxEntry dead = dispatch.find(id);
+        assertThat(dead.status()).isEqualTo(OutboxStatus.DEAD);
+        assertThat(dead.attempts()).isEqualTo(1);
+        assertThat(dead.lastError()).contains("customer " + c.id() + " asked not to be contacted", "nothing was sent");
+        assertThat(contacts.find(dead.contactId()).orElseThrow().attempt().outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(count("dead", "EMAIL")).isEqualTo(deadBefore + 1);
+
+        // Re-queued by an operator while the flag still stands: still nothing sent.
+        post("/api/v1/outbox/" + id + "/requeue", "");
+        dispatcher.runOnce();
+        assertThat(ids(smtp.getReceivedMessages())).containsExactly(othersId);
+        assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.DEAD);
+    }
+
     @Test
     void anSmtpServerThatIsDownIsRetriedThenTheEntryIsDead() throws Exception {
         Fixtures.Customer c = fixtures.englishCustomer();
