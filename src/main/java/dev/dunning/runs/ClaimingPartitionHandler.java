@@ -99,14 +99,14 @@ class ClaimingPartitionHandler extends AbstractPartitionHandler {
             return;
         }
         LocalDateTime last = stored.getLastUpdated() != null ? stored.getLastUpdated() : stored.getCreateTime();
-        if (last == null || last.plus(workerTimeout).isAfter(LocalDateTime.now())) {
+        if (last == null || last.plus(workerTimeout).isAfter(claims.batchNow())) {
             return;
         }
         stored.setStatus(BatchStatus.FAILED);
         stored.setExitStatus(ExitStatus.FAILED.addExitDescription("Instance " + holder.get() + " stopped working on "
                 + stored.getStepName() + " (nothing committed for " + workerTimeout + "); restart the run to "
                 + "continue it"));
-        stored.setEndTime(LocalDateTime.now());
+        stored.setEndTime(claims.batchNow());
         try {
             jobRepository.update(stored);
         } catch (OptimisticLockingFailureException alive) {

@@ -3,6 +3,8 @@ package dev.dunning.runs;
 import dev.dunning.database.Sql;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -64,5 +66,17 @@ class PartitionClaims {
         } catch (Exception e) {
             return "unknown-host";
         }
+    }
+
+    /**
+     * Now as Spring Batch writes its times (a local date-time in the JVM's zone), from the injected clock: what a
+     * partition's last update is compared with.
+     */
+    static LocalDateTime batchNow(Clock clock) {
+        return LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
+    }
+
+    LocalDateTime batchNow() {
+        return batchNow(clock);
     }
 }

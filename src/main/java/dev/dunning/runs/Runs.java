@@ -1,5 +1,6 @@
 package dev.dunning.runs;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -30,10 +31,12 @@ public class Runs {
     private final JobRepository jobRepository;
     private final Job job;
     private final RunReport report;
+    private final Clock clock;
     /** Executions this instance started and that may still be running here (the others are someone else's). */
     private final Set<Long> startedHere = ConcurrentHashMap.newKeySet();
 
-    Runs(JobOperator jobOperator, JobRepository jobRepository, Job dunningRun, RunReport report) {
+    Runs(JobOperator jobOperator, JobRepository jobRepository, Job dunningRun, RunReport report, Clock clock) {
+        this.clock = clock;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.job = dunningRun;
@@ -114,7 +117,7 @@ public class Runs {
         long decided = actions.values().stream().mapToLong(Long::longValue).sum();
         long done = decided + failed;
         long total = report.find(runId).map(RunReport.Stored::total).orElse(0L);
-        double seconds = executions.stream().mapToDouble(Runs::runningSeconds).sum();
+        double seconds = executions.stream().mapToDouble(this::runningSeconds).sum();
         double rate = seconds > 0 ? done / seconds : 0;
         Long left = last.isRunning() && rate > 0 ? Math.round(Math.max(0, total - done) / rate) : null;
         String exitMessage = last.getExitStatus() == null ? null : last.getExitStatus().getExitDescription();
@@ -146,11 +149,11 @@ public class Runs {
         return Optional.ofNullable(jobRepository.getLastJobExecution(instance));
     }
 
-    private static double runningSeconds(JobExecution e) {
+    private double runningSeconds(JobExecution e) {
         if (e.getStartTime() == null) {
             return 0;
         }
-        LocalDateTime end = e.getEndTime() != null ? e.getEndTime() : LocalDateTime.now();
+        LocalDateTime end = e.getEndTime() != null ? e.getEndTime() : PartitionClaims.batchNow(clock);
         return Duration.between(e.getStartTime(), end).toMillis() / 1000.0;
     }
 
