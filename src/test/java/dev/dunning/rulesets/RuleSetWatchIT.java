@@ -1,5 +1,8 @@
 package dev.dunning.rulesets;
 
+import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.database.TestDatabase;
@@ -89,18 +92,13 @@ class RuleSetWatchIT {
     }
 
     /** Waits up to 20 s (the quiet period is 300 ms) for a condition. */
-    static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < until) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return true;
-                }
-            } catch (UncheckedIOException e) {
-                // try again
-            }
-            Thread.sleep(100);
+    static boolean await(BooleanSupplier condition) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .ignoreException(UncheckedIOException.class).until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 package dev.dunning.runs;
 
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.audit.ChainVerifier;
@@ -324,39 +325,17 @@ class RunIT {
     }
 
     private RunStatus await(long id) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            RunStatus status = runs.status(id).orElseThrow();
-            if (status.finished()) {
-                return status;
-            }
-            sleep();
-        }
-        throw new AssertionError("run " + id + " did not finish within 2 minutes");
+        return Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> runs.status(id).orElseThrow(), RunStatus::finished);
     }
 
-    private JsonNode awaitOverHttp(long id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = get("/api/v1/runs/" + id);
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            JsonNode run = json.readTree(response.body());
-            String status = run.get("status").asString();
-            if (!status.equals("starting") && !status.equals("started") && !status.equals("stopping")) {
-                return run;
-            }
-            sleep();
-        }
-        throw new AssertionError("run " + id + " did not finish within 2 minutes");
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private JsonNode awaitOverHttp(long id) {
+        return Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    HttpResponse<String> response = get("/api/v1/runs/" + id);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    return json.readTree(response.body());
+                }, run -> !List.of("starting", "started", "stopping").contains(run.get("status").asString()));
     }
 
     private long count(String sql) {

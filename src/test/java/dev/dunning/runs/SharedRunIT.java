@@ -1,5 +1,7 @@
 package dev.dunning.runs;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.DunningApplication;
@@ -65,10 +67,12 @@ class SharedRunIT {
             return new ItemWriteListener<>() {
                 @Override
                 public void beforeWrite(Chunk<? extends String> items) {
-                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                    while (jdbc.sql("SELECT COUNT(*) FROM run_partition_claims").query(Long.class).single() < 2
-                            && System.nanoTime() < deadline) {
-                        sleep(50);
+                    try {
+                        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(
+                                () -> jdbc.sql("SELECT COUNT(*) FROM run_partition_claims").query(Long.class)
+                                        .single() >= 2);
+                    } catch (ConditionTimeoutException e) {
+                        // write anyway: the test's assertions then show which instance never claimed
                     }
                 }
             };
@@ -139,23 +143,7 @@ class SharedRunIT {
     }
 
     private RunStatus await(long id) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            RunStatus status = runs.status(id).orElseThrow();
-            if (status.finished()) {
-                return status;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("run " + id + " did not finish within 2 minutes");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> runs.status(id).orElseThrow(), RunStatus::finished);
     }
 }

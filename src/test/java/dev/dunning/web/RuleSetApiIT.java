@@ -1,5 +1,8 @@
 package dev.dunning.web;
 
+import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import java.util.Set;
 import dev.dunning.security.TestCredentials;
 import dev.dunning.security.Role;
@@ -435,11 +438,9 @@ class RuleSetApiIT {
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String location = started.headers().firstValue("Location").orElseThrow();
         assertThat(api().body(started).get("total").asLong()).isEqualTo(3);
-        JsonNode job = null;
-        for (int i = 0; i < 200 && (job == null || job.get("status").asString().equals("RUNNING")); i++) {
-            Thread.sleep(100);
-            job = api().body(api().get(location + "?page=1&size=1"));
-        }
+        JsonNode job = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api().body(api().get(location + "?page=1&size=1")),
+                        j -> !j.get("status").asString().equals("RUNNING"));
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("DONE");
         assertThat(job.get("done").asLong()).isEqualTo(3);
         assertThat(job.get("result").get("changed").asLong()).isEqualTo(2);
@@ -451,14 +452,13 @@ class RuleSetApiIT {
     }
 
     /** Waits up to 15 s (the poll runs every 200 ms) for an instance to serve a version. */
-    static boolean awaitVersion(ActiveRuleSet instance, String version) throws InterruptedException {
-        long until = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < until) {
-            if (instance.get().version().equals(version)) {
-                return true;
-            }
-            Thread.sleep(50);
+    static boolean awaitVersion(ActiveRuleSet instance, String version) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> instance.get().version().equals(version));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 }
