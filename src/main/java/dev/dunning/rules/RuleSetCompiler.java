@@ -1,5 +1,6 @@
 package dev.dunning.rules;
 
+import dev.dunning.rules.internal.ClassPathLookups;
 import dev.dunning.rules.internal.CodeSafety;
 import dev.dunning.rules.internal.CompilationUnit;
 import dev.dunning.rules.internal.DroolsMessages;
@@ -7,7 +8,6 @@ import dev.dunning.rules.internal.SheetGrid;
 import dev.dunning.rules.internal.TableChecker;
 import dev.dunning.rules.internal.TableReader;
 import dev.dunning.rules.internal.WorkbookSafety;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.drools.decisiontable.InputType;
-import org.drools.decisiontable.SpreadsheetCompiler;
 import org.drools.drl.ast.descr.AttributeDescr;
 import org.drools.drl.ast.descr.PackageDescr;
 import org.drools.drl.ast.descr.RuleDescr;
@@ -46,6 +44,8 @@ import org.kie.internal.builder.conf.LanguageLevelOption;
 public final class RuleSetCompiler {
 
     private static final List<String> GROUP_ATTRIBUTES = List.of("ruleflow-group", "agenda-group");
+    /** Shared by every build: the class path it remembers is the same for all. */
+    private static final ClassLoader CLASS_PATH = new ClassPathLookups(RuleSetCompiler.class.getClassLoader());
 
     private final Clock clock;
     private final TableReader reader = new TableReader();
@@ -112,7 +112,7 @@ public final class RuleSetCompiler {
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
         parsed.forEach(unit -> kfs.write(unit.kfsPath(), unit.drl()));
-        KieBuilder builder = ks.newKieBuilder(kfs);
+        KieBuilder builder = ks.newKieBuilder(kfs, CLASS_PATH);
         try {
             builder.buildAll(ExecutableModelProject.class);
             problems.addAll(new DroolsMessages(parsed).locate(builder.getResults().getMessages()));
@@ -123,7 +123,7 @@ public final class RuleSetCompiler {
             ks.getRepository().removeKieModule(releaseId);
             throw new RuleSetException(problems, checksFailed ? "checks" : "compile");
         }
-        var kieBase = ks.newKieContainer(releaseId).getKieBase();
+        var kieBase = ks.newKieContainer(releaseId, CLASS_PATH).getKieBase();
         // The container keeps what it needs; leaving the module in the repository would leak one per build.
         ks.getRepository().removeKieModule(releaseId);
 
@@ -150,9 +150,7 @@ public final class RuleSetCompiler {
                 continue;
             }
             try {
-                String drl = source.isCsv()
-                        ? new SpreadsheetCompiler().compile(new ByteArrayInputStream(source.content()), InputType.CSV)
-                        : new SpreadsheetCompiler().compile(new ByteArrayInputStream(source.content()), grid.name());
+                String drl = read.drl().get(grid.name()).drl();
                 units.add(CompilationUnit.table(source.name(), grid, drl, checked.tables()));
             } catch (RuntimeException e) {
                 problems.add(RuleProblem.inSheet(source.name(), grid.name(),

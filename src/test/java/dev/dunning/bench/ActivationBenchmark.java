@@ -84,25 +84,33 @@ public final class ActivationBenchmark {
         for (int i = 0; i < 3; i++) { // warm-up
             active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
         }
-        System.out.printf(Locale.ROOT, "%-4s %12s %26s%n", "run", "activation", "worst decision during it");
+        System.out.printf(Locale.ROOT, "%-4s %12s %12s %26s%n", "run", "activation", "process CPU",
+                "worst decision during it");
         List<Long> times = new ArrayList<>();
+        List<Long> cpuTimes = new ArrayList<>();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int i = 0; i < timed; i++) {
             latencies.clear();
+            long cpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
             active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
             long end = System.nanoTime();
+            long cpu = (os.getProcessCpuTime() - cpuStart) / 1_000_000;
             long worst = latencies.stream().filter(l -> l[1] >= start && l[0] <= end).mapToLong(l -> l[1] - l[0])
                     .max().orElse(0);
             if (i % 2 == 0) {
                 times.add((end - start) / 1_000_000);
+                cpuTimes.add(cpu);
             }
-            System.out.printf(Locale.ROOT, "%-4d %9d ms %23.1f ms%s%n", i + 1, (end - start) / 1_000_000,
+            System.out.printf(Locale.ROOT, "%-4d %9d ms %9d ms %23.1f ms%s%n", i + 1, (end - start) / 1_000_000, cpu,
                     worst / 1e6, i % 2 == 0 ? "  (1,000-row ladder)" : "  (shipped)");
         }
         if (!times.isEmpty()) {
             times.sort(Long::compare);
-            System.out.printf(Locale.ROOT, "1,000-row activation median %d ms, max %d ms; %d decisions, %d failed%n",
-                    times.get(times.size() / 2), times.get(times.size() - 1), decisions.get(), failures.get());
+            cpuTimes.sort(Long::compare);
+            System.out.printf(Locale.ROOT, "1,000-row activation median %d ms, max %d ms (process CPU median %d ms, "
+                    + "deciding threads included); %d decisions, %d failed%n", times.get(times.size() / 2),
+                    times.get(times.size() - 1), cpuTimes.get(cpuTimes.size() / 2), decisions.get(), failures.get());
         }
 
         timing.set(false);

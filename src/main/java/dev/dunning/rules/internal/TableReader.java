@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.poi.ss.usermodel.Workbook;
 import org.apache.poi.ss.usermodel.WorkbookFactory;
+import org.drools.decisiontable.SpreadsheetCompiler;
+import org.drools.decisiontable.parser.DefaultRuleSheetListener;
 import org.drools.decisiontable.parser.csv.CsvLineParser;
 import org.drools.decisiontable.parser.csv.CsvParser;
 import org.drools.decisiontable.parser.xls.ExcelParser;
@@ -21,8 +23,16 @@ import org.drools.template.parser.DataListener;
  */
 public final class TableReader {
 
-    /** The sheets read, or the problems that made reading impossible. */
-    public record Result(List<SheetGrid> sheets, List<RuleProblem> problems) {}
+    /**
+     * The sheets read, or the problems that made reading impossible; and for each sheet (by name) the DRL Drools makes
+     * of it, gathered in the same pass: a workbook is parsed once, not once more for each of its sheets.
+     */
+    public record Result(List<SheetGrid> sheets, List<RuleProblem> problems, Map<String, SheetDrl> drl) {
+
+        Result(List<SheetGrid> sheets, List<RuleProblem> problems) {
+            this(sheets, problems, Map.of());
+        }
+    }
 
     public Result read(RuleSource source) {
         List<RuleProblem> problems = new ArrayList<>();
@@ -31,16 +41,22 @@ public final class TableReader {
             return new Result(List.of(), problems);
         }
         try {
-            return new Result(source.isCsv() ? readCsv(source) : readWorkbook(source), problems);
+            Map<String, SheetDrl> drl = new LinkedHashMap<>();
+            List<SheetGrid> sheets = source.isCsv() ? readCsv(source, drl) : readWorkbook(source, drl);
+            return new Result(sheets, problems, drl);
         } catch (RuntimeException | IOException e) {
             problems.add(RuleProblem.inFile(source.name(), unreadable(source) + " (" + rootMessage(e) + ")"));
             return new Result(List.of(), problems);
         }
     }
 
-    private static List<SheetGrid> readCsv(RuleSource source) {
+    private static List<SheetGrid> readCsv(RuleSource source, Map<String, SheetDrl> drl) {
         SheetGrid grid = new SheetGrid(csvSheetName(source.name()));
-        new CsvParser(new GridListener(grid), new CsvLineParser()).parseFile(new ByteArrayInputStream(source.content()));
+        // As SpreadsheetCompiler.compile(stream, InputType.CSV) sets it up.
+        SheetDrl rules = new SheetDrl(new DefaultRuleSheetListener(true, true));
+        drl.put(grid.name(), rules);
+        new CsvParser(List.of(new GridListener(grid), rules), new CsvLineParser())
+                .parseFile(new ByteArrayInputStream(source.content()));
         return List.of(grid);
     }
 
@@ -50,14 +66,19 @@ public final class TableReader {
         return base.substring(0, base.lastIndexOf('.'));
     }
 
-    private static List<SheetGrid> readWorkbook(RuleSource source) throws IOException {
+    private static List<SheetGrid> readWorkbook(RuleSource source, Map<String, SheetDrl> drl) throws IOException {
         try (Workbook workbook = WorkbookFactory.create(new ByteArrayInputStream(source.content()))) {
             Map<String, List<DataListener>> listeners = new LinkedHashMap<>();
             List<SheetGrid> grids = new ArrayList<>();
             for (int i = 0; i < workbook.getNumberOfSheets(); i++) {
                 SheetGrid grid = new SheetGrid(workbook.getSheetName(i));
                 grids.add(grid);
-                listeners.put(grid.name(), List.of(new GridListener(grid)));
+                // As SpreadsheetCompiler.compile(stream, sheetName) sets it up.
+                DefaultRuleSheetListener ruleSheet = new DefaultRuleSheetListener();
+                ruleSheet.setWorksheetName(grid.name());
+                SheetDrl rules = new SheetDrl(ruleSheet);
+                drl.put(grid.name(), rules);
+                listeners.put(grid.name(), List.of(new GridListener(grid), rules));
             }
             new ExcelParser(listeners).parseWorkbook(workbook);
             return grids;
@@ -76,6 +97,63 @@ public final class TableReader {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /**
+     * Drools' own reading of one sheet into rules, fed by the same parse as its grid. Sheets that hold no table (notes,
+     * instructions) make Drools' listener throw; that is kept until someone asks for the sheet's DRL, and the grid is
+     * read whatever the listener thinks of it.
+     */
+    public static final class SheetDrl implements DataListener {
+        private final DefaultRuleSheetListener listener;
+        private RuntimeException failure;
+
+        SheetDrl(DefaultRuleSheetListener listener) {
+            this.listener = listener;
+        }
+
+        /**
+         * The DRL Drools generates for the sheet.
+         *
+         * @throws RuntimeException what Drools threw while reading it (e.g. a DecisionTableParseException)
+         */
+        public String drl() {
+            if (failure != null) {
+                throw failure;
+            }
+            return new SpreadsheetCompiler().listenerToString(listener);
+        }
+
+        private void guarded(Runnable step) {
+            if (failure != null) {
+                return;
+            }
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public void startSheet(String name) {
+            guarded(() -> listener.startSheet(name));
+        }
+
+        @Override
+        public void finishSheet() {
+            guarded(listener::finishSheet);
+        }
+
+        @Override
+        public void newRow(int rowNumber, int columns) {
+            guarded(() -> listener.newRow(rowNumber, columns));
+        }
+
+        @Override
+        public void newCell(int row, int column, String value, int mergedColStart) {
+            guarded(() -> listener.newCell(row, column, value, mergedColStart));
+        }
     }
 
     private static final class GridListener implements DataListener {
