@@ -92,6 +92,8 @@ public class RuleSetSimulation {
             Instant finishedAt, String error, Result result) {}
 
     private static final int EXAMPLES = 5;
+    /** Customers whose facts are loaded together. */
+    static final int CHUNK = 500;
     static final int KEPT_JOBS = 20;
     /** Changed customers a background job keeps for paging; beyond this only the counts grow. */
     static final int KEPT_CHANGES = 10_000;
@@ -227,45 +229,60 @@ public class RuleSetSimulation {
         Map<String, Long> activeFired = new TreeMap<>();
         List<Change> changes = new ArrayList<>();
         long changed = 0;
-        for (String id : ids) {
-            progress.incrementAndGet();
-            Optional<Facts> facts = customerFacts.load(id, asOf);
-            if (facts.isEmpty()) {
-                failed.put(id, "no such customer");
-                continue;
-            }
-            Decision before;
-            Decision after;
-            try {
-                before = engine.evaluate(facts.get(), active);
-                after = engine.evaluate(facts.get(), candidate);
-            } catch (RuleEvaluationException e) {
-                failed.put(id, e.getMessage());
-                continue;
-            }
-            before.getTrace().forEach(t -> activeFired.merge(Outcome.where(t), 1L, Long::sum));
-            after.getTrace().forEach(t -> candidateFired.merge(Outcome.where(t), 1L, Long::sum));
-            tally(actions, before.getAction(), after.getAction(), id);
-            if (!java.util.Objects.equals(before.getChannel(), after.getChannel())) {
-                tally(channels, before.getChannel(), after.getChannel(), id);
-            }
-            if (!java.util.Objects.equals(before.getTone(), after.getTone())) {
-                tally(tones, String.valueOf(before.getTone()), String.valueOf(after.getTone()), id);
-            }
-            Outcome a = Outcome.of(before);
-            Outcome b = Outcome.of(after);
-            if (!a.action().equals(b.action()) || !java.util.Objects.equals(a.channel(), b.channel())
-                    || !java.util.Objects.equals(a.tone(), b.tone()) || a.stage() != b.stage()) {
-                if (changes.size() < kept) {
-                    changes.add(new Change(id, a, b));
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            // Facts for a chunk in a few set-based queries, both versions evaluated on all cores, tallied in order.
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            Map<String, Facts> facts = customerFacts.loadAll(chunk, asOf);
+            List<Pair> pairs = chunk.parallelStream().map(id -> evaluate(id, facts.get(id), active, candidate)).toList();
+            for (Pair pair : pairs) {
+                String id = pair.customerId();
+                if (pair.failure() != null) {
+                    failed.put(id, pair.failure());
+                    continue;
                 }
-                changed++;
+                Decision before = pair.before();
+                Decision after = pair.after();
+                before.getTrace().forEach(t -> activeFired.merge(Outcome.where(t), 1L, Long::sum));
+                after.getTrace().forEach(t -> candidateFired.merge(Outcome.where(t), 1L, Long::sum));
+                tally(actions, before.getAction(), after.getAction(), id);
+                if (!java.util.Objects.equals(before.getChannel(), after.getChannel())) {
+                    tally(channels, before.getChannel(), after.getChannel(), id);
+                }
+                if (!java.util.Objects.equals(before.getTone(), after.getTone())) {
+                    tally(tones, String.valueOf(before.getTone()), String.valueOf(after.getTone()), id);
+                }
+                Outcome a = Outcome.of(before);
+                Outcome b = Outcome.of(after);
+                if (!a.action().equals(b.action()) || !java.util.Objects.equals(a.channel(), b.channel())
+                        || !java.util.Objects.equals(a.tone(), b.tone()) || a.stage() != b.stage()) {
+                    if (changes.size() < kept) {
+                        changes.add(new Change(id, a, b));
+                    }
+                    changed++;
+                }
             }
+            progress.addAndGet(chunk.size());
         }
         Coverage coverage = new Coverage(counts(candidateFired), neverFired(candidate, candidateFired),
                 counts(activeFired), neverFired(active, activeFired));
         return new Full(candidate.version(), active.version(), asOf, ids.size() - failed.size(), changed,
                 transitions(actions), transitions(channels), transitions(tones), failed, coverage, changes);
+    }
+
+    /** One customer decided by both versions, or why it could not be. */
+    private record Pair(String customerId, Decision before, Decision after, String failure) {}
+
+    private Pair evaluate(String customerId, Facts facts, RuleSet active, RuleSet candidate) {
+        if (facts == null) {
+            return new Pair(customerId, null, null, "no such customer");
+        }
+        try {
+            return new Pair(customerId, engine.evaluate(facts, active), engine.evaluate(facts, candidate), null);
+        } catch (RuntimeException e) {
+            // Facts that break evaluation (a rule failing on them, an invariant violated) fail this customer only.
+            return new Pair(customerId, null, null, e instanceof RuleEvaluationException ? e.getMessage()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     private static List<RuleCount> counts(Map<String, Long> fired) {
