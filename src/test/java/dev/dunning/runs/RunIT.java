@@ -304,14 +304,7 @@ class RunIT {
     }
 
     @Test
-    void dispatchIsRefusedUntilTheOutboxExistsAndBadRequestsAreNamed() throws Exception {
-        HttpResponse<String> dispatch = post("/api/v1/runs",
-                "{\"asOf\": \"" + AS_OF + "\", \"mode\": \"live\", \"dispatch\": true}");
-        assertThat(dispatch.statusCode()).isEqualTo(422);
-        assertThat(dispatch.headers().firstValue("Content-Type")).hasValueSatisfying(
-                t -> assertThat(t).startsWith("application/problem+json"));
-        assertThat(dispatch.body()).contains("dispatch is not available yet");
-
+    void badRequestsAreNamed() throws Exception {
         HttpResponse<String> mode = post("/api/v1/runs", "{\"asOf\": \"" + AS_OF + "\", \"mode\": \"sometimes\"}");
         assertThat(mode.statusCode()).isEqualTo(400);
         assertThat(mode.body()).contains("mode").contains("dry-run");
