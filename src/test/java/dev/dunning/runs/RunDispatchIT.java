@@ -18,10 +18,13 @@ import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
 import dev.dunning.rules.RuleSet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -313,6 +316,30 @@ class RunDispatchIT {
                 .hasSize(expectedRoutes.size() - 1);
         assertThat(statusesOf(victim)).isEqualTo(victimsEntries);
         assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    @Test
+    void theCommandLineStartsADispatchingRunWithDispatchAndPrintsTheEntries() throws Exception {
+        String country = jdbc.sql("SELECT c.country FROM customers c WHERE c.id IN (:ids) GROUP BY c.country "
+                + "ORDER BY COUNT(*) DESC LIMIT 1").param("ids", expectedRoutes.keySet()).query(String.class).single();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        int code = new RunCommand(runs).run(List.of("--as-of=" + AS_OF, "--mode=live", "--dispatch",
+                "--country=" + country), out, false);
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(printed).isZero();
+        RunStatus run = runs.list(1).get(0);
+        assertThat(run.dispatch()).isTrue();
+        assertThat(run.startedBy()).isEqualTo("cli");
+        long inCountry = expectedRoutes.keySet().stream().filter(c -> jdbc.sql("SELECT country FROM customers "
+                + "WHERE id = ?").param(c).query(String.class).single().equals(country)).count();
+        assertThat(inCountry).isPositive();
+        assertThat(run.summary().enqueued()).isEqualTo(inCountry);
+        assertThat(entriesOfRun(run.id())).hasSize((int) inCountry);
+        assertThat(printed).contains("(live, dispatching, as of")
+                .contains(String.format(java.util.Locale.ROOT, "outbox:   %,d entries (", inCountry));
     }
 
     /** An outbox entry of a run with the audit record it belongs to. */
