@@ -44,6 +44,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -57,6 +58,9 @@ import tools.jackson.databind.ObjectMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "dunning.runs.chunk-size=10", "dunning.runs.partitions=2"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// A database of its own: no other class can reuse this context, and cached it would keep its pool of connections
+// on the test JVM's one MariaDB server (151 at most) for the rest of the build.
+@DirtiesContext
 class RunIT {
 
     static final int CUSTOMERS = 300;
