@@ -97,6 +97,24 @@ public class AuditLog {
     private record Pending(AuditEntry entry, Instant recordedAt, String content, String facts, String factsHash,
             Runnable inSameTransaction, CompletableFuture<Receipt> done) {}
 
+    /**
+     * What a decision's record became: its receipt, or the failure of the work that had to commit with it, which
+     * refused that decision alone (nothing of it was kept).
+     */
+    public record Appended(Receipt receipt, Throwable refusedBy) {
+
+        public boolean refused() {
+            return refusedBy != null;
+        }
+    }
+
+    /** How a refused record's future completes: tells a refusal of this record apart from a failed group commit. */
+    private static final class Refused extends RuntimeException {
+        Refused(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
     /** Work that had to commit with a record failed: only that record is refused, the rest of its batch is retried. */
     private static final class CompanionFailed extends RuntimeException {
         final transient Pending pending;
@@ -143,6 +161,29 @@ public class AuditLog {
         return pendings.stream().map(this::await).toList();
     }
 
+    /**
+     * Records the decisions of a batch, each with its own work to commit in the same transaction (a dispatching run's
+     * outbox entries), and waits until all are settled. {@code inSameTransaction.get(i)} belongs to
+     * {@code entries.get(i)} (null: none) and runs as in {@link #append(AuditEntry, Runnable)}: record and work commit
+     * together or not at all. A decision whose work throws is refused alone: its result carries the failure and nothing
+     * of it is kept, while the other decisions are written; the caller decides what a refusal means for it.
+     *
+     * @throws AuditUnavailableException if any could not be made durable for another reason (the log is down, slow, or
+     *     refused the group)
+     */
+    public List<Appended> appendAll(List<AuditEntry> entries, List<Runnable> inSameTransaction) {
+        if (entries.size() != inSameTransaction.size()) {
+            throw new IllegalArgumentException("appendAll: " + entries.size() + " entries but "
+                    + inSameTransaction.size() + " same-transaction works; give one (or null) per entry");
+        }
+        List<Pending> pendings = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            pendings.add(pending(entries.get(i), inSameTransaction.get(i)));
+        }
+        pendings.forEach(this::enqueue);
+        return pendings.stream().map(this::settle).toList();
+    }
+
     private Pending pending(AuditEntry entry, Runnable inSameTransaction) {
         Instant recordedAt = clock.instant();
         String facts = canonical.writeValueAsString(entry.facts());
@@ -173,9 +214,22 @@ public class AuditLog {
     }
 
     private Receipt await(Pending pending) {
+        Appended appended = settle(pending);
+        if (appended.refused()) {
+            throw new AuditUnavailableException("The decision could not be written to the audit log: "
+                    + appended.refusedBy().getMessage(), appended.refusedBy());
+        }
+        return appended.receipt();
+    }
+
+    /** The record's receipt or its refusal; any other failure throws. */
+    private Appended settle(Pending pending) {
         try {
-            return pending.done.get(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new Appended(pending.done.get(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS), null);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Refused refused) {
+                return new Appended(null, refused.getCause());
+            }
             throw new AuditUnavailableException("The decision could not be written to the audit log: "
                     + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -227,7 +281,7 @@ public class AuditLog {
                 log.warn("Work to commit with decision {} failed; that decision is refused, {} others are written "
                         + "again", e.pending.entry.decisionId(), batch.size() - 1, e.getCause());
                 failed.increment();
-                e.pending.done.completeExceptionally(e.getCause());
+                e.pending.done.completeExceptionally(new Refused(e.getCause()));
                 batch.remove(e.pending);
                 if (batch.isEmpty()) {
                     return;

@@ -94,11 +94,22 @@ public class DecisionService {
         // Set on the audit writer's thread, read here after the commit has been confirmed (the receipt's future
         // orders the two).
         var entry = new java.util.concurrent.atomic.AtomicReference<Optional<OutboxEntry>>(Optional.empty());
-        DecisionResponse response = decideAndRecord(facts, principal, DECIDE, r -> () -> entry.set(dispatch.enqueue(
-                new DispatchRequest(r.decisionId(), r.customerId(), r.asOf(), r.action(), r.channel(), r.tone(),
-                        r.stage(), r.template(), r.invoiceIds(), r.notBefore(), r.requiresApproval(),
-                        r.ruleSetVersion(), json.writeValueAsString(r)))));
+        DecisionResponse response = decideAndRecord(facts, principal, DECIDE, r -> () -> entry.set(enqueue(r)));
         return new Dispatched(response, entry.get());
+    }
+
+    /**
+     * Hands a decision to dispatch: its outbox entry if it sends something, and the customer's older unsent entries
+     * superseded (also by a decision that sends nothing). The one way decisions reach the outbox, for single decisions
+     * and dispatching runs alike; call it only as the work that commits with the decision's audit record
+     * ({@link AuditLog#append(AuditEntry, Runnable)}), so that there is never an entry without its record.
+     *
+     * @return the new entry, or empty if the decision sends nothing
+     */
+    public Optional<OutboxEntry> enqueue(DecisionResponse r) {
+        return dispatch.enqueue(new DispatchRequest(r.decisionId(), r.customerId(), r.asOf(), r.action(), r.channel(),
+                r.tone(), r.stage(), r.template(), r.invoiceIds(), r.notBefore(), r.requiresApproval(),
+                r.ruleSetVersion(), json.writeValueAsString(r)));
     }
 
     private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint) {

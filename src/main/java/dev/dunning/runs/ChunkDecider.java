@@ -6,6 +6,8 @@ import dev.dunning.audit.AuditLog;
 import dev.dunning.decision.Facts;
 import dev.dunning.decision.Hold;
 import dev.dunning.decisions.DecisionResponse;
+import dev.dunning.decisions.DecisionService;
+import dev.dunning.dispatch.OutboxEntry;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import tools.jackson.databind.JsonNode;
@@ -28,10 +31,16 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Exactly once: in a live run the audit log holds at most one record per customer and run (a unique key). Before
  * deciding, the chunk looks up which of its customers the run has already recorded (decisions made durable by a
  * chunk whose own transaction was then lost in a crash); those are counted from their record and not decided again.
+ *
+ * <p>A dispatching run gives each decision's outbox entry to the audit log as work that commits with its record, so
+ * a recorded customer has its entry (if its decision sends something) and is never dispatched again either. A
+ * decision whose entry cannot be written is refused whole by the audit log and recorded here as a failed customer.
  */
 class ChunkDecider implements ItemWriter<String> {
 
     static final String ENTRY_POINT = "run";
+    /** The report's dimension counting outbox entries per route. */
+    static final String OUTBOX = "outbox";
 
     private final long runId;
     private final String partition;
@@ -40,14 +49,15 @@ class ChunkDecider implements ItemWriter<String> {
     private final DecisionEngine engine;
     private final ActiveRuleSet activeRuleSet;
     private final AuditLog auditLog;
+    private final DecisionService decisions;
     private final RunReport report;
     private final PhaseTimes times;
     private final JsonMapper json;
     private final Clock clock;
 
     ChunkDecider(long runId, String partition, RunRequest request, CustomerFacts customerFacts, DecisionEngine engine,
-            ActiveRuleSet activeRuleSet, AuditLog auditLog, RunReport report, PhaseTimes times, JsonMapper json,
-            Clock clock) {
+            ActiveRuleSet activeRuleSet, AuditLog auditLog, DecisionService decisions, RunReport report,
+            PhaseTimes times, JsonMapper json, Clock clock) {
         this.runId = runId;
         this.partition = partition;
         this.request = request;
@@ -55,6 +65,7 @@ class ChunkDecider implements ItemWriter<String> {
         this.engine = engine;
         this.activeRuleSet = activeRuleSet;
         this.auditLog = auditLog;
+        this.decisions = decisions;
         this.report = report;
         this.times = times;
         this.json = json;
@@ -71,9 +82,14 @@ class ChunkDecider implements ItemWriter<String> {
         Tally tally = new Tally();
         List<String> toDecide = ids;
         if (!request.dryRun()) {
-            Map<String, String> recorded = report.recorded(runId, ids);
+            Map<String, RunReport.Recorded> recorded = report.recorded(runId, ids);
             if (!recorded.isEmpty()) {
-                recorded.values().forEach(content -> tally.count(json.readTree(content).path("decision")));
+                recorded.values().forEach(r -> {
+                    tally.count(json.readTree(r.content()).path("decision"));
+                    if (r.outboxRoute() != null) {
+                        tally.add(OUTBOX, r.outboxRoute(), 1);
+                    }
+                });
                 toDecide = ids.stream().filter(id -> !recorded.containsKey(id)).toList();
             }
         }
@@ -86,6 +102,7 @@ class ChunkDecider implements ItemWriter<String> {
         long evaluated = System.nanoTime();
 
         List<AuditEntry> entries = new ArrayList<>();
+        List<DecisionResponse> decided = new ArrayList<>();
         List<RunStatus.FailedItem> failures = new ArrayList<>();
         for (Outcome o : outcomes) {
             if (o.failure != null) {
@@ -93,13 +110,18 @@ class ChunkDecider implements ItemWriter<String> {
                 continue;
             }
             DecisionResponse d = o.decision;
-            tally.count(d);
+            decided.add(d);
             entries.add(new AuditEntry(d.decisionId(), d.asOf(), d.customerId(), request.principal(), ENTRY_POINT,
                     ruleSet.version(), ruleSet.sources(), d.action(), d.channel(), d.tone(), d.trace(), d, o.facts,
                     runId));
         }
-        if (!request.dryRun() && !entries.isEmpty()) {
-            auditLog.appendAll(entries);
+        if (request.dispatch()) {
+            appendDispatching(entries, decided, tally, failures);
+        } else {
+            if (!request.dryRun() && !entries.isEmpty()) {
+                auditLog.appendAll(entries);
+            }
+            decided.forEach(tally::count);
         }
         tally.add("failed", "customers", failures.size());
         report.failed(runId, failures, clock.instant());
@@ -111,6 +133,47 @@ class ChunkDecider implements ItemWriter<String> {
         tally.add("ms", "evaluate", millis(evaluated - loaded));
         tally.add("ms", "write", millis(written - evaluated));
         report.add(runId, partition, tally.counts);
+    }
+
+    /**
+     * Audits the decisions, each with its outbox entry in the same transaction (enqueued exactly as a single decision
+     * with {@code "dispatch": true} is); counts those recorded and the entries made. A decision whose entry could not
+     * be written was refused with it (no record, no entry): it becomes a failed customer with the reason, and the
+     * run goes on.
+     */
+    private void appendDispatching(List<AuditEntry> entries, List<DecisionResponse> decided, Tally tally,
+            List<RunStatus.FailedItem> failures) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        // Set on the audit writer's thread; read after the receipts, whose futures order the two.
+        AtomicReferenceArray<OutboxEntry> enqueued = new AtomicReferenceArray<>(decided.size());
+        List<Runnable> companions = new ArrayList<>(decided.size());
+        for (int i = 0; i < decided.size(); i++) {
+            int index = i;
+            DecisionResponse d = decided.get(i);
+            companions.add(() -> enqueued.set(index, decisions.enqueue(d).orElse(null)));
+        }
+        List<AuditLog.Appended> appended = auditLog.appendAll(entries, companions);
+        for (int i = 0; i < decided.size(); i++) {
+            DecisionResponse d = decided.get(i);
+            if (appended.get(i).refused()) {
+                failures.add(new RunStatus.FailedItem(d.customerId(), refusal(appended.get(i).refusedBy())));
+                continue;
+            }
+            tally.count(d);
+            OutboxEntry entry = enqueued.get(i);
+            if (entry != null) {
+                tally.add(OUTBOX, entry.route(), 1);
+            }
+        }
+    }
+
+    static String refusal(Throwable cause) {
+        return "dispatch: the decision's outbox entry could not be written (" + cause.getClass().getSimpleName() + ": "
+                + cause.getMessage() + "), so the decision was refused with it: no audit record, no outbox entry. "
+                + "Once the cause is fixed, decide this customer again (a new dispatching run, or POST "
+                + "/api/v1/decisions with \"dispatch\": true)";
     }
 
     private Outcome decide(String customerId, Facts facts, RuleSet ruleSet) {

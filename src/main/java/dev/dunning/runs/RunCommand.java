@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code run --as-of=2026-11-23 [--mode=dry-run|live] [--segment=..] [--country=..] [--currency=..]} or
- * {@code run --restart=ID}: a dunning run from the command line, in the foreground, with a progress bar; exits 0
+ * {@code run --as-of=2026-11-23 [--mode=dry-run|live] [--dispatch] [--segment=..] [--country=..] [--currency=..]}
+ * or {@code run --restart=ID}: a dunning run from the command line, in the foreground, with a progress bar; exits 0
  * when the run completed, 1 when it failed (restart it with --restart=ID), 2 when the command was used wrongly.
+ * {@code --dispatch} (live runs only) also puts each decision that sends something in the outbox.
  */
 @Component
 class RunCommand implements Command {
@@ -40,8 +41,9 @@ class RunCommand implements Command {
 
     @Override
     public String usage() {
-        return "run --as-of=YYYY-MM-DD|instant [--mode=dry-run|live] [--segment=S] [--country=CC] [--currency=CUR] "
-                + "| run --restart=ID   a dunning run in the foreground with a progress bar (docs/runs.md)";
+        return "run --as-of=YYYY-MM-DD|instant [--mode=dry-run|live] [--dispatch] [--segment=S] [--country=CC] "
+                + "[--currency=CUR] | run --restart=ID   a dunning run in the foreground with a progress bar; "
+                + "--dispatch (live only) also sends the decisions through the outbox (docs/runs.md)";
     }
 
     @Override
@@ -56,6 +58,7 @@ class RunCommand implements Command {
         String country = null;
         String currency = null;
         Long restart = null;
+        boolean dispatch = false;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             String value = kv.length > 1 ? kv[1] : "";
@@ -67,6 +70,7 @@ class RunCommand implements Command {
                     case "--country" -> country = value.toUpperCase(Locale.ROOT);
                     case "--currency" -> currency = value.toUpperCase(Locale.ROOT);
                     case "--restart" -> restart = Long.parseLong(value);
+                    case "--dispatch" -> dispatch = flag(value);
                     default -> {
                         out.println("run: unknown argument \"" + arg + "\"; usage: " + usage());
                         return USAGE;
@@ -79,6 +83,15 @@ class RunCommand implements Command {
         }
         if (!mode.equals(RunRequest.DRY_RUN) && !mode.equals(RunRequest.LIVE)) {
             out.println("run: --mode must be dry-run or live, not \"" + mode + "\"");
+            return USAGE;
+        }
+        if (dispatch && restart != null) {
+            out.println("run: --dispatch cannot be given with --restart; a restarted run dispatches as it did when it "
+                    + "was started");
+            return USAGE;
+        }
+        if (dispatch && !mode.equals(RunRequest.LIVE)) {
+            out.println("run: --dispatch needs --mode=live; a dry run dispatches nothing");
             return USAGE;
         }
         long id;
@@ -95,8 +108,10 @@ class RunCommand implements Command {
                 out.println("run: --as-of is required; usage: " + usage());
                 return USAGE;
             }
-            id = runs.start(new RunRequest(asOf, mode.equals(RunRequest.DRY_RUN), segment, country, currency, "cli"));
-            out.println("run " + id + " started (" + mode + ", as of " + asOf + ")");
+            id = runs.start(new RunRequest(asOf, mode.equals(RunRequest.DRY_RUN), segment, country, currency, "cli",
+                    dispatch));
+            out.println("run " + id + " started (" + mode + (dispatch ? ", dispatching" : "") + ", as of " + asOf
+                    + ")");
         }
         RunStatus status = follow(id, out, terminal);
         out.println(summary(status));
@@ -144,6 +159,12 @@ class RunCommand implements Command {
         b.append("\n  channels: ").append(counts(s.summary().channels()));
         b.append("\n  tones:    ").append(counts(s.summary().tones()));
         b.append("\n  holds:    ").append(counts(s.summary().holds()));
+        if (s.dispatch()) {
+            b.append("\n  outbox:   ").append(String.format(Locale.ROOT, "%,d entries", s.summary().enqueued()));
+            if (!s.summary().enqueuedByRoute().isEmpty()) {
+                b.append(" (").append(counts(s.summary().enqueuedByRoute())).append(')');
+            }
+        }
         s.failed().forEach(f -> b.append("\n  failed ").append(f.customerId()).append(": ").append(f.reason()));
         if (s.exitMessage() != null && !s.status().equals("completed")) {
             b.append("\n  ").append(s.exitMessage()).append("\n  continue it with: run --restart=").append(s.id());
@@ -155,6 +176,17 @@ class RunCommand implements Command {
         return counts.isEmpty() ? "-" : counts.entrySet().stream()
                 .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue()))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** {@code --dispatch} alone or {@code --dispatch=true} is on; {@code --dispatch=false} is off. */
+    static boolean flag(String value) {
+        if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("give --dispatch alone, or =true or =false");
     }
 
     /** A date is that day at 00:00 UTC; an instant is taken as it is. */

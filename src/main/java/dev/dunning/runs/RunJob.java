@@ -1,6 +1,7 @@
 package dev.dunning.runs;
 
 import dev.dunning.audit.AuditLog;
+import dev.dunning.decisions.DecisionService;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
@@ -100,10 +101,10 @@ class RunJob {
     @Bean
     @StepScope
     ChunkDecider chunkDecider(@Value("#{stepExecution}") StepExecution stepExecution, CustomerFacts customerFacts,
-            DecisionEngine engine, ActiveRuleSet activeRuleSet, AuditLog auditLog, RunReport report,
-            PhaseTimes phaseTimes, JsonMapper json, Clock clock) {
+            DecisionEngine engine, ActiveRuleSet activeRuleSet, AuditLog auditLog, DecisionService decisions,
+            RunReport report, PhaseTimes phaseTimes, JsonMapper json, Clock clock) {
         return new ChunkDecider(stepExecution.getJobExecution().getJobInstanceId(),
                 stepExecution.getStepName(), RunParameters.request(stepExecution.getJobParameters()), customerFacts,
-                engine, activeRuleSet, auditLog, report, phaseTimes, json, clock);
+                engine, activeRuleSet, auditLog, decisions, report, phaseTimes, json, clock);
     }
 }

@@ -6,7 +6,10 @@ import java.util.UUID;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
-/** A run request as Spring Batch job parameters and back; a random key makes every start a new job instance. */
+/**
+ * A run request as Spring Batch job parameters and back; a random key makes every start a new job instance. Runs
+ * started before dispatching runs existed have no {@code dispatch} parameter: they dispatch nothing.
+ */
 final class RunParameters {
 
     private RunParameters() {}
@@ -16,7 +19,9 @@ final class RunParameters {
                 .addString("key", UUID.randomUUID().toString())
                 .addString("asOf", request.asOf().toString())
                 .addString("mode", request.mode())
-                .addString("principal", request.principal());
+                .addString("principal", request.principal())
+                // A job parameter, so that a restarted run dispatches as the first start did.
+                .addString("dispatch", Boolean.toString(request.dispatch()));
         if (request.segment() != null) {
             b.addString("segment", request.segment().name());
         }
@@ -33,6 +38,6 @@ final class RunParameters {
         String segment = p.getString("segment");
         return new RunRequest(Instant.parse(p.getString("asOf")), RunRequest.DRY_RUN.equals(p.getString("mode")),
                 segment == null ? null : Segment.valueOf(segment), p.getString("country"), p.getString("currency"),
-                p.getString("principal"));
+                p.getString("principal"), Boolean.parseBoolean(p.getString("dispatch")));
     }
 }

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     two per core: while one partition waits for its chunk's audit records to commit, another reads and evaluates
  * @param schedule cron expression (six fields, Spring's) for a scheduled live run as of its start; "-" (the
  *     default) schedules none
+ * @param scheduleDispatch true: the scheduled live run also dispatches (each decision that sends something gets its
+ *     outbox entry, as with {@code "dispatch": true}); false (the default): it only records its decisions
  * @param localWorkers threads of this instance that work a run's partitions (its own runs, and others' if
  *     {@code worker}); 0 (the default) means as many as partitions. Fewer leave partitions to other instances.
  * @param worker true: this instance also works partitions of runs other instances started (docs/runs.md)
@@ -21,6 +23,7 @@ public record RunProperties(
         @DefaultValue("500") int chunkSize,
         @DefaultValue("0") int partitions,
         @DefaultValue("-") String schedule,
+        @DefaultValue("false") boolean scheduleDispatch,
         @DefaultValue("0") int localWorkers,
         @DefaultValue("false") boolean worker,
         @DefaultValue("2s") Duration workerPoll,

@@ -121,16 +121,22 @@ class RunReport {
                 .query((rs, n) -> new RunStatus.FailedItem(rs.getString(1), rs.getString(2))).list();
     }
 
+    /** A decision the run has recorded: its chained content, and the route of its outbox entry (null: none). */
+    record Recorded(String content, String outboxRoute) {}
+
     /**
-     * The run's audit records among these customers: customer id -> chained content. A restarted chunk finds here the
-     * customers whose decisions were committed before the chunk's own transaction was lost.
+     * The run's audit records among these customers, by customer id. A restarted chunk finds here the customers whose
+     * decisions (and, in a dispatching run, their outbox entries, committed with them) were made durable before the
+     * chunk's own transaction was lost.
      */
-    Map<String, String> recorded(long runId, List<String> customerIds) {
-        Map<String, String> recorded = new TreeMap<>();
-        jdbc.sql("SELECT customer_id, content FROM audit_records WHERE run_id = :run AND customer_id IN (:ids)")
+    Map<String, Recorded> recorded(long runId, List<String> customerIds) {
+        Map<String, Recorded> recorded = new TreeMap<>();
+        jdbc.sql("SELECT a.customer_id, a.content, o.route FROM audit_records a "
+                        + "LEFT JOIN outbox o ON o.decision_id = a.decision_id "
+                        + "WHERE a.run_id = :run AND a.customer_id IN (:ids)")
                 .param("run", runId).param("ids", customerIds)
                 .query(rs -> {
-                    recorded.put(rs.getString(1), rs.getString(2));
+                    recorded.put(rs.getString(1), new Recorded(rs.getString(2), rs.getString(3)));
                 });
         return recorded;
     }

@@ -121,15 +121,17 @@ public class Runs {
         double rate = seconds > 0 ? done / seconds : 0;
         Long left = last.isRunning() && rate > 0 ? Math.round(Math.max(0, total - done) / rate) : null;
         String exitMessage = last.getExitStatus() == null ? null : last.getExitStatus().getExitDescription();
+        Map<String, Long> outbox = tallies.getOrDefault(ChunkDecider.OUTBOX, Map.of());
         return Optional.of(new RunStatus(runId, last.getStatus().name().toLowerCase(Locale.ROOT), request.mode(),
-                request.asOf(),
+                request.dispatch(), request.asOf(),
                 new RunStatus.Filter(request.segment() == null ? null : request.segment().name(), request.country(),
                         request.currency()),
                 request.principal(), instant(first.getStartTime()), last.isRunning() ? null : instant(last.getEndTime()),
                 executions.size(), exitMessage == null || exitMessage.isBlank() ? null : firstLine(exitMessage),
                 new RunStatus.Progress(done, Math.max(total, done), Math.round(rate * 10) / 10.0, left),
                 new RunStatus.Summary(decided, actions, tallies.getOrDefault("channel", Map.of()),
-                        tallies.getOrDefault("tone", Map.of()), tallies.getOrDefault("hold", Map.of())),
+                        tallies.getOrDefault("tone", Map.of()), tallies.getOrDefault("hold", Map.of()),
+                        outbox.values().stream().mapToLong(Long::longValue).sum(), outbox),
                 failed, report.failures(runId, FAILED_SHOWN), tallies.getOrDefault("ms", Map.of())));
     }
 

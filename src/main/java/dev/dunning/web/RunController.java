@@ -34,8 +34,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RequestMapping(path = "/api/v1/runs", produces = MediaType.APPLICATION_JSON_VALUE)
 class RunController {
 
-    static final URI DISPATCH_UNAVAILABLE = URI.create("https://dunning.dev/problems/dispatch-unavailable");
-
     private final Runs runs;
 
     RunController(Runs runs) {
@@ -46,7 +44,11 @@ class RunController {
      * What to run: decisions as of {@code asOf} for the customers with overdue invoices that match every filter given.
      *
      * @param mode {@code dry-run} (computed and counted only) or {@code live} (decisions recorded in the audit log)
-     * @param dispatch send the decisions through the outbox; not available yet (422)
+     * @param dispatch live runs only: {@code true} also gives each decision that sends something its outbox entry,
+     *     committed with its audit record, so the dispatcher sends it (docs/runs.md, "Dispatching runs"); a customer
+     *     is dispatched at most once per run, also across restarts. A decision whose entry cannot be written is refused
+     *     whole and reported among the run's failed customers. {@code true} with {@code dry-run} is a 422. Default
+     *     false
      */
     record StartRequest(
             @NotNull Instant asOf,
@@ -56,21 +58,27 @@ class RunController {
             @CurrencyCode String currency,
             Boolean dispatch) {}
 
-    /** Starts a run in the background: 202 with the run's first status and its address in Location. */
+    /**
+     * Starts a run in the background: 202 with the run's first status and its address in Location. A live run with
+     * {@code "dispatch": true} is a dispatching run.
+     */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> start(@Valid @RequestBody StartRequest request, Principal principal) {
-        if (Boolean.TRUE.equals(request.dispatch())) {
-            // The outbox is not built yet; refusing is honest, silently deciding without dispatching is not.
+        boolean dryRun = RunRequest.DRY_RUN.equals(request.mode());
+        boolean dispatch = Boolean.TRUE.equals(request.dispatch());
+        if (dryRun && dispatch) {
+            // Each field is valid alone, the two together ask for something that cannot be: 422, not 400.
+            String message = "a dry run dispatches nothing; use \"mode\": \"live\" to dispatch, or leave "
+                    + "\"dispatch\" out (or false) for a dry run";
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-                    "dispatch: dispatch is not available yet; start the run without \"dispatch\" (or with false) and "
-                            + "the decisions are recorded in the audit log only");
-            problem.setType(DISPATCH_UNAVAILABLE);
-            problem.setTitle("Dispatch is not available yet");
-            problem.setProperty("errors", List.of(new FieldProblem("dispatch", "dispatch is not available yet")));
+                    "dispatch: " + message);
+            problem.setType(ProblemResponses.INVALID);
+            problem.setTitle("Dispatch needs a live run");
+            problem.setProperty("errors", List.of(new FieldProblem("dispatch", message)));
             return ResponseEntity.unprocessableContent().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
-        long id = runs.start(new RunRequest(request.asOf(), RunRequest.DRY_RUN.equals(request.mode()),
-                request.segment(), request.country(), request.currency(), Principals.name(principal)));
+        long id = runs.start(new RunRequest(request.asOf(), dryRun, request.segment(), request.country(),
+                request.currency(), Principals.name(principal), dispatch));
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(id).toUri();
         return ResponseEntity.accepted().location(location).body(status(id));
     }

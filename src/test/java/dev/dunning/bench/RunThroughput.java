@@ -26,7 +26,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>Run: {@code ./mvnw -o -q -Pbench test-compile exec:exec -Dbench.main=dev.dunning.bench.RunThroughput
  * -Dbench.args="100000 300000 1000000"}; a further argument {@code --chunk-size=N} or {@code --partitions=N} is
- * passed on as the dunning.runs setting.
+ * passed on as the dunning.runs setting, and {@code --dispatch} makes the runs of the sizes after it dispatching runs
+ * (each decision that sends something also gets its outbox entry) until {@code --dispatch=false}. The dispatcher is
+ * off: what is measured is the run writing its entries, not sending them.
  */
 public final class RunThroughput {
 
@@ -43,10 +45,15 @@ public final class RunThroughput {
     public static void main(String[] args) throws Exception {
         BenchFixtures.quietLogging();
         Map<String, String> settings = new java.util.TreeMap<>();
+        boolean dispatch = false;
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-                "%n%-10s %10s %8s %10s %10s %12s %10s %10s %10s%n", "customers", "decided", "failed", "generate s",
-                "run s", "decisions/s", "read s", "eval s", "write s"));
+                "%n%-10s %10s %8s %10s %10s %12s %10s %10s %10s %10s%n", "customers", "decided", "failed",
+                "generate s", "run s", "decisions/s", "read s", "eval s", "write s", "enqueued"));
         for (String arg : args.length == 0 ? new String[] {"100000"} : args) {
+            if (arg.equals("--dispatch") || arg.equals("--dispatch=true") || arg.equals("--dispatch=false")) {
+                dispatch = !arg.endsWith("=false");
+                continue;
+            }
             if (arg.startsWith("--")) {
                 String[] kv = arg.substring(2).split("=", 2);
                 settings.put(kv[0], kv[1]);
@@ -56,7 +63,8 @@ public final class RunThroughput {
             TestDatabase.Connection db = TestDatabase.freshDatabase("bench_runs");
             String[] appArgs = ("--dunning.test.own-database=true --spring.datasource.url=" + db.url()
                     + " --spring.datasource.username=" + db.user() + " --spring.datasource.password=" + db.password()
-                    + " --logging.level.root=WARN" + options(settings)).trim().split(" ");
+                    + " --logging.level.root=WARN --dunning.dispatch.scheduled=false" + options(settings)).trim()
+                    .split(" ");
             // Command-line arguments: they outrank application.properties (default properties would not).
             try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
                     .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).run(appArgs)) {
@@ -70,7 +78,7 @@ public final class RunThroughput {
                 Runs runs = context.getBean(Runs.class);
                 long started = System.nanoTime();
                 long id = runs.start(new RunRequest(DAY.atTime(9, 0).toInstant(ZoneOffset.UTC), false, null, null,
-                        null, "bench"));
+                        null, "bench", dispatch));
                 RunStatus status = runs.status(id).orElseThrow();
                 while (!status.finished()) {
                     Thread.sleep(200);
@@ -80,11 +88,14 @@ public final class RunThroughput {
                 System.out.println("run " + id + " " + status.status() + ": " + status.summary() + " ms: "
                         + status.timingsMs());
                 Map<String, Long> ms = status.timingsMs();
-                report.append(String.format(Locale.ROOT, "%-40s%n", "settings:" + options(settings)));
-                report.append(String.format(Locale.ROOT, "%-10d %10d %8d %10.1f %10.1f %,12.0f %10.1f %10.1f %10.1f%n",
+                report.append(String.format(Locale.ROOT, "%-40s%n", "settings:" + options(settings)
+                        + (dispatch ? " dispatching" : "")));
+                report.append(String.format(Locale.ROOT,
+                        "%-10d %10d %8d %10.1f %10.1f %,12.0f %10.1f %10.1f %10.1f %10d%n",
                         customers, status.summary().decided(), status.failedCount(), generateSeconds, seconds,
                         status.summary().decided() / seconds, ms.getOrDefault("read", 0L) / 1000.0,
-                        ms.getOrDefault("evaluate", 0L) / 1000.0, ms.getOrDefault("write", 0L) / 1000.0));
+                        ms.getOrDefault("evaluate", 0L) / 1000.0, ms.getOrDefault("write", 0L) / 1000.0,
+                        status.summary().enqueued()));
             }
         }
         report.append(String.format(Locale.ROOT, "read/eval/write: seconds summed over the partitions' threads "

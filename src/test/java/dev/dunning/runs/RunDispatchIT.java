@@ -1,0 +1,426 @@
+package dev.dunning.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import dev.dunning.audit.AuditEntry;
+import dev.dunning.audit.AuditLog;
+import dev.dunning.audit.AuditUnavailableException;
+import dev.dunning.audit.ChainVerifier;
+import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.DeclineCodes;
+import dev.dunning.decision.Facts;
+import dev.dunning.decisions.DecisionResponse;
+import dev.dunning.decisions.DecisionService;
+import dev.dunning.demo.Generator;
+import dev.dunning.facts.CustomerFacts;
+import dev.dunning.rules.ActiveRuleSet;
+import dev.dunning.rules.DecisionEngine;
+import dev.dunning.rules.RuleSet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.batch.core.listener.ItemWriteListener;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Dispatching runs end to end on a database of their own: a few hundred generated customers (fixed seed), decided in
+ * chunks of 10 by two partitions, whose outbox entries are compared with an independent expectation made by deciding
+ * every customer one by one through the engine and routing the decision by the rule docs/dispatch.md states. The
+ * dispatcher is off ({@code dunning.dispatch.scheduled=false}): entries stay as the run wrote them and nothing is
+ * sent anywhere.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "dunning.runs.chunk-size=10", "dunning.runs.partitions=2", "dunning.dispatch.scheduled=false"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// A database of its own: no other class can reuse this context, and cached it would keep its pool of connections
+// on the test JVM's one MariaDB server (151 at most) for the rest of the build.
+@DirtiesContext
+class RunDispatchIT {
+
+    static final int CUSTOMERS = 300;
+    static final LocalDate DAY = LocalDate.of(2026, 3, 2);
+    static final Instant AS_OF = DAY.atTime(10, 0).toInstant(ZoneOffset.UTC);
+    static TestDatabase.Connection db;
+
+    @DynamicPropertySource
+    static void ownDatabase(DynamicPropertyRegistry registry) {
+        db = TestDatabase.freshDatabase("runs_dispatch");
+        registry.add("dunning.test.own-database", () -> "true");
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+    }
+
+    static final RunIT.ChunkHook HOOK = new RunIT.ChunkHook();
+
+    @TestConfiguration
+    static class Hooks {
+        @Bean
+        ItemWriteListener<String> chunkHook() {
+            return HOOK;
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    Runs runs;
+
+    @Autowired
+    CustomerFacts customerFacts;
+
+    @Autowired
+    DecisionEngine engine;
+
+    @Autowired
+    ActiveRuleSet activeRuleSet;
+
+    @Autowired
+    DeclineCodes declineCodes;
+
+    @Autowired
+    ChainVerifier verifier;
+
+    @Autowired
+    AuditLog auditLog;
+
+    @Autowired
+    DecisionService decisions;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    /** Selected customers, and the route each dispatchable one's decision takes (from the engine, not the run). */
+    Set<String> selected;
+    Map<String, String> expectedRoutes;
+
+    @BeforeAll
+    void generateCustomersAndWorkOutTheEntriesIndependently() throws Exception {
+        try (Connection connection = DriverManager.getConnection(Generator.withLocalInfile(db.url()), db.user(),
+                db.password())) {
+            new Generator(declineCodes).generate(connection, new Generator.Options(CUSTOMERS, 11, DAY, "G-"), p -> {});
+        }
+        selected = new java.util.TreeSet<>();
+        expectedRoutes = new TreeMap<>();
+        for (String id : jdbc.sql("SELECT id FROM customers").query(String.class).list()) {
+            Facts facts = customerFacts.load(id, AS_OF).orElseThrow();
+            if (facts.invoices().stream().noneMatch(i -> !i.dueDate().isAfter(DAY))) {
+                continue;
+            }
+            var d = engine.evaluate(facts, activeRuleSet.get());
+            selected.add(id);
+            String route = route(d.getAction(), d.getChannel());
+            if (route != null) {
+                expectedRoutes.put(id, route);
+            }
+        }
+        assertThat(expectedRoutes).as("customers whose decision sends something").isNotEmpty();
+        assertThat(expectedRoutes.size()).as("some decisions send nothing").isLessThan(selected.size());
+    }
+
+    /**
+     * The route as docs/dispatch.md states it (no webhooks configured here): nothing for NO_ACTION, HOLD and
+     * MANUAL_REVIEW; an instruction for the billing system without a channel goes to the webhook named after it;
+     * otherwise the decision's channel if it reaches the customer.
+     */
+    static String route(String action, String channel) {
+        if (action == null || Set.of("NO_ACTION", "HOLD", "MANUAL_REVIEW").contains(action)) {
+            return null;
+        }
+        boolean noChannel = channel == null || channel.equals("NONE");
+        if (noChannel && Set.of("RETRY_PAYMENT", "SUSPEND_SERVICE", "COLLECTION_HANDOVER", "UPDATE_PAYMENT_METHOD")
+                .contains(action)) {
+            return action;
+        }
+        return noChannel || !Set.of("EMAIL", "SMS", "PHONE", "LETTER").contains(channel) ? null : channel;
+    }
+
+    @BeforeEach
+    void disarm() {
+        HOOK.failAfter.set(-1);
+    }
+
+    @Test
+    void aDispatchingRunEnqueuesExactlyOneEntryPerDecisionThatSendsSomethingWithItsAuditRecord() throws Exception {
+        HttpResponse<String> started = post("/api/v1/runs",
+                "{\"asOf\": \"" + AS_OF + "\", \"mode\": \"live\", \"dispatch\": true}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        long id = json.readTree(started.body()).get("id").asLong();
+
+        JsonNode run = awaitOverHttp(id);
+
+        assertThat(run.get("status").asString()).isEqualTo("completed");
+        assertThat(run.get("dispatch").asBoolean()).isTrue();
+        assertThat(run.at("/summary/decided").asLong()).isEqualTo(selected.size());
+        assertThat(run.at("/summary/enqueued").asLong()).isEqualTo(expectedRoutes.size());
+        assertThat(map(run.at("/summary/enqueuedByRoute"))).isEqualTo(countPerRoute(expectedRoutes));
+
+        List<Entry> entries = entriesOfRun(id);
+        assertThat(entries).extracting(Entry::customerId).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(expectedRoutes.keySet());
+        assertThat(entries).allSatisfy(e -> {
+            assertThat(e.route()).as(e.customerId()).isEqualTo(expectedRoutes.get(e.customerId()));
+            // The entry is the audited decision: same id, same action and channel, the decision as recorded.
+            assertThat(e.action()).isEqualTo(e.auditedAction());
+            assertThat(e.channel()).isEqualTo(e.auditedChannel());
+            assertThat(json.readTree(e.decisionJson()).get("decisionId").asString()).isEqualTo(e.decisionId());
+            assertThat(e.status()).isIn("PENDING", "AWAITING_APPROVAL");
+        });
+        // And every record of the run whose decision sends nothing has no entry.
+        assertThat(count("SELECT COUNT(*) FROM audit_records a JOIN outbox o ON o.decision_id = a.decision_id "
+                + "WHERE a.run_id = " + id)).isEqualTo(expectedRoutes.size());
+        assertThat(auditedCustomers(id)).containsExactlyInAnyOrderElementsOf(selected);
+        assertThat(count("SELECT COUNT(*) FROM outbox o LEFT JOIN audit_records a ON a.decision_id = o.decision_id "
+                + "WHERE a.seq IS NULL")).as("entries without an audit record").isZero();
+        assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    @Test
+    void aDryRunAndALiveRunWithoutDispatchWriteNoOutboxEntries() {
+        long before = count("SELECT COUNT(*) FROM outbox");
+
+        RunStatus dry = await(runs.start(new RunRequest(AS_OF, true, null, null, null, "test")));
+        RunStatus live = await(runs.start(new RunRequest(AS_OF, false, null, null, null, "test", false)));
+
+        assertThat(dry.status()).isEqualTo("completed");
+        assertThat(live.status()).isEqualTo("completed");
+        assertThat(live.summary().decided()).isEqualTo(selected.size());
+        assertThat(List.of(dry, live)).allSatisfy(r -> {
+            assertThat(r.dispatch()).isFalse();
+            assertThat(r.summary().enqueued()).isZero();
+            assertThat(r.summary().enqueuedByRoute()).isEmpty();
+        });
+        assertThat(count("SELECT COUNT(*) FROM outbox")).isEqualTo(before);
+        assertThat(entriesOfRun(live.id())).isEmpty();
+    }
+
+    @Test
+    void dispatchOnADryRunIsAProblemNamingTheField() throws Exception {
+        long before = count("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE");
+
+        HttpResponse<String> response = post("/api/v1/runs",
+                "{\"asOf\": \"" + AS_OF + "\", \"mode\": \"dry-run\", \"dispatch\": true}");
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.at("/errors/0/field").asString()).isEqualTo("dispatch");
+        assertThat(problem.get("detail").asString()).startsWith("dispatch: ").contains("dry run");
+        assertThat(count("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE")).as("no run started").isEqualTo(before);
+        assertThatThrownBy(() -> new RunRequest(AS_OF, true, null, null, null, "test", true))
+                .hasMessageStartingWith("dispatch: a dry run dispatches nothing");
+    }
+
+    @Test
+    void aDispatchingRunFailedHalfWayAndRestartedDispatchesNoCustomerTwice() throws Exception {
+        HOOK.failAfter.set(2); // the third chunk fails after its decisions and entries were committed
+
+        RunStatus failed = await(runs.start(new RunRequest(AS_OF, false, null, null, null, "test", true)));
+
+        assertThat(failed.status()).isEqualTo("failed");
+        long id = failed.id();
+        long entriesBeforeRestart = entriesOfRun(id).size();
+        long auditedBeforeRestart = auditedCustomers(id).size();
+        assertThat(auditedBeforeRestart).isPositive().isLessThan(selected.size());
+        assertThat(entriesBeforeRestart).as("the failed chunk's entries were committed with its records")
+                .isPositive().isLessThan(expectedRoutes.size());
+
+        HttpResponse<String> restarted = post("/api/v1/runs/" + id + "/restart", "");
+        assertThat(restarted.statusCode()).as(restarted.body()).isEqualTo(202);
+        RunStatus run = await(id);
+
+        assertThat(run.status()).isEqualTo("completed");
+        assertThat(run.dispatch()).as("the restart kept the job parameter").isTrue();
+        assertThat(run.executions()).isEqualTo(2);
+        assertThat(auditedCustomers(id)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(selected);
+        List<Entry> entries = entriesOfRun(id);
+        assertThat(entries).extracting(Entry::customerId).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(expectedRoutes.keySet());
+        // The failed chunk's entries were counted once: from its audit records, not enqueued again.
+        assertThat(run.summary().enqueued()).isEqualTo(expectedRoutes.size());
+        assertThat(run.summary().enqueuedByRoute()).isEqualTo(countPerRoute(expectedRoutes));
+        assertThat(run.summary().decided()).isEqualTo(selected.size());
+
+        // A second decision for a customer of the run (what a duplicate chunk would make) is refused by the unique
+        // (run_id, customer_id) and takes its outbox entry with it: no second entry, the first one untouched.
+        Entry first = entries.get(0);
+        DecisionResponse again = decide(first.customerId());
+        assertThatThrownBy(() -> auditLog.append(entry(again, id), () -> decisions.enqueue(again)))
+                .isInstanceOf(AuditUnavailableException.class);
+        assertThat(count("SELECT COUNT(*) FROM outbox WHERE decision_id = '" + again.decisionId() + "'")).isZero();
+        assertThat(entriesOfRun(id)).hasSameSizeAs(entries).contains(first);
+        assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    @Test
+    void aDecisionWhoseOutboxEntryCannotBeWrittenIsAFailedCustomerAndTheRunGoesOn() {
+        String victim = expectedRoutes.keySet().iterator().next();
+        List<String> victimsEntries = statusesOf(victim);
+        jdbc.sql("CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW BEGIN IF NEW.customer_id = '"
+                + victim + "' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'outbox refused on purpose'; END IF; "
+                + "END").update();
+        RunStatus run;
+        try {
+            run = await(runs.start(new RunRequest(AS_OF, false, null, null, null, "test", true)));
+        } finally {
+            jdbc.sql("DROP TRIGGER refuse_outbox").update();
+        }
+
+        assertThat(run.status()).isEqualTo("completed");
+        assertThat(run.failedCount()).isEqualTo(1);
+        assertThat(run.failed()).singleElement().satisfies(f -> {
+            assertThat(f.customerId()).isEqualTo(victim);
+            assertThat(f.reason()).startsWith("dispatch: the decision's outbox entry could not be written")
+                    .contains("outbox refused on purpose").contains("no audit record, no outbox entry");
+        });
+        assertThat(run.progress().done()).isEqualTo(selected.size());
+        assertThat(run.summary().decided()).isEqualTo(selected.size() - 1);
+        assertThat(run.summary().enqueued()).isEqualTo(expectedRoutes.size() - 1);
+        // Nothing of the refused decision was kept: no record, no entry, and its older entries were not superseded.
+        assertThat(auditedCustomers(run.id())).doesNotContain(victim).hasSize(selected.size() - 1);
+        assertThat(entriesOfRun(run.id())).extracting(Entry::customerId).doesNotContain(victim)
+                .hasSize(expectedRoutes.size() - 1);
+        assertThat(statusesOf(victim)).isEqualTo(victimsEntries);
+        assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    @Test
+    void theCommandLineStartsADispatchingRunWithDispatchAndPrintsTheEntries() throws Exception {
+        String country = jdbc.sql("SELECT c.country FROM customers c WHERE c.id IN (:ids) GROUP BY c.country "
+                + "ORDER BY COUNT(*) DESC LIMIT 1").param("ids", expectedRoutes.keySet()).query(String.class).single();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        int code = new RunCommand(runs).run(List.of("--as-of=" + AS_OF, "--mode=live", "--dispatch",
+                "--country=" + country), out, false);
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(printed).isZero();
+        RunStatus run = runs.list(1).get(0);
+        assertThat(run.dispatch()).isTrue();
+        assertThat(run.startedBy()).isEqualTo("cli");
+        long inCountry = expectedRoutes.keySet().stream().filter(c -> jdbc.sql("SELECT country FROM customers "
+                + "WHERE id = ?").param(c).query(String.class).single().equals(country)).count();
+        assertThat(inCountry).isPositive();
+        assertThat(run.summary().enqueued()).isEqualTo(inCountry);
+        assertThat(entriesOfRun(run.id())).hasSize((int) inCountry);
+        assertThat(printed).contains("(live, dispatching, as of")
+                .contains(String.format(java.util.Locale.ROOT, "outbox:   %,d entries (", inCountry));
+    }
+
+    /** An outbox entry of a run with the audit record it belongs to. */
+    record Entry(String customerId, String decisionId, String route, String status, String action, String channel,
+            String auditedAction, String auditedChannel, String decisionJson) {}
+
+    private List<Entry> entriesOfRun(long runId) {
+        return jdbc.sql("SELECT o.customer_id, o.decision_id, o.route, o.status, o.action, o.channel, a.action, "
+                        + "a.channel, o.decision FROM outbox o JOIN audit_records a ON a.decision_id = o.decision_id "
+                        + "AND a.customer_id = o.customer_id WHERE a.run_id = ? ORDER BY o.customer_id")
+                .param(runId)
+                .query((rs, n) -> new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)))
+                .list();
+    }
+
+    private List<String> statusesOf(String customerId) {
+        return jdbc.sql("SELECT CONCAT(decision_id, ' ', status) FROM outbox WHERE customer_id = ? ORDER BY 1")
+                .param(customerId).query(String.class).list();
+    }
+
+    private DecisionResponse decide(String customerId) {
+        RuleSet ruleSet = activeRuleSet.get();
+        return DecisionResponse.of(UuidCreator.getTimeOrderedEpoch().toString(),
+                engine.evaluate(customerFacts.load(customerId, AS_OF).orElseThrow(), ruleSet), ruleSet.version());
+    }
+
+    private AuditEntry entry(DecisionResponse d, long runId) {
+        RuleSet ruleSet = activeRuleSet.get();
+        return new AuditEntry(d.decisionId(), d.asOf(), d.customerId(), "test", ChunkDecider.ENTRY_POINT,
+                ruleSet.version(), ruleSet.sources(), d.action(), d.channel(), d.tone(), d.trace(), d,
+                customerFacts.load(d.customerId(), AS_OF).orElseThrow(), runId);
+    }
+
+    private static Map<String, Long> countPerRoute(Map<String, String> routes) {
+        Map<String, Long> counts = new TreeMap<>();
+        routes.values().forEach(r -> counts.merge(r, 1L, Long::sum));
+        return counts;
+    }
+
+    private List<String> auditedCustomers(long runId) {
+        return jdbc.sql("SELECT customer_id FROM audit_records WHERE run_id = ?").param(runId).query(String.class)
+                .list();
+    }
+
+    private RunStatus await(long id) {
+        return Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> runs.status(id).orElseThrow(), RunStatus::finished);
+    }
+
+    private JsonNode awaitOverHttp(long id) {
+        return Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    HttpResponse<String> response = get("/api/v1/runs/" + id);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    return json.readTree(response.body());
+                }, run -> !List.of("starting", "started", "stopping").contains(run.get("status").asString()));
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private static Map<String, Long> map(JsonNode node) {
+        Map<String, Long> map = new TreeMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asLong()));
+        return map;
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
