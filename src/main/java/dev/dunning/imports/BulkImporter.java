@@ -135,6 +135,9 @@ public class BulkImporter {
             }
             flush(staging, batch);
             return rows;
+        } catch (CsvFile.Broken broken) { // before the rows: the first line cannot be read (not UTF-8, say)
+            problems.add(new RowProblem(broken.line, null, "", broken.getMessage()));
+            throw problems.rejection(kind);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

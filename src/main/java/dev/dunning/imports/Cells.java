@@ -1,6 +1,7 @@
 package dev.dunning.imports;
 
 import dev.dunning.decision.Catalogue;
+import dev.dunning.validation.DateRange;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -125,12 +126,18 @@ final class Cells {
         if (value == null) {
             return null;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value);
+            date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             problem(column, value, "\"" + value + "\" is not a date in the form yyyy-MM-dd, such as 2025-02-14");
             return null;
         }
+        if (!DateRange.contains(date)) { // +10000-01-01 parses, and then failed in the database with a 500
+            problem(column, value, DateRange.outside(value));
+            return null;
+        }
+        return date;
     }
 
     Currency currency(String column, boolean required) {

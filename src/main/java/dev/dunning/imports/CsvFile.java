@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +41,20 @@ final class CsvFile implements Closeable {
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
 
+    /** What a file that is not UTF-8 text is told (it once made the import fail with a 500). */
+    static final String NOT_UTF8 = "the file is not UTF-8 text; save it as \"CSV UTF-8\" (comma-separated) and send it "
+            + "again";
+
     CsvFile(Path path) throws IOException {
         BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
         reader.mark(1);
-        if (reader.read() != '\uFEFF') { // spreadsheets often write a byte-order mark first
-            reader.reset();
+        try {
+            if (reader.read() != '\uFEFF') { // spreadsheets often write a byte-order mark first
+                reader.reset();
+            }
+        } catch (CharacterCodingException e) {
+            reader.close();
+            throw new Broken(1, NOT_UTF8);
         }
         this.parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get();
         this.records = parser.iterator();
@@ -64,6 +74,9 @@ final class CsvFile implements Closeable {
                     return new Line(start, record);
                 }
             } catch (UncheckedIOException | IllegalStateException e) {
+                if (rootCause(e) instanceof CharacterCodingException) {
+                    throw new Broken(start, NOT_UTF8);
+                }
                 throw new Broken(start, "this row is not valid CSV (" + rootMessage(e) + "); a value that contains "
                         + "a comma, quote or line break must be in double quotes, and a quote inside it doubled (\"\")");
             }
@@ -75,11 +88,15 @@ final class CsvFile implements Closeable {
     }
 
     private static String rootMessage(Throwable e) {
+        return rootCause(e).getMessage();
+    }
+
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage();
+        return t;
     }
 
     @Override

@@ -2,11 +2,17 @@ package dev.dunning.rulesets;
 
 import dev.dunning.decision.Decision;
 import dev.dunning.decision.Facts;
+import dev.dunning.decision.Segment;
 import dev.dunning.decision.TraceEntry;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.DecisionEngine;
 import dev.dunning.rules.RuleEvaluationException;
 import dev.dunning.rules.RuleSet;
+import dev.dunning.validation.CountryCode;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,15 +34,25 @@ public class RuleSetSimulation {
     /** The most customers one simulation request evaluates; a filter narrows larger populations. */
     public static final int MAX_CUSTOMERS = 100_000;
 
+    /** The most customer ids one request may name; MariaDB takes at most 65,535 parameters in a statement. */
+    public static final int MAX_CUSTOMER_IDS = 10_000;
+
     /**
-     * Which customers: all, or those named, or those of a segment or country (filters combine).
+     * Which customers: all, or those named, or those of a segment or country (filters combine). Checked by the caller
+     * (RuleSetController) before a simulation starts: an unknown segment or a negative page is a mistake to show, not
+     * a filter that quietly matches nobody.
      *
      * @param asOf the instant to decide as of; now when null
      * @param page 0-based page of the changed customers
      * @param size changed customers per page (at most 500)
      */
-    public record Request(Instant asOf, List<String> customerIds, String segment, String country, Integer page,
-            Integer size) {}
+    public record Request(
+            Instant asOf,
+            @Size(max = MAX_CUSTOMER_IDS) List<@NotBlank @Size(max = 64) String> customerIds,
+            Segment segment,
+            @CountryCode String country,
+            @Min(0) @Max(100_000) Integer page,
+            @Min(1) @Max(500) Integer size) {}
 
     /** How often one value became another, e.g. REMINDER -> FINAL_NOTICE: 12. */
     public record Transition(String from, String to, long count, List<String> examples) {}
@@ -318,7 +334,7 @@ public class RuleSetSimulation {
         }
         if (request.segment() != null) {
             sql.append(" AND segment = ?");
-            params.add(request.segment());
+            params.add(request.segment().name());
         }
         if (request.country() != null) {
             sql.append(" AND country = ?");

@@ -85,6 +85,9 @@ final class RuleSetUpload {
                 continue;
             }
             String placed = place(name, e.getValue(), problems);
+            if (placed != null && !readable(e.getKey(), placed, e.getValue(), problems)) {
+                continue;
+            }
             if (placed != null) {
                 sources.add(new RuleSource(placed, e.getValue()));
             }
@@ -109,7 +112,7 @@ final class RuleSetUpload {
             problems.add(RuleProblem.inFile("(upload)", "the upload has no file name; send the file as a multipart "
                     + "part named \"file\" with its name"));
         }
-        if (placed != null) {
+        if (placed != null && readable(base, placed, content, problems)) {
             problems.addAll(RuleSetGates.containerProblems(new RuleSource(placed, content)));
         }
         if (!problems.isEmpty()) {
@@ -156,6 +159,29 @@ final class RuleSetUpload {
         problems.add(RuleProblem.inFile(name, "this kind of file is not part of a rule set; rules are .drl files, "
                 + "decision tables .xlsx, .xls or .csv files and scenarios .csv files"));
         return null;
+    }
+
+    /**
+     * Whether a file has content of its kind at all: an empty or blank file, or a workbook that is not one (an .xlsx
+     * is a zip archive, an .xls an OLE2 file), is a mistake in the upload, refused before anything is stored, rather
+     * than a candidate that compiles (an empty rule file adds nothing) or is kept as rejected.
+     */
+    private static boolean readable(String shown, String placed, byte[] content, List<RuleProblem> problems) {
+        String lower = placed.toLowerCase(Locale.ROOT);
+        if (new String(content, StandardCharsets.ISO_8859_1).isBlank()) {
+            problems.add(RuleProblem.inFile(shown, "the file is empty; upload the file with its content, or leave it "
+                    + "out"));
+            return false;
+        }
+        boolean zip = content.length >= 4 && content[0] == 'P' && content[1] == 'K';
+        boolean ole2 = content.length >= 8 && (content[0] & 0xFF) == 0xD0 && (content[1] & 0xFF) == 0xCF
+                && (content[2] & 0xFF) == 0x11 && (content[3] & 0xFF) == 0xE0;
+        if ((lower.endsWith(".xlsx") && !zip) || (lower.endsWith(".xls") && !ole2)) {
+            problems.add(RuleProblem.inFile(shown, "the file is not an Excel workbook, whatever its name says; save "
+                    + "the table from Excel or LibreOffice as an .xlsx workbook"));
+            return false;
+        }
+        return true;
     }
 
     private static String commonTopFolder(java.util.Set<String> names) {

@@ -44,6 +44,10 @@ final class FactsChecks {
                     || invoice.currency() == null) {
                 continue; // missing fields are reported by the field constraints
             }
+            if (tooLarge(invoice.amount(), at + ".amount", problems)
+                    | tooLarge(invoice.amountPaid(), at + ".amountPaid", problems)) {
+                continue; // nothing else can be said of such a number without building it digit by digit
+            }
             if (!ids.add(invoice.id())) {
                 problems.add(new FieldProblem(at + ".id", "invoice id \"" + invoice.id() + "\" appears twice"));
             }
@@ -77,6 +81,18 @@ final class FactsChecks {
             }
         }
         return problems;
+    }
+
+    /**
+     * Amounts as the stored invoices have them (DECIMAL(19,4), see InvoiceController): at most 15 digits before the
+     * point. "1e999999999" is a valid decimal of a billion digits, and subtracting from it made the service fail.
+     */
+    private static boolean tooLarge(java.math.BigDecimal amount, String field, List<FieldProblem> problems) {
+        if (amount != null && amount.precision() - amount.scale() > 15) {
+            problems.add(new FieldProblem(field, "the amount is too large: at most 15 digits before the decimal point"));
+            return true;
+        }
+        return false;
     }
 
     private static Currency currency(String code, String field, List<FieldProblem> problems) {

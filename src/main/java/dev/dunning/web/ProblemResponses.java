@@ -25,12 +25,16 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
  * Every error a caller can cause becomes an RFC 9457 problem+json body that names the field and the problem, with a
@@ -51,7 +55,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem.setType(INVALID);
         problem.setTitle("Unreadable request body");
         Throwable cause = ex.getCause();
-        if (cause instanceof JacksonException jackson && !(cause instanceof StreamReadException)) {
+        if (cause instanceof StreamReadException number && !path(number).isEmpty()
+                && (cause instanceof InputCoercionException || cause instanceof StreamConstraintsException)) {
+            // A number too large for its field (or a value over the parser's limits) is the field's problem, not the
+            // body's: name the field like any other wrong value.
+            String field = path(number);
+            String message = cause instanceof InputCoercionException coercion
+                    ? "the number is out of range; expected " + expected(coercion.getTargetType())
+                    : "the value is too long or too large";
+            problem.setDetail(field + ": " + message);
+            problem.setProperty("errors", List.of(new FieldProblem(field, message)));
+        } else if (cause instanceof JacksonException jackson && !(cause instanceof StreamReadException)) {
             String field = path(jackson);
             String message = describe(jackson);
             problem.setDetail(field.isEmpty() ? message : field + ": " + message);
@@ -150,6 +164,23 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return ResponseEntity.internalServerError().body(problem);
     }
 
+    // --- Robustness (issue 8): a form that cannot be parsed is the caller's fault ---
+
+    /**
+     * A multipart upload that cannot be read (no boundary, cut off, not multipart at all): 400, not the 500 it was.
+     * An upload over the size limit is a MaxUploadSizeExceededException, answered 413 by {@link UploadLimitProblems}
+     * ahead of this advice.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> unreadableForm(MultipartException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "file: the multipart form "
+                + "cannot be read; send it as multipart/form-data with a boundary and the file in a part named \"file\"");
+        problem.setType(INVALID);
+        problem.setTitle("Unreadable upload");
+        problem.setProperty("errors", List.of(new FieldProblem("file", "the multipart form cannot be read")));
+        return ResponseEntity.badRequest().body(problem);
+    }
+
     private static ProblemDetail invalid(List<FieldProblem> problems) {
         ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
         problem.setType(INVALID);
@@ -178,6 +209,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     private static String describe(@Nullable JacksonException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown field \"" + unknown.getPropertyName() + "\"";
+        }
+        if (e instanceof InvalidFormatException format && format.getValue() instanceof java.time.temporal.Temporal) {
+            return format.getOriginalMessage(); // read, but refused (StrictJson: outside the date range)
+        }
+        if (e instanceof ValueInstantiationException instantiation) {
+            Throwable why = instantiation.getCause();
+            return "cannot be read as " + expected(instantiation.getType() == null ? null
+                    : instantiation.getType().getRawClass())
+                    + (why instanceof IllegalArgumentException && why.getMessage() != null ? ": " + why.getMessage() : "");
         }
         if (e instanceof InvalidFormatException format) {
             Class<?> target = format.getTargetType();

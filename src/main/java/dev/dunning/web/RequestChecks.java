@@ -35,6 +35,11 @@ final class RequestChecks {
 
     /** The id in the path is the one that counts; a body that names another is a mistake the caller must see. */
     RequestChecks pathId(String pathId, String bodyId) {
+        if (pathId.isBlank() || pathId.chars().anyMatch(Character::isISOControl)) {
+            // "%20%20" or a tab once created a customer nobody could tell apart from another blank one
+            add("id", "the id in the path is blank or holds control characters; use the billing system's id, "
+                    + "e.g. C-1001");
+        }
         if (pathId.length() > ID_LENGTH) {
             add("id", "the id in the path has " + pathId.length() + " characters; at most " + ID_LENGTH
                     + " are allowed");

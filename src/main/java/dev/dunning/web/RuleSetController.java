@@ -14,6 +14,7 @@ import dev.dunning.rulesets.RuleSetSimulation;
 import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.rulesets.UploadRefusedException;
+import jakarta.validation.Validator;
 import java.io.IOException;
 import java.net.URI;
 import java.security.Principal;
@@ -25,15 +26,15 @@ import java.util.stream.Collectors;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
@@ -46,6 +47,9 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 @RequestMapping(path = "/api/v1")
 class RuleSetController {
+
+    /** The length of rule_set_versions.comment. */
+    static final int MAX_COMMENT = 2000;
 
     record RuleSetView(String version, Instant loadedAt, int ruleCount, List<String> groups, List<RuleSet.File> files) {}
 
@@ -88,9 +92,12 @@ class RuleSetController {
     private final ActiveRuleSet active;
     private final RuleSetLifecycle lifecycle;
     private final RuleSetSimulation simulation;
+    private final Validator validator;
 
-    RuleSetController(ActiveRuleSet active, RuleSetLifecycle lifecycle, RuleSetSimulation simulation) {
+    RuleSetController(ActiveRuleSet active, RuleSetLifecycle lifecycle, RuleSetSimulation simulation,
+            Validator validator) {
         this.active = active;
+        this.validator = validator;
         this.lifecycle = lifecycle;
         this.simulation = simulation;
     }
@@ -134,6 +141,11 @@ class RuleSetController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<VersionView> submit(@RequestPart("file") MultipartFile file,
             @RequestParam(required = false) String comment, Principal principal) throws IOException {
+        if (comment != null && comment.length() > MAX_COMMENT) {
+            // the column holds 2,000 characters; a longer comment was cut off without a word
+            throw new InvalidRequestException(List.of(new FieldProblem("comment", "the comment has "
+                    + comment.length() + " characters; at most " + MAX_COMMENT + " are allowed")));
+        }
         RuleSetLifecycle.Submitted submitted = lifecycle.submit(file.getOriginalFilename(), file.getBytes(),
                 Principals.name(principal), comment);
         VersionView view = view(submitted.stored());
@@ -208,6 +220,7 @@ class RuleSetController {
             @RequestBody(required = false) RuleSetSimulation.Request request) {
         RuleSetSimulation.Request r = request == null
                 ? new RuleSetSimulation.Request(null, null, null, null, null, null) : request;
+        RequestChecks.of(validator, r).throwIfAny();
         if (!background) {
             return ResponseEntity.ok(simulation.simulate(version, r));
         }
