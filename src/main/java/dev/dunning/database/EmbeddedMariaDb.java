@@ -73,7 +73,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                     .addArg("--character-set-server=utf8mb4")
                     .addArg("--collation-server=utf8mb4_unicode_ci")
                     .addArg("--default-time-zone=+00:00")
-                    .addArg("--innodb-log-file-size=48M");
+                    .addArg("--innodb-log-file-size=48M")
+                    // Above MariaDB's default of 151: several instances (or test contexts) with a pool each share it.
+                    .addArg("--max-connections=500");
             if ("root".equals(System.getProperty("user.name"))) {
                 // mariadbd refuses to run as root unless told to, and the service may well run as root in a container.
                 config.addArg("--user=root");
