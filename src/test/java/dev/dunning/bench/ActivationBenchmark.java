@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Activation of a rule set with a 1,000-row table (checks, safety, compile, scenarios, swap) while threads keep
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured is the part that could stall decisions or leak. Run:
  * {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.dunning.bench.ActivationBenchmark}
  * (arguments: activations to time, default 10; activations for the memory check, default 50; deciding threads,
- * default 2).
+ * default 2; decisions per second all threads together, default 0 = as fast as they can, which keeps one core busy
+ * per thread — a paced load is closer to requests arriving from billing systems).
  */
 public final class ActivationBenchmark {
 
@@ -38,6 +40,8 @@ public final class ActivationBenchmark {
         int timed = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int leakRuns = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int rate = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        long interval = rate == 0 ? 0 : 1_000_000_000L * threads / rate; // between one thread's decisions
         BenchFixtures.quietLogging();
         Clock clock = TestData.CLOCK;
         RuleSetGates gates = new RuleSetGates(new RuleSetCompiler(clock), clock, DeclineCodes.shipped());
@@ -62,8 +66,18 @@ public final class ActivationBenchmark {
         List<Thread> load = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(() -> {
+                long due = System.nanoTime();
                 while (running.get()) {
-                    long start = System.nanoTime();
+                    if (interval > 0) {
+                        due += interval;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
+                    // Paced, a decision is late from the moment it was due (a request waiting counts), not from
+                    // when the thread got round to it.
+                    long start = interval > 0 ? due : System.nanoTime();
                     try {
                         engine.evaluate(facts);
                         decisions.incrementAndGet();
@@ -84,6 +98,8 @@ public final class ActivationBenchmark {
         for (int i = 0; i < 3; i++) { // warm-up
             active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
         }
+        System.out.printf(Locale.ROOT, "%d deciding thread(s), %s%n", threads,
+                rate == 0 ? "as fast as they can" : rate + " decisions/s in all");
         System.out.printf(Locale.ROOT, "%-4s %12s %12s %26s%n", "run", "activation", "process CPU",
                 "worst decision during it");
         List<Long> times = new ArrayList<>();

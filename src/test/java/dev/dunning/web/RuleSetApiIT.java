@@ -451,6 +451,34 @@ class RuleSetApiIT {
         assertThat(active.get().version()).isEqualTo(serving);
     }
 
+    @Test
+    void aCustomerWhoseFactsBreakEvaluationFailsAloneInASimulation() {
+        String prefix = "SIMBAD-" + UUID.randomUUID();
+        String good = prefix + "-OK";
+        String bad = prefix + "-MARS";
+        facts.upsertCustomer(aCustomer().id(good).in("DE", "Europe/Berlin", "EUR").consumer().build());
+        facts.upsertInvoice(good, anInvoice().id(good + "-I1").amount("EUR", "120.00").due("2025-03-05").build());
+        // A customer as a billing system could never send it (the API checks time zones): evaluation cannot place it.
+        jdbc.sql("INSERT INTO customers (id, name, segment, country, language, time_zone, currency, risk_score, "
+                + "tenure_months, consent_email, consent_sms, consent_phone, consent_letter, do_not_contact, vulnerable, "
+                + "third_party_collection, created_at, updated_at) VALUES (?, 'Bad Zone', 'CONSUMER', 'NZ', "
+                + "'en', 'Mars/Olympus_Mons', 'NZD', 10, 5, true, true, true, true, false, false, false, NOW(), NOW())")
+                .param(bad).update();
+        String version = active.get().version();
+
+        HttpResponse<String> response = api().post("/api/v1/rule-sets/" + version + "/simulate",
+                "{\"asOf\": \"2025-03-17T15:00:00Z\", \"customerIds\": [\"" + good + "\", \"" + bad + "\"]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = api().body(response);
+        assertThat(result.get("customers").asLong()).as("the good customer is still simulated").isEqualTo(1);
+        assertThat(result.get("failed").properties()).singleElement().satisfies(f -> {
+            assertThat(f.getKey()).isEqualTo(bad);
+            assertThat(f.getValue().asString()).contains("Mars/Olympus_Mons");
+        });
+        assertThat(result.get("actions").get(0).get("count").asLong()).isEqualTo(1);
+    }
+
     /** Waits up to 15 s (the poll runs every 200 ms) for an instance to serve a version. */
     static boolean awaitVersion(ActiveRuleSet instance, String version) {
         try {
