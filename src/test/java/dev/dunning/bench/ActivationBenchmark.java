@@ -34,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ActivationBenchmark {
 
+    private static final int WARM_UP = 14;
+
     private ActivationBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -95,31 +97,39 @@ public final class ActivationBenchmark {
             load.add(t);
         }
 
-        for (int i = 0; i < 3; i++) { // warm-up
+        // Warm-up: the code generator, the Java compiler and Drools' builders are a lot of code for the JIT; the JIT's
+        // share of an activation's CPU falls from about 5 s to about 1 s over the first dozen activations.
+        for (int i = 0; i < WARM_UP; i++) {
             active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
         }
-        System.out.printf(Locale.ROOT, "%d deciding thread(s), %s%n", threads,
+        System.out.printf(Locale.ROOT, "after %d warm-up activations; %d deciding thread(s), %s%n", WARM_UP, threads,
                 rate == 0 ? "as fast as they can" : rate + " decisions/s in all");
-        System.out.printf(Locale.ROOT, "%-4s %12s %12s %26s%n", "run", "activation", "process CPU",
-                "worst decision during it");
+        System.out.printf(Locale.ROOT, "%-4s %12s %12s %10s %10s %26s%n", "run", "activation", "process CPU",
+                "of it JIT", "GC pauses", "worst decision during it");
         List<Long> times = new ArrayList<>();
         List<Long> cpuTimes = new ArrayList<>();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var jit = ManagementFactory.getCompilationMXBean();
         for (int i = 0; i < timed; i++) {
             latencies.clear();
             long cpuStart = os.getProcessCpuTime();
+            long jitStart = jit.getTotalCompilationTime();
+            long gcStart = gcMillis();
             long start = System.nanoTime();
             active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
             long end = System.nanoTime();
             long cpu = (os.getProcessCpuTime() - cpuStart) / 1_000_000;
+            long jitMillis = jit.getTotalCompilationTime() - jitStart;
+            long gcPauses = gcMillis() - gcStart;
             long worst = latencies.stream().filter(l -> l[1] >= start && l[0] <= end).mapToLong(l -> l[1] - l[0])
                     .max().orElse(0);
             if (i % 2 == 0) {
                 times.add((end - start) / 1_000_000);
                 cpuTimes.add(cpu);
             }
-            System.out.printf(Locale.ROOT, "%-4d %9d ms %9d ms %23.1f ms%s%n", i + 1, (end - start) / 1_000_000, cpu,
-                    worst / 1e6, i % 2 == 0 ? "  (1,000-row ladder)" : "  (shipped)");
+            System.out.printf(Locale.ROOT, "%-4d %9d ms %9d ms %7d ms %7d ms %23.1f ms%s%n", i + 1,
+                    (end - start) / 1_000_000, cpu, jitMillis, gcPauses, worst / 1e6,
+                    i % 2 == 0 ? "  (1,000-row ladder)" : "  (shipped)");
         }
         if (!times.isEmpty()) {
             times.sort(Long::compare);
@@ -134,12 +144,13 @@ public final class ActivationBenchmark {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         active.swap(check(gates, shipped)); // before and after are measured with the same set active
         long before = usedAfterGc(memory);
+        System.out.printf(Locale.ROOT, "heap after GC before: %.1f MB; %s%n", before / 1e6, classes());
         for (int i = 0; i < leakRuns; i++) {
             active.swap(check(gates, i % 2 == 0 ? ladder : shipped));
             if (i % 10 == 9) {
                 active.swap(check(gates, shipped));
-                System.out.printf(Locale.ROOT, "heap after GC after %d activations: %.1f MB%n", i + 1,
-                        usedAfterGc(memory) / 1e6);
+                System.out.printf(Locale.ROOT, "heap after GC after %d activations: %.1f MB; %s%n", i + 1,
+                        usedAfterGc(memory) / 1e6, classes());
             }
         }
         active.swap(check(gates, shipped));
@@ -162,6 +173,24 @@ public final class ActivationBenchmark {
             throw new IllegalStateException("the benchmark's rule set fails the gates: " + verdict.errors());
         }
         return verdict.ruleSet();
+    }
+
+    /** Time the collectors report, summed (G1's young and mixed pauses, its concurrent cycles). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+    }
+
+    /**
+     * Loaded classes and metaspace: each build defines thousands of classes in its own class loader, so a build
+     * whose class loader stays reachable shows here long before it shows in the heap.
+     */
+    private static String classes() {
+        long metaspace = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getName().equals("Metaspace"))
+                .mapToLong(p -> p.getUsage().getUsed()).sum();
+        var loading = ManagementFactory.getClassLoadingMXBean();
+        return String.format(Locale.ROOT, "%,d classes loaded (%,d unloaded so far), metaspace %.1f MB",
+                loading.getLoadedClassCount(), loading.getUnloadedClassCount(), metaspace / 1e6);
     }
 
     private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
