@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param watch turn the rules, tables and scenarios directories into candidates as files are saved
  * @param watchDebounce how long the directories must be quiet before a change is read, so a half-written file is not
  * @param watchActivates activate a watched change that passes the gates; off, it waits as a candidate
+ * @param simulationRetention how long a finished background simulation (and its result) is kept
  */
 @ConfigurationProperties("dunning.rule-sets")
 public record RuleSetProperties(
@@ -25,4 +26,5 @@ public record RuleSetProperties(
         @DefaultValue("64MB") DataSize maxUnpackedSize,
         @DefaultValue("false") boolean watch,
         @DefaultValue("2s") Duration watchDebounce,
-        @DefaultValue("true") boolean watchActivates) {}
+        @DefaultValue("true") boolean watchActivates,
+        @DefaultValue("7d") Duration simulationRetention) {}

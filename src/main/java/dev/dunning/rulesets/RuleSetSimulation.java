@@ -13,15 +13,39 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import jakarta.annotation.PreDestroy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What-if: decides for stored customers with a candidate and with the active version, side by side, and reports what
@@ -101,46 +125,60 @@ public class RuleSetSimulation {
             List<RuleCount> activeFired, List<String> activeNeverFired) {}
 
     /**
-     * A simulation running in the background: progress while it runs, the result when done. Kept in this instance's
-     * memory (the last {@value #KEPT_JOBS}), so ask the instance that started it.
+     * A simulation in the background: QUEUED (behind another one on the instance that took it), RUNNING with its
+     * progress, then DONE with the result or FAILED with the reason. Stored in the database, so any instance answers.
      */
-    public record Job(String id, String candidate, String status, long total, long done, Instant startedAt,
-            Instant finishedAt, String error, Result result) {}
+    public record Job(String id, String candidate, String requestedBy, String status, long total, long done,
+            Instant startedAt, Instant finishedAt, String error, Result result) {}
 
     private static final int EXAMPLES = 5;
     /** Customers whose facts are loaded together. */
     static final int CHUNK = 500;
-    static final int KEPT_JOBS = 20;
     /** Changed customers a background job keeps for paging; beyond this only the counts grow. */
     static final int KEPT_CHANGES = 10_000;
+    /** How often the instance running background jobs says it still is, and writes their progress at most. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** A job whose instance has been silent this long has died with it. */
+    static final Duration SILENCE = HEARTBEAT.multipliedBy(6);
+    /** Finished results parsed and kept for paging through them. */
+    private static final int CACHED_RESULTS = 4;
 
-    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "rule-set-simulation");
-                t.setDaemon(true);
-                return t;
-            });
-    private final Map<String, JobState> jobs = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, JobState> eldest) {
-                    return size() > KEPT_JOBS;
-                }
-            });
+    private static final Logger log = LoggerFactory.getLogger(RuleSetSimulation.class);
+
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> daemon(r, "rule-set-simulation"));
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
+            r -> daemon(r, "rule-set-simulation-heartbeat"));
+    private final Map<String, Full> results = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Full> eldest) {
+            return size() > CACHED_RESULTS;
+        }
+    });
+    /** This instance, as its jobs name it: process and host, and which application context within the process. */
+    private final String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/"
+            + UUID.randomUUID().toString().substring(0, 8);
 
     private final RuleSetLifecycle lifecycle;
     private final CustomerFacts customerFacts;
     private final DecisionEngine engine;
     private final JdbcClient jdbc;
+    private final SimulationJobs jobs;
+    private final JsonMapper json;
+    private final Duration retention;
     private final Clock clock;
 
     public RuleSetSimulation(RuleSetLifecycle lifecycle, CustomerFacts customerFacts, DecisionEngine engine,
-            JdbcClient jdbc, Clock clock) {
+            JdbcClient jdbc, SimulationJobs jobs, JsonMapper json, RuleSetProperties properties, Clock clock) {
         this.lifecycle = lifecycle;
         this.customerFacts = customerFacts;
         this.engine = engine;
         this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.json = json;
+        this.retention = properties.simulationRetention();
         this.clock = clock;
+        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Runs within the call and answers with the summary and one page of changed customers. */
@@ -148,43 +186,103 @@ public class RuleSetSimulation {
         RuleSet candidate = lifecycle.compiled(candidateVersion);
         List<String> ids = customerIds(request);
         int size = size(request);
-        Full full = run(candidate, request, ids, page(request) * size + size, new java.util.concurrent.atomic.AtomicLong());
-        return full.page(page(request), size);
+        return run(candidate, request, ids, page(request) * size + size, done -> { }).page(page(request), size);
     }
 
     /**
-     * Starts a simulation in the background (one at a time, in order) and returns its job at once; poll
-     * {@link #job} for progress and, when done, the result paged as asked.
+     * Starts a simulation in the background (one at a time per instance, in order) and returns its job at once;
+     * poll {@link #job} on any instance for progress and, when done, the result paged as asked.
      */
-    public Job start(String candidateVersion, Request request) {
+    public Job start(String candidateVersion, Request request, String requestedBy) {
         RuleSet candidate = lifecycle.compiled(candidateVersion);
         List<String> ids = customerIds(request);
-        JobState state = new JobState(java.util.UUID.randomUUID().toString(), candidate.version(), ids.size(),
-                clock.instant());
-        jobs.put(state.id, state);
-        background.submit(() -> {
-            try {
-                state.full = run(candidate, request, ids, KEPT_CHANGES, state.done);
-                state.status = "DONE";
-            } catch (RuntimeException e) {
-                state.error = e.getMessage();
-                state.status = "FAILED";
-            }
-            state.finishedAt = clock.instant();
-        });
-        return state.view(0, size(request));
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        int forgotten = jobs.forget(now.minus(retention));
+        if (forgotten > 0) {
+            log.info("Forgot {} background simulation(s) finished before {}", forgotten, now.minus(retention));
+        }
+        jobs.insert(id, candidate.version(), requestedBy, instanceId, ids.size(), now);
+        background.submit(() -> runJob(id, candidate, request, ids));
+        return job(id, 0, size(request)).orElseThrow();
     }
 
     /** A background simulation by id, with the page of changed customers asked for. */
     public Optional<Job> job(String id, int page, int size) {
-        JobState state = jobs.get(id);
-        return state == null ? Optional.empty() : Optional.of(state.view(Math.max(0, page),
-                Math.min(500, Math.max(1, size))));
+        return jobs.find(id, clock.instant(), SILENCE).map(row -> {
+            Result result = null;
+            if (row.status() == SimulationJobs.Status.DONE) {
+                Full full = results.computeIfAbsent(id, k -> jobs.result(k).map(this::read).orElse(null));
+                result = full == null ? null : full.page(Math.max(0, page), Math.min(500, Math.max(1, size)));
+            }
+            return new Job(row.id(), row.candidate(), row.requestedBy(), row.status().name(), row.total(),
+                    row.done(), row.startedAt(), row.finishedAt(), row.error(), result);
+        });
     }
 
-    @jakarta.annotation.PreDestroy
-    void stop() {
+    private void runJob(String id, RuleSet candidate, Request request, List<String> ids) {
+        try {
+            jobs.progress(id, 0, clock.instant());
+            AtomicLong written = new AtomicLong(System.nanoTime());
+            Full full = run(candidate, request, ids, KEPT_CHANGES, done -> {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("the instance is stopping");
+                }
+                long now = System.nanoTime();
+                if (now - written.get() >= HEARTBEAT.toNanos() / 5) { // progress a few times a second at most
+                    written.set(now);
+                    jobs.progress(id, done, clock.instant());
+                }
+            });
+            jobs.done(id, ids.size(), write(full), clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("Background simulation {} of {} failed: {}", id, candidate.version(), e.toString());
+            jobs.failed(id, e instanceof CancellationException
+                    ? "the instance running it stopped before it finished (" + e.getMessage() + "); start it again"
+                    : e.getClass().getSimpleName() + ": " + e.getMessage(), clock.instant());
+        }
+    }
+
+    private void beat() {
+        try {
+            jobs.heartbeat(instanceId, clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("Could not record that background simulations on {} are alive: {}", instanceId, e.toString());
+        }
+    }
+
+    private byte[] write(Full full) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            json.writeValue(gzip, full);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private Full read(byte[] stored) {
+        try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+            return json.readValue(gzip, Full.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        heartbeat.shutdownNow();
         background.shutdownNow();
+        background.awaitTermination(10, TimeUnit.SECONDS);
+        // What did not finish fails now rather than in SILENCE: asking for it shows why at once.
+        jobs.failAll(instanceId, "the instance running it (" + instanceId + ") was shut down before it finished; "
+                + "start it again", clock.instant());
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     private static int page(Request request) {
@@ -195,33 +293,11 @@ public class RuleSetSimulation {
         return request.size() == null ? 50 : Math.min(500, Math.max(1, request.size()));
     }
 
-    private static final class JobState {
-        final String id;
-        final String candidate;
-        final long total;
-        final Instant startedAt;
-        final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-        volatile String status = "RUNNING";
-        volatile Instant finishedAt;
-        volatile String error;
-        volatile Full full;
-
-        JobState(String id, String candidate, long total, Instant startedAt) {
-            this.id = id;
-            this.candidate = candidate;
-            this.total = total;
-            this.startedAt = startedAt;
-        }
-
-        Job view(int page, int size) {
-            Full f = full;
-            return new Job(id, candidate, status, total, done.get(), startedAt, finishedAt, error,
-                    f == null ? null : f.page(page, size));
-        }
-    }
-
-    /** Everything a run found; {@code changes} holds the first {@code kept} changed customers. */
-    private record Full(String candidate, String active, Instant asOf, long customers, long changed,
+    /**
+     * Everything a run found; {@code changes} holds the first {@code kept} changed customers. A background job's is
+     * stored as JSON.
+     */
+    record Full(String candidate, String active, Instant asOf, long customers, long changed,
             List<Transition> actions, List<Transition> channels, List<Transition> tones, Map<String, String> failed,
             Coverage coverage, List<Change> changes) {
 
@@ -233,8 +309,7 @@ public class RuleSetSimulation {
         }
     }
 
-    private Full run(RuleSet candidate, Request request, List<String> ids, int kept,
-            java.util.concurrent.atomic.AtomicLong progress) {
+    private Full run(RuleSet candidate, Request request, List<String> ids, int kept, LongConsumer progress) {
         RuleSet active = lifecycle.serving();
         Instant asOf = request.asOf() == null ? clock.instant() : request.asOf();
         Map<String, Tally> actions = new TreeMap<>();
@@ -249,7 +324,8 @@ public class RuleSetSimulation {
             // Facts for a chunk in a few set-based queries, both versions evaluated on all cores, tallied in order.
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             Map<String, Facts> facts = customerFacts.loadAll(chunk, asOf);
-            List<Pair> pairs = chunk.parallelStream().map(id -> evaluate(id, facts.get(id), active, candidate)).toList();
+            List<Pair> pairs = chunk.parallelStream().map(id -> evaluate(id, facts.get(id), active, candidate))
+                    .toList();
             for (Pair pair : pairs) {
                 String id = pair.customerId();
                 if (pair.failure() != null) {
@@ -261,23 +337,23 @@ public class RuleSetSimulation {
                 before.getTrace().forEach(t -> activeFired.merge(Outcome.where(t), 1L, Long::sum));
                 after.getTrace().forEach(t -> candidateFired.merge(Outcome.where(t), 1L, Long::sum));
                 tally(actions, before.getAction(), after.getAction(), id);
-                if (!java.util.Objects.equals(before.getChannel(), after.getChannel())) {
+                if (!Objects.equals(before.getChannel(), after.getChannel())) {
                     tally(channels, before.getChannel(), after.getChannel(), id);
                 }
-                if (!java.util.Objects.equals(before.getTone(), after.getTone())) {
+                if (!Objects.equals(before.getTone(), after.getTone())) {
                     tally(tones, String.valueOf(before.getTone()), String.valueOf(after.getTone()), id);
                 }
                 Outcome a = Outcome.of(before);
                 Outcome b = Outcome.of(after);
-                if (!a.action().equals(b.action()) || !java.util.Objects.equals(a.channel(), b.channel())
-                        || !java.util.Objects.equals(a.tone(), b.tone()) || a.stage() != b.stage()) {
+                if (!a.action().equals(b.action()) || !Objects.equals(a.channel(), b.channel())
+                        || !Objects.equals(a.tone(), b.tone()) || a.stage() != b.stage()) {
                     if (changes.size() < kept) {
                         changes.add(new Change(id, a, b));
                     }
                     changed++;
                 }
             }
-            progress.addAndGet(chunk.size());
+            progress.accept(from + chunk.size());
         }
         Coverage coverage = new Coverage(counts(candidateFired), neverFired(candidate, candidateFired),
                 counts(activeFired), neverFired(active, activeFired));
@@ -303,7 +379,7 @@ public class RuleSetSimulation {
 
     private static List<RuleCount> counts(Map<String, Long> fired) {
         return fired.entrySet().stream().map(e -> new RuleCount(e.getKey(), e.getValue()))
-                .sorted(java.util.Comparator.comparingLong((RuleCount c) -> -c.firings()).thenComparing(RuleCount::rule))
+                .sorted(Comparator.comparingLong((RuleCount c) -> -c.firings()).thenComparing(RuleCount::rule))
                 .toList();
     }
 
@@ -366,7 +442,7 @@ public class RuleSetSimulation {
 
     private static List<Transition> transitions(Map<String, Tally> tallies) {
         return tallies.values().stream()
-                .sorted(java.util.Comparator.comparingLong((Tally t) -> -t.count))
+                .sorted(Comparator.comparingLong((Tally t) -> -t.count))
                 .map(t -> new Transition(t.from, t.to, t.count, List.copyOf(t.examples)))
                 .toList();
     }

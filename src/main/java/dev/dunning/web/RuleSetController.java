@@ -217,14 +217,14 @@ class RuleSetController {
      */
     @PostMapping(path = "/rule-sets/{version}/simulate", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> simulate(@PathVariable String version, @RequestParam(defaultValue = "false") boolean background,
-            @RequestBody(required = false) RuleSetSimulation.Request request) {
+            @RequestBody(required = false) RuleSetSimulation.Request request, Principal principal) {
         RuleSetSimulation.Request r = request == null
                 ? new RuleSetSimulation.Request(null, null, null, null, null, null) : request;
         RequestChecks.of(validator, r).throwIfAny();
         if (!background) {
             return ResponseEntity.ok(simulation.simulate(version, r));
         }
-        RuleSetSimulation.Job job = simulation.start(version, r);
+        RuleSetSimulation.Job job = simulation.start(version, r, Principals.name(principal));
         return ResponseEntity.accepted().location(URI.create("/api/v1/rule-sets/simulations/" + job.id())).body(job);
     }
 
@@ -233,8 +233,7 @@ class RuleSetController {
     RuleSetSimulation.Job simulationJob(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         return simulation.job(id, page, size).orElseThrow(() -> new NotFoundException("no simulation " + id
-                + " in this instance; background simulations are kept in the memory of the instance that runs them "
-                + "(the last 20)"));
+                + "; finished simulations are kept for dunning.rule-sets.simulation-retention (default 7 days)"));
     }
 
     /** A rejected candidate: 422 for an upload, 409 for an activation (the version's state forbids it). */

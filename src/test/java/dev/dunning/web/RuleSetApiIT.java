@@ -381,7 +381,54 @@ class RuleSetApiIT {
 
             assertThat(api().post("/api/v1/rule-sets/" + shipped + "/activate", "").statusCode()).isEqualTo(200);
             assertThat(awaitVersion(other, shipped)).as("and follows the rollback").isTrue();
+
+            // A background simulation started here is answered for there (the next poll may land on any instance).
+            String prefix = "SIM2-" + UUID.randomUUID();
+            facts.upsertCustomer(aCustomer().id(prefix + "-C1").in("DE", "Europe/Berlin", "EUR").consumer().build());
+            facts.upsertInvoice(prefix + "-C1", anInvoice().id(prefix + "-I1").amount("EUR", "120.00")
+                    .due("2025-03-05").build());
+            HttpResponse<String> started = api().post("/api/v1/rule-sets/" + candidate + "/simulate?background=true",
+                    "{\"asOf\": \"2025-03-17T15:00:00Z\", \"customerIds\": [\"" + prefix + "-C1\"]}");
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            String location = started.headers().firstValue("Location").orElseThrow();
+            Api there = new Api(Integer.parseInt(second.getEnvironment().getProperty("local.server.port")), json);
+            JsonNode job = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> there.body(there.get(location)), j -> finished(j.get("status").asString()));
+            assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("DONE");
+            assertThat(job.get("requestedBy").asString()).isEqualTo(TestCredentials.NAME);
+            assertThat(job.get("result").get("changed").asLong()).as(job.toString()).isEqualTo(1);
+            assertThat(job.get("result").get("changes").get(0).get("candidate").get("tone").asString())
+                    .isEqualTo("NEUTRAL");
         }
+    }
+
+    private static boolean finished(String status) {
+        return status.equals("DONE") || status.equals("FAILED");
+    }
+
+    @Test
+    void aBackgroundSimulationWhoseInstanceDiedIsReportedFailedNotRunningForever() throws Exception {
+        String id = UUID.randomUUID().toString();
+        // As a crashed instance leaves it: running, its last sign of life a minute ago.
+        jdbc.sql("INSERT INTO rule_set_simulations (id, candidate, requested_by, instance_id, status, total, done, "
+                + "started_at, heartbeat_at) VALUES (?, ?, 'someone', 'gone@host/1234abcd', 'RUNNING', 900, 500, "
+                + "UTC_TIMESTAMP(6) - INTERVAL 2 MINUTE, UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)")
+                .params(id, active.get().version()).update();
+
+        HttpResponse<String> response = api().get("/api/v1/rule-sets/simulations/" + id);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode job = api().body(response);
+        assertThat(job.get("status").asString()).isEqualTo("FAILED");
+        assertThat(job.get("done").asLong()).isEqualTo(500);
+        assertThat(job.get("error").asString()).contains("gone@host/1234abcd", "stopped showing signs of life",
+                "start it again");
+        assertThat(jdbc.sql("SELECT status FROM rule_set_simulations WHERE id = ?").param(id).query(String.class)
+                .single()).as("recorded, not just shown").isEqualTo("FAILED");
+
+        HttpResponse<String> unknown = api().get("/api/v1/rule-sets/simulations/" + UUID.randomUUID());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("simulation-retention");
     }
 
     @Test
@@ -440,7 +487,7 @@ class RuleSetApiIT {
         assertThat(api().body(started).get("total").asLong()).isEqualTo(3);
         JsonNode job = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api().body(api().get(location + "?page=1&size=1")),
-                        j -> !j.get("status").asString().equals("RUNNING"));
+                        j -> finished(j.get("status").asString()));
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("DONE");
         assertThat(job.get("done").asLong()).isEqualTo(3);
         assertThat(job.get("result").get("changed").asLong()).isEqualTo(2);
