@@ -446,6 +446,7 @@ class RuleSetApiIT {
         String candidate = api().body(submitted).get("version").asString();
         String serving = active.get().version();
         long audited = jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single();
+        long outboxEntries = jdbc.sql("SELECT COUNT(*) FROM outbox").query(Long.class).single();
 
         HttpResponse<String> response = api().post("/api/v1/rule-sets/" + candidate + "/simulate",
                 "{\"asOf\": \"2025-03-17T15:00:00Z\", \"customerIds\": " + json.writeValueAsString(ids) + "}");
@@ -495,6 +496,7 @@ class RuleSetApiIT {
                 .satisfies(c -> assertThat(c.get("customerId").asString()).isEqualTo(prefix + "-C2"));
 
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single()).isEqualTo(audited);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox").query(Long.class).single()).isEqualTo(outboxEntries);
         assertThat(active.get().version()).isEqualTo(serving);
     }
 
