@@ -15,11 +15,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.drools.drl.ast.descr.AttributeDescr;
 import org.drools.drl.ast.descr.PackageDescr;
@@ -45,7 +47,7 @@ public final class RuleSetCompiler {
 
     private static final List<String> GROUP_ATTRIBUTES = List.of("ruleflow-group", "agenda-group");
     /** Shared by every build: the class path it remembers is the same for all. */
-    private static final ClassLoader CLASS_PATH = new ClassPathLookups(RuleSetCompiler.class.getClassLoader());
+    private static final ClassPathLookups CLASS_PATH = new ClassPathLookups(RuleSetCompiler.class.getClassLoader());
 
     private final Clock clock;
     private final TableReader reader = new TableReader();
@@ -87,8 +89,9 @@ public final class RuleSetCompiler {
         Map<String, RuleOrigin> origins = new HashMap<>();
         Map<String, Integer> rulesPerFile = new HashMap<>();
         List<CompilationUnit> parsed = new ArrayList<>();
+        Set<String> packages = new HashSet<>();
         for (CompilationUnit unit : units) {
-            Map<String, RuleOrigin> rules = parse(unit, problems);
+            Map<String, RuleOrigin> rules = parse(unit, problems, packages);
             if (rules == null) {
                 continue; // syntax errors reported; building it would only stop Drools before the other units
             }
@@ -112,6 +115,7 @@ public final class RuleSetCompiler {
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
         parsed.forEach(unit -> kfs.write(unit.kfsPath(), unit.drl()));
+        CLASS_PATH.rulePackages(packages);
         KieBuilder builder = ks.newKieBuilder(kfs, CLASS_PATH);
         try {
             builder.buildAll(ExecutableModelProject.class);
@@ -169,7 +173,8 @@ public final class RuleSetCompiler {
      * the problems). A DRL rule outside the pipeline's groups is a problem too: it would fire out of order, or never.
      * (A table sheet's group is checked with the sheet, at its RULEFLOW-GROUP cell.)
      */
-    private static Map<String, RuleOrigin> parse(CompilationUnit unit, List<RuleProblem> problems) {
+    private static Map<String, RuleOrigin> parse(CompilationUnit unit, List<RuleProblem> problems,
+            Set<String> packages) {
         PackageDescr pkg;
         DrlParser parser = new DrlParser(LanguageLevelOption.DRL6);
         try {
@@ -186,6 +191,7 @@ public final class RuleSetCompiler {
             }
             return null;
         }
+        packages.add(pkg.getName());
         String packageGroup = pkg.getAttributes().stream()
                 .filter(a -> GROUP_ATTRIBUTES.contains(a.getName()))
                 .map(AttributeDescr::getValue)
