@@ -21,7 +21,8 @@ class EmbeddedDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedMariaDb embeddedMariaDb(DatabaseProperties properties) {
-        return EmbeddedMariaDb.start(properties.dataDir(), properties.port(), properties.name());
+        // Stopped by the context, after everything that uses it (the DataSource depends on it), never before.
+        return EmbeddedMariaDb.startOwned(properties.dataDir(), properties.port(), properties.name());
     }
 
     /** Pool settings under spring.datasource.hikari.* apply as they would to Spring Boot's own DataSource. */

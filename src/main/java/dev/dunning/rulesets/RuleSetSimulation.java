@@ -30,11 +30,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,11 +111,12 @@ public class RuleSetSimulation {
      * @param actions every action transition, unchanged ones included (the diagonal of the matrix)
      * @param channels channel changes only
      * @param tones tone changes only
-     * @param failed customers whose facts one of the versions could not decide on, with the reason
+     * @param failedCount customers one of the versions could not decide for
+     * @param failed the first {@value #KEPT_FAILURES} of them, with the reason
      */
     public record Result(String candidate, String active, Instant asOf, long customers, long changed,
-            List<Transition> actions, List<Transition> channels, List<Transition> tones, Map<String, String> failed,
-            Coverage coverage, int page, int size, List<Change> changes) {}
+            List<Transition> actions, List<Transition> channels, List<Transition> tones, long failedCount,
+            Map<String, String> failed, Coverage coverage, int page, int size, List<Change> changes) {}
 
     /** How often a rule (a DRL rule or a table row) fired over the simulation, under one version. */
     public record RuleCount(String rule, long firings) {}
@@ -135,13 +139,17 @@ public class RuleSetSimulation {
     /** Customers whose facts are loaded together. */
     static final int CHUNK = 500;
     /** Changed customers a background job keeps for paging; beyond this only the counts grow. */
-    static final int KEPT_CHANGES = 10_000;
+    public static final int KEPT_CHANGES = 10_000;
     /** How often the instance running background jobs says it still is, and writes their progress at most. */
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** A job whose instance has been silent this long has died with it. */
     static final Duration SILENCE = HEARTBEAT.multipliedBy(6);
     /** Finished results parsed and kept for paging through them. */
     private static final int CACHED_RESULTS = 4;
+    /** Failed customers listed with their reason; beyond this only {@code failedCount} grows. */
+    static final int KEPT_FAILURES = 1_000;
+    /** Background jobs one instance holds (running and queued); a further one is refused until one finishes. */
+    public static final int MAX_QUEUED = 5;
 
     private static final Logger log = LoggerFactory.getLogger(RuleSetSimulation.class);
 
@@ -154,6 +162,8 @@ public class RuleSetSimulation {
             return size() > CACHED_RESULTS;
         }
     });
+    /** The jobs this instance holds, queued or running: only these get its sign of life. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** This instance, as its jobs name it: process and host, and which application context within the process. */
     private final String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
@@ -177,6 +187,7 @@ public class RuleSetSimulation {
         this.json = json;
         this.retention = properties.simulationRetention();
         this.clock = clock;
+        log.info("Background simulations started here are recorded as run by {}", instanceId);
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -186,7 +197,8 @@ public class RuleSetSimulation {
         RuleSet candidate = lifecycle.compiled(candidateVersion);
         List<String> ids = customerIds(request);
         int size = size(request);
-        return run(candidate, request, ids, page(request) * size + size, done -> { }).page(page(request), size);
+        int kept = (int) Math.min(KEPT_CHANGES, (long) page(request) * size + size);
+        return run(candidate, request, ids, kept, done -> { }).page(page(request), size);
     }
 
     /**
@@ -194,16 +206,25 @@ public class RuleSetSimulation {
      * poll {@link #job} on any instance for progress and, when done, the result paged as asked.
      */
     public Job start(String candidateVersion, Request request, String requestedBy) {
+        if (held.size() >= MAX_QUEUED) {
+            throw new SimulationsBusyException(held.size());
+        }
         RuleSet candidate = lifecycle.compiled(candidateVersion);
         List<String> ids = customerIds(request);
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        int forgotten = jobs.forget(now.minus(retention));
+        int forgotten = jobs.forget(now.minus(retention), now, SILENCE);
         if (forgotten > 0) {
             log.info("Forgot {} background simulation(s) finished before {}", forgotten, now.minus(retention));
         }
         jobs.insert(id, candidate.version(), requestedBy, instanceId, ids.size(), now);
-        background.submit(() -> runJob(id, candidate, request, ids));
+        held.add(id);
+        try {
+            background.submit(() -> runJob(id, candidate, request, ids));
+        } catch (RejectedExecutionException e) {
+            held.remove(id);
+            jobs.failed(id, "the instance is shutting down; start it again", clock.instant());
+        }
         return job(id, 0, size(request)).orElseThrow();
     }
 
@@ -212,7 +233,14 @@ public class RuleSetSimulation {
         return jobs.find(id, clock.instant(), SILENCE).map(row -> {
             Result result = null;
             if (row.status() == SimulationJobs.Status.DONE) {
-                Full full = results.computeIfAbsent(id, k -> jobs.result(k).map(this::read).orElse(null));
+                // Read and parsed outside the cache's lock: a large result must not hold up other polls.
+                Full full = results.get(id);
+                if (full == null) {
+                    full = jobs.result(id).map(this::read).orElse(null);
+                    if (full != null) {
+                        results.putIfAbsent(id, full);
+                    }
+                }
                 result = full == null ? null : full.page(Math.max(0, page), Math.min(500, Math.max(1, size)));
             }
             return new Job(row.id(), row.candidate(), row.requestedBy(), row.status().name(), row.total(),
@@ -222,7 +250,10 @@ public class RuleSetSimulation {
 
     private void runJob(String id, RuleSet candidate, Request request, List<String> ids) {
         try {
-            jobs.progress(id, 0, clock.instant());
+            if (!jobs.progress(id, 0)) {
+                log.warn("Background simulation {} was ended elsewhere before it started", id);
+                return;
+            }
             AtomicLong written = new AtomicLong(System.nanoTime());
             Full full = run(candidate, request, ids, KEPT_CHANGES, done -> {
                 if (Thread.currentThread().isInterrupted()) {
@@ -231,21 +262,40 @@ public class RuleSetSimulation {
                 long now = System.nanoTime();
                 if (now - written.get() >= HEARTBEAT.toNanos() / 5) { // progress a few times a second at most
                     written.set(now);
-                    jobs.progress(id, done, clock.instant());
+                    if (!jobs.progress(id, done)) {
+                        throw new CancellationException("the job was ended elsewhere");
+                    }
                 }
             });
-            jobs.done(id, ids.size(), write(full), clock.instant());
-        } catch (RuntimeException e) {
+            if (!jobs.done(id, ids.size(), write(full), clock.instant())) {
+                log.warn("Background simulation {} finished, but had been marked failed meanwhile; its result is "
+                        + "dropped", id);
+            }
+        } catch (Throwable e) {
+            // Everything, Errors included (a StackOverflowError from a recursive rule function): a job must not stay
+            // RUNNING with nobody running it.
             log.warn("Background simulation {} of {} failed: {}", id, candidate.version(), e.toString());
-            jobs.failed(id, e instanceof CancellationException
-                    ? "the instance running it stopped before it finished (" + e.getMessage() + "); start it again"
-                    : e.getClass().getSimpleName() + ": " + e.getMessage(), clock.instant());
+            try {
+                jobs.failed(id, e instanceof CancellationException
+                        ? "the instance running it stopped before it finished (" + e.getMessage() + "); start it again"
+                        : e.getClass().getSimpleName() + ": " + e.getMessage(), clock.instant());
+            } catch (RuntimeException recording) {
+                // The database is away: the job's sign of life stops with it (below), so it fails after SILENCE.
+                log.error("Could not record that background simulation {} failed: {}", id, recording.toString());
+            }
+            if (e instanceof Error error && !(error instanceof StackOverflowError)) {
+                throw error;
+            }
+        } finally {
+            held.remove(id);
         }
     }
 
     private void beat() {
         try {
-            jobs.heartbeat(instanceId, clock.instant());
+            if (!held.isEmpty()) {
+                jobs.heartbeat(Set.copyOf(held));
+            }
         } catch (RuntimeException e) {
             log.warn("Could not record that background simulations on {} are alive: {}", instanceId, e.toString());
         }
@@ -298,14 +348,14 @@ public class RuleSetSimulation {
      * stored as JSON.
      */
     record Full(String candidate, String active, Instant asOf, long customers, long changed,
-            List<Transition> actions, List<Transition> channels, List<Transition> tones, Map<String, String> failed,
-            Coverage coverage, List<Change> changes) {
+            List<Transition> actions, List<Transition> channels, List<Transition> tones, long failedCount,
+            Map<String, String> failed, Coverage coverage, List<Change> changes) {
 
         Result page(int page, int size) {
             int from = (int) Math.min((long) page * size, changes.size());
             int to = (int) Math.min((long) from + size, changes.size());
-            return new Result(candidate, active, asOf, customers, changed, actions, channels, tones, failed, coverage,
-                    page, size, changes.subList(from, to));
+            return new Result(candidate, active, asOf, customers, changed, actions, channels, tones, failedCount,
+                    failed, coverage, page, size, changes.subList(from, to));
         }
     }
 
@@ -320,6 +370,7 @@ public class RuleSetSimulation {
         Map<String, Long> activeFired = new TreeMap<>();
         List<Change> changes = new ArrayList<>();
         long changed = 0;
+        long failedCount = 0;
         for (int from = 0; from < ids.size(); from += CHUNK) {
             // Facts for a chunk in a few set-based queries, both versions evaluated on all cores, tallied in order.
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
@@ -329,7 +380,10 @@ public class RuleSetSimulation {
             for (Pair pair : pairs) {
                 String id = pair.customerId();
                 if (pair.failure() != null) {
-                    failed.put(id, pair.failure());
+                    failedCount++;
+                    if (failed.size() < KEPT_FAILURES) {
+                        failed.put(id, pair.failure());
+                    }
                     continue;
                 }
                 Decision before = pair.before();
@@ -357,8 +411,9 @@ public class RuleSetSimulation {
         }
         Coverage coverage = new Coverage(counts(candidateFired), neverFired(candidate, candidateFired),
                 counts(activeFired), neverFired(active, activeFired));
-        return new Full(candidate.version(), active.version(), asOf, ids.size() - failed.size(), changed,
-                transitions(actions), transitions(channels), transitions(tones), failed, coverage, changes);
+        return new Full(candidate.version(), active.version(), asOf, ids.size() - failedCount, changed,
+                transitions(actions), transitions(channels), transitions(tones), failedCount, failed, coverage,
+                changes);
     }
 
     /** One customer decided by both versions, or why it could not be. */

@@ -5,6 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -42,35 +45,41 @@ class SimulationJobs {
                 .params(id, candidate, requestedBy, instanceId, total, Sql.utc(now), Sql.utc(now)).update();
     }
 
-    /** Progress of a running job; also a sign of life. */
-    void progress(String id, long done, Instant now) {
-        jdbc.sql("UPDATE rule_set_simulations SET status = 'RUNNING', done = ?, heartbeat_at = ? "
-                + "WHERE id = ? AND status IN ('QUEUED', 'RUNNING')").params(done, Sql.utc(now), id).update();
+    /*
+     * Signs of life are written and judged in the database's time (UTC_TIMESTAMP), never an instance's clock: two
+     * instances whose clocks disagree must not declare each other's jobs dead.
+     */
+
+    /** Progress of a running job, also a sign of life; false when the job is no longer running (ended elsewhere). */
+    boolean progress(String id, long done) {
+        return jdbc.sql("UPDATE rule_set_simulations SET status = 'RUNNING', done = ?, heartbeat_at = UTC_TIMESTAMP(6) "
+                + "WHERE id = ? AND status IN ('QUEUED', 'RUNNING')").params(done, id).update() == 1;
     }
 
-    /** The sign of life of every unfinished job this instance holds, queued ones included. */
-    void heartbeat(String instanceId, Instant now) {
-        jdbc.sql("UPDATE rule_set_simulations SET heartbeat_at = ? WHERE instance_id = ? "
-                + "AND status IN ('QUEUED', 'RUNNING')").params(Sql.utc(now), instanceId).update();
+    /** The sign of life of the unfinished jobs an instance holds, queued ones included. */
+    void heartbeat(Collection<String> ids) {
+        jdbc.sql("UPDATE rule_set_simulations SET heartbeat_at = UTC_TIMESTAMP(6) WHERE id IN (:ids) "
+                + "AND status IN ('QUEUED', 'RUNNING')").param("ids", ids).update();
     }
 
-    void done(String id, long done, byte[] result, Instant now) {
-        jdbc.sql("UPDATE rule_set_simulations SET status = 'DONE', done = ?, result = ?, finished_at = ?, "
-                + "heartbeat_at = ? WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")
-                .params(done, result, Sql.utc(now), Sql.utc(now), id).update();
+    /** False when the job had been ended elsewhere meanwhile (its result is then not stored). */
+    boolean done(String id, long done, byte[] result, Instant now) {
+        return jdbc.sql("UPDATE rule_set_simulations SET status = 'DONE', done = ?, result = ?, finished_at = ?, "
+                + "heartbeat_at = UTC_TIMESTAMP(6) WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")
+                .params(done, result, Sql.utc(now), id).update() == 1;
     }
 
     void failed(String id, String error, Instant now) {
-        jdbc.sql("UPDATE rule_set_simulations SET status = 'FAILED', error = ?, finished_at = ?, heartbeat_at = ? "
+        jdbc.sql("UPDATE rule_set_simulations SET status = 'FAILED', error = ?, finished_at = ? "
                 + "WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")
-                .params(truncate(error), Sql.utc(now), Sql.utc(now), id).update();
+                .params(truncate(error), Sql.utc(now), id).update();
     }
 
     /** Every unfinished job of this instance fails with the reason given (the instance is stopping). */
     void failAll(String instanceId, String error, Instant now) {
-        jdbc.sql("UPDATE rule_set_simulations SET status = 'FAILED', error = ?, finished_at = ?, heartbeat_at = ? "
+        jdbc.sql("UPDATE rule_set_simulations SET status = 'FAILED', error = ?, finished_at = ? "
                 + "WHERE instance_id = ? AND status IN ('QUEUED', 'RUNNING')")
-                .params(truncate(error), Sql.utc(now), Sql.utc(now), instanceId).update();
+                .params(truncate(error), Sql.utc(now), instanceId).update();
     }
 
     /**
@@ -78,14 +87,22 @@ class SimulationJobs {
      * killed with it. Then the job as it now stands, without its result.
      */
     Optional<Row> find(String id, Instant now, Duration silence) {
-        Instant limit = now.minus(silence);
+        failSilent("id = ? AND ", List.of(id), now, silence);
+        return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_simulations WHERE id = ?").param(id)
+                .query((rs, n) -> row(rs)).optional();
+    }
+
+    private void failSilent(String condition, List<Object> params, Instant now, Duration silence) {
+        List<Object> all = new ArrayList<>();
+        all.add(Sql.utc(now));
+        all.addAll(params);
+        all.add(silence.toMillis() * 1000);
         jdbc.sql("UPDATE rule_set_simulations SET status = 'FAILED', finished_at = ?, error = CONCAT('the instance ', "
                 + "instance_id, ' running this simulation stopped showing signs of life at ', "
                 + "DATE_FORMAT(heartbeat_at, '%Y-%m-%dT%H:%i:%sZ'), ' (it crashed or was stopped); start it again') "
-                + "WHERE id = ? AND status IN ('QUEUED', 'RUNNING') AND heartbeat_at < ?")
-                .params(Sql.utc(now), id, Sql.utc(limit)).update();
-        return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_simulations WHERE id = ?").param(id)
-                .query((rs, n) -> row(rs)).optional();
+                + "WHERE " + condition + "status IN ('QUEUED', 'RUNNING') "
+                + "AND heartbeat_at < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND")
+                .params(all).update();
     }
 
     /** The stored result of a finished job (gzip JSON), if it has one. */
@@ -94,9 +111,13 @@ class SimulationJobs {
                 .query((rs, n) -> rs.getBytes(1)).optional();
     }
 
-    /** Removes finished jobs older than the retention; how many went. */
-    int forget(Instant before) {
-        return jdbc.sql("DELETE FROM rule_set_simulations WHERE status IN ('DONE', 'FAILED') AND started_at < ?")
+    /**
+     * Removes jobs finished before {@code before}, after failing the ones nobody runs any more (so that a job a
+     * crashed instance left, and nobody asked about, goes too in time); how many went.
+     */
+    int forget(Instant before, Instant now, Duration silence) {
+        failSilent("", List.of(), now, silence);
+        return jdbc.sql("DELETE FROM rule_set_simulations WHERE status IN ('DONE', 'FAILED') AND finished_at < ?")
                 .param(Sql.utc(before)).update();
     }
 

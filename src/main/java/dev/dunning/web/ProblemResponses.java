@@ -5,6 +5,7 @@ import dev.dunning.decision.Catalogue;
 import dev.dunning.facts.FactRejectedException;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.rules.RuleEvaluationException;
+import dev.dunning.rulesets.SimulationsBusyException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -144,6 +145,16 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem.setType(URI.create("https://dunning.dev/problems/audit-unavailable"));
         problem.setTitle("Audit log unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
+    }
+
+    /** Too many background simulations on this instance: the caller may try again shortly (503, Retry-After). */
+    @ExceptionHandler(SimulationsBusyException.class)
+    ResponseEntity<ProblemDetail> simulationsBusy(SimulationsBusyException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+        problem.setType(URI.create("https://dunning.dev/problems/simulations-busy"));
+        problem.setTitle("Too many background simulations");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
                 .body(problem);
     }
 

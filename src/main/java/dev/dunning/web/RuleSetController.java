@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -221,6 +222,12 @@ class RuleSetController {
         RuleSetSimulation.Request r = request == null
                 ? new RuleSetSimulation.Request(null, null, null, null, null, null) : request;
         RequestChecks.of(validator, r).throwIfAny();
+        int size = r.size() == null ? 50 : r.size();
+        if (!background && r.page() != null && (long) r.page() * size >= RuleSetSimulation.KEPT_CHANGES) {
+            throw new InvalidRequestException(List.of(new FieldProblem("page", "pages go up to the first "
+                    + RuleSetSimulation.KEPT_CHANGES + " changed customers (page × size below "
+                    + RuleSetSimulation.KEPT_CHANGES + "); narrow the customers with the filters")));
+        }
         if (!background) {
             return ResponseEntity.ok(simulation.simulate(version, r));
         }
@@ -232,6 +239,17 @@ class RuleSetController {
     @GetMapping(path = "/rule-sets/simulations/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     RuleSetSimulation.Job simulationJob(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (size < 1 || size > 500) {
+            problems.add(new FieldProblem("size", "must be between 1 and 500"));
+        }
+        if (page < 0 || (long) page * Math.max(1, size) >= RuleSetSimulation.KEPT_CHANGES) {
+            problems.add(new FieldProblem("page", "must be 0 or more, and page × size below "
+                    + RuleSetSimulation.KEPT_CHANGES + " (the changed customers a simulation keeps)"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
         return simulation.job(id, page, size).orElseThrow(() -> new NotFoundException("no simulation " + id
                 + "; finished simulations are kept for dunning.rule-sets.simulation-retention (default 7 days)"));
     }

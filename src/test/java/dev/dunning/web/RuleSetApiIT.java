@@ -432,6 +432,23 @@ class RuleSetApiIT {
     }
 
     @Test
+    void pagesBeyondWhatASimulationKeepsAreRefusedNamingTheField() throws Exception {
+        String version = active.get().version();
+
+        HttpResponse<String> poll = api().get("/api/v1/rule-sets/simulations/" + UUID.randomUUID()
+                + "?page=-3&size=9999");
+        HttpResponse<String> beyond = api().post("/api/v1/rule-sets/" + version + "/simulate",
+                "{\"customerIds\": [\"nobody\"], \"page\": 20, \"size\": 500}");
+
+        assertThat(poll.statusCode()).as(poll.body()).isEqualTo(400);
+        assertThat(api().body(poll).get("errors").valueStream().map(e -> e.get("field").asString()))
+                .containsExactlyInAnyOrder("page", "size");
+        assertThat(beyond.statusCode()).as(beyond.body()).isEqualTo(400);
+        assertThat(api().body(beyond).get("errors").get(0).get("field").asString()).isEqualTo("page");
+        assertThat(api().body(beyond).get("detail").asString()).contains("10000");
+    }
+
+    @Test
     void aSimulationCountsWhatTheCandidateWouldChangeForStoredCustomersAndWritesNothing() throws Exception {
         String prefix = "SIM-" + UUID.randomUUID();
         List<String> ids = List.of(prefix + "-C1", prefix + "-C2", prefix + "-B1");
@@ -521,6 +538,7 @@ class RuleSetApiIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode result = api().body(response);
         assertThat(result.get("customers").asLong()).as("the good customer is still simulated").isEqualTo(1);
+        assertThat(result.get("failedCount").asLong()).isEqualTo(1);
         assertThat(result.get("failed").properties()).singleElement().satisfies(f -> {
             assertThat(f.getKey()).isEqualTo(bad);
             assertThat(f.getValue().asString()).contains("Mars/Olympus_Mons");
