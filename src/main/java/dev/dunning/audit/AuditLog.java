@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -114,6 +115,9 @@ public class AuditLog {
             super(cause.getMessage(), cause, false, false);
         }
     }
+
+    /** Group writes met with a passing conflict before the conflict counts as a failure. */
+    public static final int TRANSIENT_RETRIES = 3;
 
     /** Work that had to commit with a record failed: only that record is refused, the rest of its batch is retried. */
     private static final class CompanionFailed extends RuntimeException {
@@ -270,24 +274,50 @@ public class AuditLog {
         }
     }
 
-    /** Writes the batch; a record whose same-transaction work fails is refused alone and the rest written again. */
+    /**
+     * Writes the batch; a record whose same-transaction work fails is refused alone and the rest written again. A
+     * passing conflict (a deadlock, a lock wait that timed out: MariaDB then rolls back the whole transaction) is
+     * not a refusal: the whole group is written again, up to {@value #TRANSIENT_RETRIES} times.
+     */
     private void writeRefusingFailedCompanions(List<Pending> batch) {
+        int transientFailures = 0;
         while (true) {
             try {
                 commits.record(() -> write(batch));
                 return;
-            } catch (CompanionFailed e) {
+            } catch (CompanionFailed | TransientDataAccessException e) {
+                Throwable cause = e instanceof CompanionFailed c ? c.getCause() : e;
+                if (!(cause instanceof TransientDataAccessException) || transientFailures >= TRANSIENT_RETRIES) {
+                    if (e instanceof CompanionFailed c) {
+                        refuse(batch, c);
+                        if (batch.isEmpty()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    throw (RuntimeException) e;
+                }
+                transientFailures++;
                 rules.rolledBack();
-                log.warn("Work to commit with decision {} failed; that decision is refused, {} others are written "
-                        + "again", e.pending.entry.decisionId(), batch.size() - 1, e.getCause());
-                failed.increment();
-                e.pending.done.completeExceptionally(new Refused(e.getCause()));
-                batch.remove(e.pending);
-                if (batch.isEmpty()) {
-                    return;
+                log.info("Writing {} audit records met a passing conflict ({}); writing them again ({} of {})",
+                        batch.size(), cause.getClass().getSimpleName(), transientFailures, TRANSIENT_RETRIES);
+                try {
+                    Thread.sleep(20L * transientFailures); // let the other transaction finish
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw (RuntimeException) e;
                 }
             }
         }
+    }
+
+    private void refuse(List<Pending> batch, CompanionFailed e) {
+        rules.rolledBack();
+        log.warn("Work to commit with decision {} failed; that decision is refused, {} others are written again",
+                e.pending.entry.decisionId(), batch.size() - 1, e.getCause());
+        failed.increment();
+        e.pending.done.completeExceptionally(new Refused(e.getCause()));
+        batch.remove(e.pending);
     }
 
     private void write(List<Pending> batch) {

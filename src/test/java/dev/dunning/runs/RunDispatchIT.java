@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +47,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -320,6 +322,47 @@ class RunDispatchIT {
                 .hasSize(expectedRoutes.size() - 1);
         assertThat(statusesOf(victim)).isEqualTo(victimsEntries);
         assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    @Test
+    void aPassingLockConflictWritesTheGroupAgainAndOnlyALastingOneRefusesTheDecision() {
+        String customer = List.copyOf(expectedRoutes.keySet()).get(expectedRoutes.size() - 1);
+        DecisionResponse flaky = decide(customer);
+        DecisionResponse lasting = decide(customer);
+        AtomicInteger flakyCalls = new AtomicInteger();
+        AtomicInteger lastingCalls = new AtomicInteger();
+        long records = count("SELECT COUNT(*) FROM audit_records");
+
+        // As MariaDB answers a deadlock or a lock wait that timed out (Spring's translation of 1213 and 1205).
+        List<AuditLog.Appended> first = auditLog.appendAll(List.of(entry(flaky)), List.of(() -> {
+            if (flakyCalls.getAndIncrement() == 0) {
+                throw new CannotAcquireLockException("Lock wait timeout exceeded; try restarting transaction");
+            }
+            decisions.enqueue(flaky);
+        }));
+        List<AuditLog.Appended> second = auditLog.appendAll(List.of(entry(lasting)), List.of(() -> {
+            lastingCalls.incrementAndGet();
+            throw new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction");
+        }));
+
+        assertThat(first).singleElement().satisfies(a -> assertThat(a.refused()).isFalse());
+        assertThat(flakyCalls).as("written again, whole").hasValue(2);
+        assertThat(count("SELECT COUNT(*) FROM outbox WHERE decision_id = '" + flaky.decisionId() + "'")).isOne();
+        assertThat(second).singleElement().satisfies(a -> {
+            assertThat(a.refused()).isTrue();
+            assertThat(a.refusedBy()).isInstanceOf(CannotAcquireLockException.class);
+        });
+        assertThat(lastingCalls).hasValue(AuditLog.TRANSIENT_RETRIES + 1);
+        assertThat(count("SELECT COUNT(*) FROM audit_records")).as("the first written once, the second not at all")
+                .isEqualTo(records + 1);
+        assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    private AuditEntry entry(DecisionResponse d) {
+        RuleSet ruleSet = activeRuleSet.get();
+        return new AuditEntry(d.decisionId(), d.asOf(), d.customerId(), "test", "evaluate", ruleSet.version(),
+                ruleSet.sources(), d.action(), d.channel(), d.tone(), d.trace(), d,
+                customerFacts.load(d.customerId(), AS_OF).orElseThrow());
     }
 
     @Test
