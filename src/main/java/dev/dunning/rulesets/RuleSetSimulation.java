@@ -325,8 +325,13 @@ public class RuleSetSimulation {
         background.shutdownNow();
         background.awaitTermination(10, TimeUnit.SECONDS);
         // What did not finish fails now rather than in SILENCE: asking for it shows why at once.
-        jobs.failAll(instanceId, "the instance running it (" + instanceId + ") was shut down before it finished; "
-                + "start it again", clock.instant());
+        try {
+            jobs.failAll(instanceId, "the instance running it (" + instanceId + ") was shut down before it finished; "
+                    + "start it again", clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("Could not mark this instance's unfinished background simulations failed ({}); they are reported "
+                    + "failed {} after their last sign of life", e.getMessage(), SILENCE);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

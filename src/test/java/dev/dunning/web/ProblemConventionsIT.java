@@ -67,6 +67,27 @@ class ProblemConventionsIT {
     }
 
     @Test
+    void anUnknownPathIsSaidInTheApisWordsNotAsAMissingStaticFile() throws Exception {
+        JsonNode problem = problem(send(HttpRequest.newBuilder(uri("/api/v1/nothing-here")).GET()), 404, "not-found");
+        assertThat(problem.get("title").asString()).isEqualTo("Not found");
+        assertThat(problem.get("detail").asString()).contains("GET /api/v1/nothing-here", "/v3/api-docs")
+                .doesNotContain("static");
+    }
+
+    @Test
+    void anUploadWithoutItsFilePartNamesThePart() throws Exception {
+        String boundary = "b0undary";
+        String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--" + boundary
+                + "--\r\n";
+        JsonNode problem = problem(send(HttpRequest.newBuilder(uri("/api/v1/rule-sets/validate"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(form))), 400, "invalid-request");
+        assertThat(problem.get("title").asString()).isEqualTo("Invalid request");
+        assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("file");
+        assertThat(problem.get("detail").asString()).startsWith("file: is required");
+    }
+
+    @Test
     void malformedJsonIs400() throws Exception {
         problem(send(HttpRequest.newBuilder(uri("/api/v1/decisions")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\": "))), 400, "invalid-request");
