@@ -88,7 +88,8 @@ final class FactsChecks {
      * point. "1e999999999" is a valid decimal of a billion digits, and subtracting from it made the service fail.
      */
     private static boolean tooLarge(java.math.BigDecimal amount, String field, List<FieldProblem> problems) {
-        if (amount != null && amount.precision() - amount.scale() > 15) {
+        // Zero has no digits before the point however it is written ("0e20" has precision 1 and scale -20).
+        if (amount != null && amount.signum() != 0 && amount.precision() - amount.scale() > 15) {
             problems.add(new FieldProblem(field, "the amount is too large: at most 15 digits before the decimal point"));
             return true;
         }

@@ -85,6 +85,15 @@ public class DecisionApiIT {
     }
 
     @Test
+    void zeroWrittenWithAnExponentIsZeroNotTooLarge() throws Exception {
+        HttpResponse<String> response = post(EXAMPLE.replace("\"amountPaid\": \"0.00\"", "\"amountPaid\": \"0e20\""));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertProblem(post(EXAMPLE.replace("\"amount\": \"120.00\"", "\"amount\": \"1e20\"")), "invoices[0].amount",
+                "too large");
+    }
+
+    @Test
     void negativeAmountIsRefused() throws Exception {
         assertProblem(post(EXAMPLE.replace("\"amount\": \"120.00\"", "\"amount\": \"-5.00\"")),
                 "invoices[0].amount", "greater than or equal to 0");
