@@ -1,10 +1,15 @@
 package dev.dunning.imports;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +43,7 @@ final class CsvFile implements Closeable {
             .setIgnoreEmptyLines(false)
             .get();
 
+    private final Path path;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
 
@@ -46,6 +52,7 @@ final class CsvFile implements Closeable {
             + "again";
 
     CsvFile(Path path) throws IOException {
+        this.path = path;
         BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
         reader.mark(1);
         try {
@@ -54,7 +61,7 @@ final class CsvFile implements Closeable {
             }
         } catch (CharacterCodingException e) {
             reader.close();
-            throw new Broken(1, NOT_UTF8);
+            throw new Broken(firstLineNotUtf8(path), NOT_UTF8);
         }
         this.parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get();
         this.records = parser.iterator();
@@ -75,11 +82,48 @@ final class CsvFile implements Closeable {
                 }
             } catch (UncheckedIOException | IllegalStateException e) {
                 if (rootCause(e) instanceof CharacterCodingException) {
-                    throw new Broken(start, NOT_UTF8);
+                    // The decoder fails on a whole buffer of text at once, often lines before the culprit: find it.
+                    throw new Broken(firstLineNotUtf8(path), NOT_UTF8);
                 }
                 throw new Broken(start, "this row is not valid CSV (" + rootMessage(e) + "); a value that contains "
                         + "a comma, quote or line break must be in double quotes, and a quote inside it doubled (\"\")");
             }
+        }
+    }
+
+    /**
+     * The first physical line of the file that is not UTF-8 (1 when none is found, which does not happen after the
+     * decoder refused the file). A line break byte never occurs inside a UTF-8 sequence, so lines can be checked
+     * alone.
+     */
+    static long firstLineNotUtf8(Path path) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            long number = 1;
+            for (int b = in.read(); b != -1; b = in.read()) {
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
+                }
+                if (!utf8(decoder, line)) {
+                    return number;
+                }
+                number++;
+                line.reset();
+            }
+            return utf8(decoder, line) ? 1 : number;
+        } catch (IOException e) {
+            return 1;
+        }
+    }
+
+    private static boolean utf8(CharsetDecoder decoder, ByteArrayOutputStream line) {
+        try {
+            decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 
