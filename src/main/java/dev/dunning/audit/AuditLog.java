@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -285,9 +286,9 @@ public class AuditLog {
             try {
                 commits.record(() -> write(batch));
                 return;
-            } catch (CompanionFailed | TransientDataAccessException e) {
+            } catch (RuntimeException e) {
                 Throwable cause = e instanceof CompanionFailed c ? c.getCause() : e;
-                if (!(cause instanceof TransientDataAccessException) || transientFailures >= TRANSIENT_RETRIES) {
+                if (!passingConflict(cause) || transientFailures >= TRANSIENT_RETRIES) {
                     if (e instanceof CompanionFailed c) {
                         refuse(batch, c);
                         if (batch.isEmpty()) {
@@ -295,7 +296,7 @@ public class AuditLog {
                         }
                         continue;
                     }
-                    throw (RuntimeException) e;
+                    throw e;
                 }
                 transientFailures++;
                 rules.rolledBack();
@@ -305,10 +306,25 @@ public class AuditLog {
                     Thread.sleep(20L * transientFailures); // let the other transaction finish
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw (RuntimeException) e;
+                    throw e;
                 }
             }
         }
+    }
+
+    /**
+     * A deadlock (1213) or a lock wait that ran out (1205): gone if tried again. Spring reports the first as a
+     * TransientDataAccessException, but MariaDB gives the second the generic SQL state HY000, which Spring leaves
+     * uncategorized, so the error code is looked at too.
+     */
+    static boolean passingConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransientDataAccessException
+                    || t instanceof SQLException sql && (sql.getErrorCode() == 1205 || sql.getErrorCode() == 1213)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void refuse(List<Pending> batch, CompanionFailed e) {

@@ -46,9 +46,18 @@ public class Outbox {
                 .update();
     }
 
+    /**
+     * How long superseding waits for a row another transaction holds (a dispatcher completing a send, an approval):
+     * such locks last milliseconds. It runs inside the audit log's group commit, where MariaDB's default of 50 s
+     * would hold up every decision of the group past its write timeout; a wait that runs out is a passing conflict,
+     * and the group is written again (AuditLog).
+     */
+    static final int SUPERSEDE_LOCK_WAIT_SECONDS = 2;
+
     /** Unsent entries of the customer made before this decision; returns them, now marked superseded. */
     List<OutboxEntry> supersede(String customerId, String byDecisionId, Instant now) {
-        List<String> ids = jdbc.sql("SELECT decision_id FROM outbox WHERE customer_id = ? AND status IN "
+        List<String> ids = jdbc.sql("SET STATEMENT innodb_lock_wait_timeout = " + SUPERSEDE_LOCK_WAIT_SECONDS
+                        + " FOR SELECT decision_id FROM outbox WHERE customer_id = ? AND status IN "
                         + "('PENDING', 'AWAITING_APPROVAL', 'DEAD') AND decision_id <> ? FOR UPDATE")
                 .params(customerId, byDecisionId).query(String.class).list();
         List<OutboxEntry> superseded = new ArrayList<>();
