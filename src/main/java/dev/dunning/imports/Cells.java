@@ -1,6 +1,7 @@
 package dev.dunning.imports;
 
 import dev.dunning.decision.Catalogue;
+import dev.dunning.validation.Amounts;
 import dev.dunning.validation.DateRange;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -26,7 +27,6 @@ final class Cells {
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
     /** DECIMAL(19,4): at most 15 digits before the decimal point. */
-    private static final int MAX_INTEGER_DIGITS = 15;
 
     private final long line;
     private final CSVRecord record;
@@ -205,9 +205,9 @@ final class Cells {
             problem(column, value, "the amount " + value + " is negative; it must be 0 or more");
             return null;
         }
-        if (amount.precision() - amount.scale() > MAX_INTEGER_DIGITS) {
-            problem(column, value, "the amount " + value + " is too large (at most " + MAX_INTEGER_DIGITS
-                    + " digits before the decimal point)");
+        String size = Amounts.problem(amount);
+        if (size != null) {
+            problem(column, value, "the amount " + value + " " + size);
             return null;
         }
         if (currency != null && currency.getDefaultFractionDigits() >= 0

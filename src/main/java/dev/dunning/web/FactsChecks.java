@@ -3,6 +3,7 @@ package dev.dunning.web;
 import dev.dunning.decision.Facts;
 import dev.dunning.decision.Hold;
 import dev.dunning.decision.Invoice;
+import dev.dunning.validation.Amounts;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -84,13 +85,14 @@ final class FactsChecks {
     }
 
     /**
-     * Amounts as the stored invoices have them (DECIMAL(19,4), see InvoiceController): at most 15 digits before the
-     * point. "1e999999999" is a valid decimal of a billion digits, and subtracting from it made the service fail.
+     * Amounts as the stored invoices have them (DECIMAL(19,4), see InvoiceController), checked before anything
+     * computes with them: "1e999999999" is a valid decimal of a billion digits, and subtracting from it made the
+     * service fail.
      */
     private static boolean tooLarge(java.math.BigDecimal amount, String field, List<FieldProblem> problems) {
-        // Zero has no digits before the point however it is written ("0e20" has precision 1 and scale -20).
-        if (amount != null && amount.signum() != 0 && amount.precision() - amount.scale() > 15) {
-            problems.add(new FieldProblem(field, "the amount is too large: at most 15 digits before the decimal point"));
+        String problem = Amounts.problem(amount);
+        if (problem != null) {
+            problems.add(new FieldProblem(field, problem));
             return true;
         }
         return false;

@@ -63,6 +63,11 @@ final class RequestChecks {
      * miscalculated; storing it would create money nobody can pay. Unknown currencies are reported on their own field.
      */
     RequestChecks fitsCurrency(String field, BigDecimal amount, String currencyCode) {
+        String size = dev.dunning.validation.Amounts.problem(amount);
+        if (size != null) {
+            add(field, size);
+            return this;
+        }
         if (amount == null || currencyCode == null || !dev.dunning.validation.Codes.isCurrency(currencyCode)) {
             return this;
         }

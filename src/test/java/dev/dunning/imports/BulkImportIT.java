@@ -110,6 +110,21 @@ class BulkImportIT {
     }
 
     @Test
+    void anAmountOfABillionDecimalDigitsIsARowProblemNotAStalledImport() throws Exception {
+        importCustomers(CUSTOMER_HEADER + "\n" + p + "C1,Ada,CONSUMER,DE,Europe/Berlin,EUR,true\n");
+        String file = INVOICE_HEADER + "\n" + p + "I1,@C1,EUR,0e-999999999,2025-01-01,2025-02-01,OPEN\n";
+
+        HttpResponse<String> response = post("invoices", "text/csv", file.replace("@", p));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode body = json.readTree(response.body());
+        assertThat(lines(body)).containsExactly(2L);
+        assertThat(columns(body)).containsExactly("amount");
+        assertThat(body.get("errors").get(0).get("message").asString())
+                .contains("too many digits after the decimal point");
+    }
+
+    @Test
     void theCommandLineListsEveryBadLineAndFailsWithoutWriting() throws Exception {
         StringBuilder file = new StringBuilder(INVOICE_HEADER + "\n");
         for (int i = 1; i <= 9; i++) {

@@ -91,6 +91,9 @@ public class DecisionApiIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertProblem(post(EXAMPLE.replace("\"amount\": \"120.00\"", "\"amount\": \"1e20\"")), "invoices[0].amount",
                 "too large");
+        // Zero with a billion digits after the point: subtracting it from the amount took seconds of CPU, then failed.
+        assertProblem(post(EXAMPLE.replace("\"amountPaid\": \"0.00\"", "\"amountPaid\": \"0e-999999999\"")),
+                "invoices[0].amountPaid", "too many digits after the decimal point");
     }
 
     @Test

@@ -101,6 +101,17 @@ class FactsValidationIT {
     }
 
     @Test
+    void anAmountOfABillionDecimalDigitsIsRefusedBeforeAnythingComputesWithIt() {
+        for (String amount : new String[] {"0e-999999999", "1e-999999999"}) {
+            var response = api.put(invoice, invoiceJson(customer, "EUR", amount, ISSUE, DUE));
+            api.assertProblem(response, 400, "invalid-request", "amount");
+            assertThat(api.message(response, "amount")).as(amount).contains("digits").contains("after");
+        }
+        var payment = api.post(invoice + "/payments", "{\"amount\": \"1e-999999999\", \"currency\": \"EUR\"}");
+        api.assertProblem(payment, 400, "invalid-request", "amount");
+    }
+
+    @Test
     void yenAmountsHaveNoDecimals() {
         var response = api.put(invoice, invoiceJson(customer, "JPY", "1200.5", ISSUE, DUE));
         api.assertProblem(response, 400, "invalid-request", "amount");
