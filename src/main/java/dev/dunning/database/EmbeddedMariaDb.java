@@ -100,7 +100,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             long started = System.nanoTime();
             server.prepare(base);
             server.start();
-            server.createDB(database);
+            try {
+                server.createDB(database);
+            } catch (ManagedProcessException | RuntimeException e) {
+                server.stop(); // without a JVM hook (startOwned) nobody else would, and the next start would find it
+                throw e;
+            }
             log.info("Embedded MariaDB {} started in {} ms on 127.0.0.1:{}, data in {} "
                             + "(set spring.datasource.url or DUNNING_DB_URL to use your own server instead)",
                     VERSION, Duration.ofNanos(System.nanoTime() - started).toMillis(), built.getPort(), data);

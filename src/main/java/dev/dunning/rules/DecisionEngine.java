@@ -74,8 +74,8 @@ public final class DecisionEngine {
             for (String group : GROUPS) {
                 trace.group = group;
                 session.getAgenda().getAgendaGroup(group).setFocus();
-                int fired = session.fireAllRules(MAX_FIRINGS_PER_GROUP);
-                if (fired >= MAX_FIRINGS_PER_GROUP) {
+                int fired = session.fireAllRules(MAX_FIRINGS_PER_GROUP + 1);
+                if (fired > MAX_FIRINGS_PER_GROUP) {
                     Rule last = trace.last;
                     throw new RuleEvaluationException(last.getName(),
                             ruleSet.origin(last.getPackageName(), last.getName()), new IllegalStateException(String.format(

@@ -142,8 +142,16 @@ public class RuleSetSimulation {
     public static final int KEPT_CHANGES = 10_000;
     /** How often the instance running background jobs says it still is, and writes their progress at most. */
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
-    /** A job whose instance has been silent this long has died with it. */
-    static final Duration SILENCE = HEARTBEAT.multipliedBy(6);
+    /**
+     * A job whose instance has been silent this long has died with it. Well above the connection pool's 30 s wait,
+     * so a heartbeat held up by a busy pool does not declare live jobs dead.
+     */
+    static final Duration SILENCE = Duration.ofMinutes(2);
+    /**
+     * A running job whose progress has not moved for this long is stuck (a rule that never returns: a loop inside one
+     * consequence, which no firing limit sees). A chunk takes well under a second.
+     */
+    static final Duration STALL = Duration.ofMinutes(5);
     /** Finished results parsed and kept for paging through them. */
     private static final int CACHED_RESULTS = 4;
     /** Failed customers listed with their reason; beyond this only {@code failedCount} grows. */
@@ -153,7 +161,8 @@ public class RuleSetSimulation {
 
     private static final Logger log = LoggerFactory.getLogger(RuleSetSimulation.class);
 
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> daemon(r, "rule-set-simulation"));
+    /** Runs the jobs one at a time; replaced when a job is stuck in it (see {@link #STALL}). */
+    private volatile ExecutorService background = newBackground();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "rule-set-simulation-heartbeat"));
     private final Map<String, Full> results = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
@@ -162,8 +171,13 @@ public class RuleSetSimulation {
             return size() > CACHED_RESULTS;
         }
     });
-    /** The jobs this instance holds, queued or running: only these get its sign of life. */
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /**
+     * The jobs this instance holds, queued or running (at most {@link #MAX_QUEUED}), each with when it last moved:
+     * only these get its sign of life.
+     */
+    private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
+    /** The job running now, if any. */
+    private volatile String running;
     /** This instance, as its jobs name it: process and host, and which application context within the process. */
     private final String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
@@ -206,24 +220,31 @@ public class RuleSetSimulation {
      * poll {@link #job} on any instance for progress and, when done, the result paged as asked.
      */
     public Job start(String candidateVersion, Request request, String requestedBy) {
-        if (held.size() >= MAX_QUEUED) {
-            throw new SimulationsBusyException(held.size());
-        }
-        RuleSet candidate = lifecycle.compiled(candidateVersion);
-        List<String> ids = customerIds(request);
         String id = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        int forgotten = jobs.forget(now.minus(retention), now, SILENCE);
-        if (forgotten > 0) {
-            log.info("Forgot {} background simulation(s) finished before {}", forgotten, now.minus(retention));
+        synchronized (held) { // the place is taken before the work, so that concurrent requests cannot all pass
+            if (held.size() >= MAX_QUEUED) {
+                throw new SimulationsBusyException(held.size());
+            }
+            held.put(id, new AtomicLong(System.nanoTime()));
         }
-        jobs.insert(id, candidate.version(), requestedBy, instanceId, ids.size(), now);
-        held.add(id);
         try {
-            background.submit(() -> runJob(id, candidate, request, ids));
-        } catch (RejectedExecutionException e) {
+            RuleSet candidate = lifecycle.compiled(candidateVersion);
+            List<String> ids = customerIds(request);
+            Instant now = clock.instant();
+            int forgotten = jobs.forget(now.minus(retention), now, SILENCE);
+            if (forgotten > 0) {
+                log.info("Forgot {} background simulation(s) finished before {}", forgotten, now.minus(retention));
+            }
+            jobs.insert(id, candidate.version(), requestedBy, instanceId, ids.size(), now);
+            try {
+                background.submit(() -> runJob(id, candidate, request, ids));
+            } catch (RejectedExecutionException e) {
+                held.remove(id);
+                jobs.failed(id, "the instance is shutting down; start it again", clock.instant());
+            }
+        } catch (RuntimeException e) {
             held.remove(id);
-            jobs.failed(id, "the instance is shutting down; start it again", clock.instant());
+            throw e;
         }
         return job(id, 0, size(request)).orElseThrow();
     }
@@ -249,6 +270,12 @@ public class RuleSetSimulation {
     }
 
     private void runJob(String id, RuleSet candidate, Request request, List<String> ids) {
+        AtomicLong moved = held.get(id);
+        if (moved == null) {
+            return; // given up on while queued
+        }
+        moved.set(System.nanoTime());
+        running = id;
         try {
             if (!jobs.progress(id, 0)) {
                 log.warn("Background simulation {} was ended elsewhere before it started", id);
@@ -260,6 +287,7 @@ public class RuleSetSimulation {
                     throw new CancellationException("the instance is stopping");
                 }
                 long now = System.nanoTime();
+                moved.set(now);
                 if (now - written.get() >= HEARTBEAT.toNanos() / 5) { // progress a few times a second at most
                     written.set(now);
                     if (!jobs.progress(id, done)) {
@@ -283,22 +311,51 @@ public class RuleSetSimulation {
                 // The database is away: the job's sign of life stops with it (below), so it fails after SILENCE.
                 log.error("Could not record that background simulation {} failed: {}", id, recording.toString());
             }
-            if (e instanceof Error error && !(error instanceof StackOverflowError)) {
-                throw error;
-            }
         } finally {
             held.remove(id);
+            if (id.equals(running)) {
+                running = null;
+            }
         }
     }
 
     private void beat() {
         try {
+            giveUpOnAStuckJob();
             if (!held.isEmpty()) {
-                jobs.heartbeat(Set.copyOf(held));
+                jobs.heartbeat(Set.copyOf(held.keySet()));
             }
         } catch (RuntimeException e) {
             log.warn("Could not record that background simulations on {} are alive: {}", instanceId, e.toString());
         }
+    }
+
+    /**
+     * A running job that has not moved for {@link #STALL} is failed and its thread left behind: the thread cannot be
+     * stopped (a loop in a rule does not look at interrupts), but the jobs queued behind it move to a new one.
+     */
+    private void giveUpOnAStuckJob() {
+        String id = running;
+        AtomicLong moved = id == null ? null : held.get(id);
+        if (moved == null || System.nanoTime() - moved.get() < STALL.toNanos()) {
+            return;
+        }
+        log.error("Background simulation {} has made no progress for {}: a rule that never returns? Its thread is "
+                + "abandoned and the jobs queued behind it go on in a new one", id, STALL);
+        held.remove(id);
+        running = null;
+        jobs.failed(id, "it made no progress for " + STALL.toMinutes() + " minutes, so it was given up (a rule that "
+                + "never returns, such as a loop inside a consequence, is the usual cause); check the candidate's "
+                + "rules", clock.instant());
+        ExecutorService stuck = background;
+        background = newBackground();
+        for (Runnable queued : stuck.shutdownNow()) {
+            background.submit(queued);
+        }
+    }
+
+    private static ExecutorService newBackground() {
+        return Executors.newSingleThreadExecutor(r -> daemon(r, "rule-set-simulation"));
     }
 
     private byte[] write(Full full) {

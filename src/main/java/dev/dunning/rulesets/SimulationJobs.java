@@ -41,8 +41,8 @@ class SimulationJobs {
 
     void insert(String id, String candidate, String requestedBy, String instanceId, long total, Instant now) {
         jdbc.sql("INSERT INTO rule_set_simulations (id, candidate, requested_by, instance_id, status, total, done, "
-                + "started_at, heartbeat_at) VALUES (?, ?, ?, ?, 'QUEUED', ?, 0, ?, ?)")
-                .params(id, candidate, requestedBy, instanceId, total, Sql.utc(now), Sql.utc(now)).update();
+                + "started_at, heartbeat_at) VALUES (?, ?, ?, ?, 'QUEUED', ?, 0, ?, UTC_TIMESTAMP(6))")
+                .params(id, candidate, requestedBy, instanceId, total, Sql.utc(now)).update();
     }
 
     /*

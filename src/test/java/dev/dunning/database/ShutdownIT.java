@@ -2,7 +2,6 @@ package dev.dunning.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,27 +26,26 @@ import org.junit.jupiter.api.Test;
 class ShutdownIT {
 
     private static final Pattern INSTANCE = Pattern.compile("recorded as run by (\\S+)");
+    private static final Pattern DB_PORT = Pattern.compile("Embedded MariaDB \\S+ started in \\d+ ms on 127\\.0\\.0\\.1:(\\d+)");
 
     @Test
     void aStoppedServiceFailsItsUnfinishedSimulationsAndStopsPromptly() throws Exception {
         Path dataDir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-mariadb")),
                 "shutdown-").toAbsolutePath();
         Path output = dataDir.resolve("service.log");
-        int dbPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            dbPort = socket.getLocalPort();
-        }
         Process service = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.dunning.DunningApplication",
                 "--server.port=0", "--dunning.test.own-database=true", "--dunning.database.demo-data=false",
-                "--dunning.database.data-dir=" + dataDir, "--dunning.database.port=" + dbPort))
+                "--dunning.database.data-dir=" + dataDir))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             String instance = Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
                     .until(() -> started(output), id -> id != null);
+            Matcher port = DB_PORT.matcher(Files.readString(output, StandardCharsets.UTF_8));
+            assertThat(port.find()).as("the service logged its database's port").isTrue();
             String job = UUID.randomUUID().toString();
-            String url = "jdbc:mariadb://127.0.0.1:" + dbPort + "/dunning";
+            String url = "jdbc:mariadb://127.0.0.1:" + port.group(1) + "/dunning";
             try (Connection db = DriverManager.getConnection(url, "root", "");
                     PreparedStatement insert = db.prepareStatement("INSERT INTO rule_set_simulations (id, candidate, "
                             + "requested_by, instance_id, status, total, done, started_at, heartbeat_at) VALUES (?, "
@@ -79,7 +77,13 @@ class ShutdownIT {
                 }
             }
         } finally {
-            service.destroyForcibly();
+            // Whatever went wrong, leave no server behind: the embedded MariaDB is the service's child process.
+            List<ProcessHandle> children = service.descendants().toList();
+            service.destroy();
+            if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                service.destroyForcibly();
+            }
+            children.forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -409,10 +409,10 @@ class RuleSetApiIT {
     @Test
     void aBackgroundSimulationWhoseInstanceDiedIsReportedFailedNotRunningForever() throws Exception {
         String id = UUID.randomUUID().toString();
-        // As a crashed instance leaves it: running, its last sign of life a minute ago.
+        // As a crashed instance leaves it: running, its last sign of life five minutes ago.
         jdbc.sql("INSERT INTO rule_set_simulations (id, candidate, requested_by, instance_id, status, total, done, "
                 + "started_at, heartbeat_at) VALUES (?, ?, 'someone', 'gone@host/1234abcd', 'RUNNING', 900, 500, "
-                + "UTC_TIMESTAMP(6) - INTERVAL 2 MINUTE, UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)")
+                + "UTC_TIMESTAMP(6) - INTERVAL 6 MINUTE, UTC_TIMESTAMP(6) - INTERVAL 5 MINUTE)")
                 .params(id, active.get().version()).update();
 
         HttpResponse<String> response = api().get("/api/v1/rule-sets/simulations/" + id);
