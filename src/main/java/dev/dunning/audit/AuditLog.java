@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.TransientDataAccessException;
@@ -96,8 +97,27 @@ public class AuditLog {
     }
 
     /** A record serialised and waiting for its place in the chain. */
+    /**
+     * A record on its way. {@code state} settles who decides its fate when the caller stops waiting: the writer takes
+     * it ({@link #WRITING}) before its first attempt to write it, or the caller gives it up ({@link #GIVEN_UP}) first;
+     * a record given up is never written, and a caller whose record is being written waits for the outcome. So a
+     * caller told that its decision was not recorded can rely on it.
+     */
     private record Pending(AuditEntry entry, Instant recordedAt, String content, String facts, String factsHash,
-            Runnable inSameTransaction, CompletableFuture<Receipt> done) {}
+            Runnable inSameTransaction, CompletableFuture<Receipt> done, AtomicInteger state) {
+
+        boolean take() {
+            return state.compareAndSet(WAITING, WRITING) || state.get() == WRITING;
+        }
+
+        boolean giveUp() {
+            return state.compareAndSet(WAITING, GIVEN_UP);
+        }
+    }
+
+    private static final int WAITING = 0;
+    private static final int WRITING = 1;
+    private static final int GIVEN_UP = 2;
 
     /**
      * What a decision's record became: its receipt, or the failure of the work that had to commit with it, which
@@ -208,7 +228,7 @@ public class AuditLog {
             content.put("runId", entry.runId());
         }
         return new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
-                inSameTransaction, new CompletableFuture<>());
+                inSameTransaction, new CompletableFuture<>(), new AtomicInteger(WAITING));
     }
 
     private void enqueue(Pending pending) {
@@ -230,7 +250,17 @@ public class AuditLog {
     /** The record's receipt or its refusal; any other failure throws. */
     private Appended settle(Pending pending) {
         try {
-            return new Appended(pending.done.get(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS), null);
+            try {
+                return new Appended(pending.done.get(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                        null);
+            } catch (TimeoutException e) {
+                if (pending.giveUp()) {
+                    throw e; // the writer had not taken it: it never will
+                }
+                // The writer is writing it (a slow or repeated group commit): its outcome decides, not the clock.
+                return new Appended(pending.done.get(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                        null);
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Refused refused) {
                 return new Appended(null, refused.getCause());
@@ -283,6 +313,11 @@ public class AuditLog {
     private void writeRefusingFailedCompanions(List<Pending> batch) {
         int transientFailures = 0;
         while (true) {
+            // Records whose callers stopped waiting before the writer took them are not written (see Pending).
+            batch.removeIf(p -> !p.take());
+            if (batch.isEmpty()) {
+                return;
+            }
             try {
                 commits.record(() -> write(batch));
                 return;
