@@ -7,9 +7,12 @@ import dev.dunning.facts.StoredContact;
 import dev.dunning.facts.UnknownFactException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** What people and billing systems do with the outbox: enqueue decisions, approve, re-queue, report events, preview. */
 @Service
@@ -50,9 +53,10 @@ public class DispatchService {
     @Transactional
     public Optional<OutboxEntry> enqueue(DispatchRequest request) {
         Instant now = clock.instant();
-        for (OutboxEntry old : outbox.supersede(request.customerId(), request.decisionId(), now)) {
-            metrics.superseded(old.route());
-        }
+        List<OutboxEntry> superseded = outbox.supersede(request.customerId(), request.decisionId(), now);
+        // Counted once committed: the audit log writes a group again after a passing conflict, and a rolled-back
+        // attempt superseded nothing.
+        afterCommit(() -> superseded.forEach(old -> metrics.superseded(old.route())));
         String route = Route.of(request.action(), request.channel(), properties.webhooks().keySet());
         if (route == null) {
             return Optional.empty();
@@ -60,6 +64,19 @@ public class DispatchService {
         outbox.insert(request, route, request.requiresApproval() ? OutboxStatus.AWAITING_APPROVAL
                 : OutboxStatus.PENDING, now);
         return outbox.find(request.decisionId());
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
     }
 
     /** A person approves (the entry is sent when due) or rejects (never sent) an entry awaiting approval. */

@@ -18,6 +18,7 @@ import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
 import dev.dunning.rules.RuleSet;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -126,6 +127,9 @@ class RunDispatchIT {
 
     @Autowired
     DecisionService decisions;
+
+    @Autowired
+    MeterRegistry meters;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -398,6 +402,36 @@ class RunDispatchIT {
                 .query(String.class).single()).isEqualTo("SUPERSEDED");
         assertThat(count("SELECT COUNT(*) FROM outbox WHERE decision_id = '" + newer.decisionId() + "'")).isOne();
         assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    @Test
+    void aGroupWrittenAgainCountsWhatItSupersededOnce() {
+        String customer = List.copyOf(expectedRoutes.keySet()).get(expectedRoutes.size() - 3);
+        DecisionResponse older = decide(customer);
+        DecisionResponse newer = decide(customer);
+        auditLog.appendAll(List.of(entry(older)), List.<Runnable>of(() -> decisions.enqueue(older)));
+        String route = jdbc.sql("SELECT route FROM outbox WHERE decision_id = ?").param(older.decisionId())
+                .query(String.class).single();
+        double before = superseded(route);
+        AtomicInteger attempts = new AtomicInteger();
+
+        // The first attempt supersedes the older entry, then meets a passing conflict: rolled back, written again.
+        List<AuditLog.Appended> appended = auditLog.appendAll(List.of(entry(newer)), List.<Runnable>of(() -> {
+            decisions.enqueue(newer);
+            if (attempts.incrementAndGet() == 1) {
+                throw new CannotAcquireLockException("Deadlock found when trying to get lock");
+            }
+        }));
+
+        assertThat(appended).singleElement().satisfies(a -> assertThat(a.refused()).isFalse());
+        assertThat(attempts).hasValue(2);
+        assertThat(superseded(route) - before).as("one entry superseded, counted once").isEqualTo(1.0);
+    }
+
+    private double superseded(String route) {
+        var counter = meters.find("dunning.dispatch.messages").tag("outcome", "superseded").tag("channel", route)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private AuditEntry entry(DecisionResponse d) {
