@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param watchDebounce how long the directories must be quiet before a change is read, so a half-written file is not
  * @param watchActivates activate a watched change that passes the gates; off, it waits as a candidate
  * @param simulationRetention how long a finished background simulation (and its result) is kept
+ * @param simulationHeartbeat how often an instance records that its background simulations are alive
+ * @param simulationStall how long a running background simulation may go without progress before it is given up
  */
 @ConfigurationProperties("dunning.rule-sets")
 public record RuleSetProperties(
@@ -27,4 +29,6 @@ public record RuleSetProperties(
         @DefaultValue("false") boolean watch,
         @DefaultValue("2s") Duration watchDebounce,
         @DefaultValue("true") boolean watchActivates,
-        @DefaultValue("7d") Duration simulationRetention) {}
+        @DefaultValue("7d") Duration simulationRetention,
+        @DefaultValue("5s") Duration simulationHeartbeat,
+        @DefaultValue("5m") Duration simulationStall) {}

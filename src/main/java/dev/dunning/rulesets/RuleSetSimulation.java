@@ -140,8 +140,8 @@ public class RuleSetSimulation {
     static final int CHUNK = 500;
     /** Changed customers a background job keeps for paging; beyond this only the counts grow. */
     public static final int KEPT_CHANGES = 10_000;
-    /** How often the instance running background jobs says it still is, and writes their progress at most. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** How often the instance running background jobs says it still is (dunning.rule-sets.simulation-heartbeat). */
+    private final Duration heartbeatEvery;
     /**
      * A job whose instance has been silent this long has died with it. Well above the connection pool's 30 s wait,
      * so a heartbeat held up by a busy pool does not declare live jobs dead.
@@ -149,9 +149,11 @@ public class RuleSetSimulation {
     static final Duration SILENCE = Duration.ofMinutes(2);
     /**
      * A running job whose progress has not moved for this long is stuck (a rule that never returns: a loop inside one
-     * consequence, which no firing limit sees). A chunk takes well under a second.
+     * consequence, which no firing limit sees); dunning.rule-sets.simulation-stall. A chunk takes well under a second.
      */
-    static final Duration STALL = Duration.ofMinutes(5);
+    private final Duration stall;
+    /** Progress is written this often at most. */
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     /** Finished results parsed and kept for paging through them. */
     private static final int CACHED_RESULTS = 4;
     /** Failed customers listed with their reason; beyond this only {@code failedCount} grows. */
@@ -161,7 +163,7 @@ public class RuleSetSimulation {
 
     private static final Logger log = LoggerFactory.getLogger(RuleSetSimulation.class);
 
-    /** Runs the jobs one at a time; replaced when a job is stuck in it (see {@link #STALL}). */
+    /** Runs the jobs one at a time; replaced when a job is stuck in it (see {@link #stall}). */
     private volatile ExecutorService background = newBackground();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "rule-set-simulation-heartbeat"));
@@ -200,9 +202,11 @@ public class RuleSetSimulation {
         this.jobs = jobs;
         this.json = json;
         this.retention = properties.simulationRetention();
+        this.heartbeatEvery = properties.simulationHeartbeat();
+        this.stall = properties.simulationStall();
         this.clock = clock;
         log.info("Background simulations started here are recorded as run by {}", instanceId);
-        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+        heartbeat.scheduleWithFixedDelay(this::beat, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -288,7 +292,7 @@ public class RuleSetSimulation {
                 }
                 long now = System.nanoTime();
                 moved.set(now);
-                if (now - written.get() >= HEARTBEAT.toNanos() / 5) { // progress a few times a second at most
+                if (now - written.get() >= PROGRESS_EVERY.toNanos()) { // progress a few times a second at most
                     written.set(now);
                     if (!jobs.progress(id, done)) {
                         throw new CancellationException("the job was ended elsewhere");
@@ -331,20 +335,20 @@ public class RuleSetSimulation {
     }
 
     /**
-     * A running job that has not moved for {@link #STALL} is failed and its thread left behind: the thread cannot be
+     * A running job that has not moved for {@link #stall} is failed and its thread left behind: the thread cannot be
      * stopped (a loop in a rule does not look at interrupts), but the jobs queued behind it move to a new one.
      */
     private void giveUpOnAStuckJob() {
         String id = running;
         AtomicLong moved = id == null ? null : held.get(id);
-        if (moved == null || System.nanoTime() - moved.get() < STALL.toNanos()) {
+        if (moved == null || System.nanoTime() - moved.get() < stall.toNanos()) {
             return;
         }
         log.error("Background simulation {} has made no progress for {}: a rule that never returns? Its thread is "
-                + "abandoned and the jobs queued behind it go on in a new one", id, STALL);
+                + "abandoned and the jobs queued behind it go on in a new one", id, stall);
         held.remove(id);
         running = null;
-        jobs.failed(id, "it made no progress for " + STALL.toMinutes() + " minutes, so it was given up (a rule that "
+        jobs.failed(id, "it made no progress for " + stall.toSeconds() + " s, so it was given up (a rule that "
                 + "never returns, such as a loop inside a consequence, is the usual cause); check the candidate's "
                 + "rules", clock.instant());
         ExecutorService stuck = background;

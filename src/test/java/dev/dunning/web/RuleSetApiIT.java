@@ -50,7 +50,9 @@ import tools.jackson.databind.ObjectMapper;
  * active version serving, the diff of a changed cell, upload limits, and a second instance following a switch.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "dunning.rule-sets.poll-interval=200ms", "dunning.rule-sets.max-upload-size=200KB"})
+    "dunning.rule-sets.poll-interval=200ms", "dunning.rule-sets.max-upload-size=200KB",
+    // A background simulation stuck in a rule is given up after 3 s here, not 5 minutes (see the test).
+    "dunning.rule-sets.simulation-heartbeat=250ms", "dunning.rule-sets.simulation-stall=3s"})
 class RuleSetApiIT {
 
     static TestDatabase.Connection db;
@@ -429,6 +431,54 @@ class RuleSetApiIT {
         HttpResponse<String> unknown = api().get("/api/v1/rule-sets/simulations/" + UUID.randomUUID());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("simulation-retention");
+    }
+
+    /** A rule that returns only after 7 s for one customer: a loop inside a consequence, which no firing limit sees. */
+    static final String STUCK_RULE = """
+            package dunning.stuck
+
+            import dev.dunning.decision.DunningCase;
+            import java.time.Instant;
+
+            rule "Takes its time for SIM-STUCK"
+                ruleflow-group "escalation"
+            when
+                DunningCase( customerId == "SIM-STUCK" )
+            then
+                Instant until = Instant.now().plusSeconds(7);
+                while (Instant.now().isBefore(until)) {
+                }
+            end
+            """;
+
+    @Test
+    void aBackgroundSimulationStuckInARuleIsGivenUpAndTheJobQueuedBehindItRuns() throws Exception {
+        facts.upsertCustomer(aCustomer().id("SIM-STUCK").in("DE", "Europe/Berlin", "EUR").consumer().build());
+        String after = "SIM-AFTER-" + UUID.randomUUID();
+        facts.upsertCustomer(aCustomer().id(after).in("DE", "Europe/Berlin", "EUR").consumer().build());
+        Map<String, byte[]> files = shippedFiles();
+        files.put("rules/stuck.drl", STUCK_RULE.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", zip(files));
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+        String candidate = api().body(submitted).get("version").asString();
+
+        HttpResponse<String> stuck = api().post("/api/v1/rule-sets/" + candidate + "/simulate?background=true",
+                "{\"customerIds\": [\"SIM-STUCK\"]}");
+        HttpResponse<String> queued = api().post("/api/v1/rule-sets/" + candidate + "/simulate?background=true",
+                "{\"customerIds\": [\"" + after + "\"]}");
+        assertThat(stuck.statusCode()).as(stuck.body()).isEqualTo(202);
+        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+
+        JsonNode given = Awaitility.await().atMost(Duration.ofMillis(6_500)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api().body(api().get(stuck.headers().firstValue("Location").orElseThrow())),
+                        j -> finished(j.get("status").asString()));
+        assertThat(given.get("status").asString()).isEqualTo("FAILED");
+        assertThat(given.get("error").asString()).contains("made no progress for 3 s", "never returns");
+        JsonNode next = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api().body(api().get(queued.headers().firstValue("Location").orElseThrow())),
+                        j -> finished(j.get("status").asString()));
+        assertThat(next.get("status").asString()).as(next.toString()).isEqualTo("DONE");
+        assertThat(next.get("result").get("customers").asLong()).isEqualTo(1);
     }
 
     @Test
