@@ -60,7 +60,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * claimed outbox entries) then wait 30 s for a connection to a server that is gone.
      */
     public static EmbeddedMariaDb startOwned(Path folder, int port, String database) {
-        return start(folder, folder.resolve("mariadb-base"), port, database, false);
+        return startOwned(folder, folder.resolve("mariadb-base"), port, database);
+    }
+
+    /** As {@link #startOwned(Path, int, String)}, with the binaries in a folder of their own. */
+    public static EmbeddedMariaDb startOwned(Path folder, Path binaries, int port, String database) {
+        return start(folder, binaries, port, database, false);
     }
 
     private static EmbeddedMariaDb start(Path folder, Path binaries, int port, String database,

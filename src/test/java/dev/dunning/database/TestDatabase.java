@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.springframework.boot.SpringApplication;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -81,12 +82,14 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
         try {
             Path parent = Files.createDirectories(Path.of("target", "test-mariadb"));
             Path folder = Files.createTempDirectory(parent, "run-");
-            EmbeddedMariaDb server = EmbeddedMariaDb.start(folder, parent.resolve("binaries"), 0, DATABASE);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            EmbeddedMariaDb server = EmbeddedMariaDb.startOwned(folder, parent.resolve("binaries"), 0, DATABASE);
+            // Stopped once the test contexts have closed (Spring runs its shutdown handlers after them), not at the
+            // same time by a JVM hook of its own: their last writes would wait for a server already gone.
+            SpringApplication.getShutdownHandlers().add(() -> {
                 server.close();
                 deleteQuietly(folder.resolve("mariadb"));
                 deleteQuietly(folder.resolve("mariadb-tmp"));
-            }, "test-mariadb-stop"));
+            });
             return new Connection(server.jdbcUrl(DATABASE), "root", "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
