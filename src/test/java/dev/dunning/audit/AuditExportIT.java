@@ -63,10 +63,7 @@ class AuditExportIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         TestDatabase.Connection db = TestDatabase.freshDatabase("audit_export");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     @LocalServerPort

@@ -48,10 +48,7 @@ class AuditReadingIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         TestDatabase.Connection db = TestDatabase.freshDatabase("audit_reading");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     static final String AS_OF = "2025-03-12T05:30:00Z";

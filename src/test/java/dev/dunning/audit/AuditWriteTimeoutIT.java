@@ -37,10 +37,7 @@ class AuditWriteTimeoutIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         TestDatabase.Connection db = TestDatabase.freshDatabase("audit_timeout");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     @Autowired

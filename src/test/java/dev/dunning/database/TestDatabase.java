@@ -10,6 +10,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The MariaDB server of a test run: one per test JVM, shared by every Spring context and repository test in it.
@@ -26,7 +27,16 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
     private static volatile Connection connection;
 
     /** Where to connect: URL, user, password. */
-    public record Connection(String url, String user, String password) {}
+    public record Connection(String url, String user, String password) {
+
+        /** Points a test context at this database, its own: the shared test database is then not touched. */
+        public void register(DynamicPropertyRegistry registry) {
+            registry.add("dunning.test.own-database", () -> "true");
+            registry.add("spring.datasource.url", this::url);
+            registry.add("spring.datasource.username", this::user);
+            registry.add("spring.datasource.password", this::password);
+        }
+    }
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {

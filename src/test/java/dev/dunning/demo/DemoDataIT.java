@@ -43,10 +43,7 @@ class DemoDataIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         db = TestDatabase.freshDatabase("demo_data");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
         registry.add("dunning.database.demo-data", () -> "true");
         // Nothing is sent here: a pass would write contact attempts and change the decisions the demo states.
         registry.add("dunning.dispatch.scheduled", () -> "false");

@@ -50,10 +50,7 @@ class GeneratorIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         db = TestDatabase.freshDatabase("generator");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     @LocalServerPort

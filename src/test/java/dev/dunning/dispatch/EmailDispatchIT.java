@@ -71,10 +71,7 @@ class EmailDispatchIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_mail");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> SMTP_PORT);
     }

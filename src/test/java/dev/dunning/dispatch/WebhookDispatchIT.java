@@ -102,10 +102,7 @@ class WebhookDispatchIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_hooks");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
         String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
         for (String target : List.of("SMS", "LETTER", "PHONE", "RETRY_PAYMENT", "SUSPEND_SERVICE")) {
             registry.add("dunning.dispatch.webhooks." + target + ".url", () -> base + "/" + target.toLowerCase());

@@ -33,12 +33,9 @@ class RuleSetWatchIT {
     @DynamicPropertySource
     static void ownDatabaseAndDirectories(DynamicPropertyRegistry registry) throws IOException {
         TestDatabase.Connection db = TestDatabase.freshDatabase("rule_set_watch");
-        registry.add("dunning.test.own-database", () -> "true");
+        db.register(registry);
         // Watched changes are activated only where one person may upload and activate (see RuleSetApiIT for four-eyes).
         registry.add("dunning.security.four-eyes-relaxed", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
         root = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "watched-");
         for (String dir : List.of("rules", "decision-tables", "scenarios")) {
             Path copy = Files.createDirectories(root.resolve(dir));

@@ -79,10 +79,7 @@ class RunDispatchIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         db = TestDatabase.freshDatabase("runs_dispatch");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     static final RunIT.ChunkHook HOOK = new RunIT.ChunkHook();

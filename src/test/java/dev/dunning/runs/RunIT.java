@@ -72,10 +72,7 @@ class RunIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         db = TestDatabase.freshDatabase("runs");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     /** Test-only hook in every chunk's transaction: fails one chunk after its decisions were audited; notes threads. */

@@ -54,10 +54,7 @@ class SharedRunIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         db = TestDatabase.freshDatabase("runs_shared");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     /**

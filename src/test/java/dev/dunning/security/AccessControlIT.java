@@ -59,10 +59,7 @@ class AccessControlIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         TestDatabase.Connection db = TestDatabase.freshDatabase("access");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
         Path pem = Files.createDirectories(Path.of("target", "test-jwt")).resolve("idp-" + System.nanoTime() + ".pub");
         Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(SIGNING.getPublic().getEncoded())

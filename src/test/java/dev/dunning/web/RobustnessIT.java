@@ -59,10 +59,7 @@ class RobustnessIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         TestDatabase.Connection db = TestDatabase.freshDatabase("robust");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
         registry.add("dunning.database.demo-data", () -> "false");
         // Nothing but the requests may change the database while the checksums are compared.
         registry.add("dunning.dispatch.scheduled", () -> "false");

@@ -60,10 +60,7 @@ class RuleSetApiIT {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) {
         db = TestDatabase.freshDatabase("rule_sets");
-        registry.add("dunning.test.own-database", () -> "true");
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        db.register(registry);
     }
 
     static final String TON_01 = "TON-01,REMINDER,1,1,CONSUMER,,,,FRIENDLY";
