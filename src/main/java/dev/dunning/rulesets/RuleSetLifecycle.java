@@ -11,7 +11,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +61,17 @@ public class RuleSetLifecycle {
     private final RuleSetUpload upload;
     private final FourEyes fourEyes;
     private final Object swapLock = new Object();
+    /**
+     * The last versions built for reading (simulations, their pages): a version is its content, so what it compiles
+     * to never changes, and a reviewer paging through a simulation should not wait for a build per page.
+     */
+    private final Map<String, RuleSet> built = Collections.synchronizedMap(new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RuleSet> eldest) {
+            return size() > BUILT_KEPT;
+        }
+    });
+    private static final int BUILT_KEPT = 2;
     private ScheduledExecutorService poller;
 
     public RuleSetLifecycle(RuleSetVersions versions, RuleSetGates gates, ActiveRuleSet active,
@@ -297,11 +311,16 @@ public class RuleSetLifecycle {
         if (serving.version().equals(version)) {
             return serving;
         }
+        RuleSet known = built.get(version);
+        if (known != null) {
+            return known;
+        }
         RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
         if (verdict.ruleSet() == null) {
             throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
                     verdict.scenarioFailures(), true);
         }
+        built.put(version, verdict.ruleSet());
         return verdict.ruleSet();
     }
 

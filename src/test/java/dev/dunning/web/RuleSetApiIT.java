@@ -51,8 +51,8 @@ import tools.jackson.databind.ObjectMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "dunning.rule-sets.poll-interval=200ms", "dunning.rule-sets.max-upload-size=200KB",
-    // A background simulation stuck in a rule is given up after 3 s here, not 5 minutes (see the test).
-    "dunning.rule-sets.simulation-heartbeat=250ms", "dunning.rule-sets.simulation-stall=3s"})
+    // A background simulation stuck in a rule is given up after 5 s here, not 5 minutes (see the test).
+    "dunning.rule-sets.simulation-heartbeat=250ms", "dunning.rule-sets.simulation-stall=5s"})
 class RuleSetApiIT {
 
     static TestDatabase.Connection db;
@@ -430,7 +430,7 @@ class RuleSetApiIT {
         assertThat(unknown.body()).contains("simulation-retention");
     }
 
-    /** A rule that returns only after 7 s for one customer: a loop inside a consequence, which no firing limit sees. */
+    /** A rule that returns only after 9 s for one customer: a loop inside a consequence, which no firing limit sees. */
     static final String STUCK_RULE = """
             package dunning.stuck
 
@@ -442,7 +442,7 @@ class RuleSetApiIT {
             when
                 DunningCase( customerId == "SIM-STUCK" )
             then
-                Instant until = Instant.now().plusSeconds(7);
+                Instant until = Instant.now().plusSeconds(9);
                 while (Instant.now().isBefore(until)) {
                 }
             end
@@ -465,12 +465,24 @@ class RuleSetApiIT {
                 "{\"customerIds\": [\"" + after + "\"]}");
         assertThat(stuck.statusCode()).as(stuck.body()).isEqualTo(202);
         assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+        // While the stuck one holds the thread, the instance takes three more (five in all) and refuses a sixth (the
+        // candidate is built once and kept, so these are quick).
+        for (int i = 0; i < 3; i++) {
+            assertThat(api().post("/api/v1/rule-sets/" + candidate + "/simulate?background=true",
+                    "{\"customerIds\": [\"" + after + "\"]}").statusCode()).isEqualTo(202);
+        }
+        HttpResponse<String> sixth = api().post("/api/v1/rule-sets/" + candidate + "/simulate?background=true",
+                "{\"customerIds\": [\"" + after + "\"]}");
+        assertThat(sixth.statusCode()).as(sixth.body()).isEqualTo(503);
+        assertThat(sixth.headers().firstValue("Retry-After")).hasValue("30");
+        assertThat(api().body(sixth).get("type").asString()).endsWith("/simulations-busy");
+        assertThat(api().body(sixth).get("detail").asString()).contains("5 background simulations");
 
-        JsonNode given = Awaitility.await().atMost(Duration.ofMillis(6_500)).pollInterval(Duration.ofMillis(200))
+        JsonNode given = Awaitility.await().atMost(Duration.ofMillis(8_500)).pollInterval(Duration.ofMillis(200))
                 .until(() -> api().body(api().get(stuck.headers().firstValue("Location").orElseThrow())),
                         j -> finished(j.get("status").asString()));
         assertThat(given.get("status").asString()).isEqualTo("FAILED");
-        assertThat(given.get("error").asString()).contains("made no progress for 3 s", "never returns");
+        assertThat(given.get("error").asString()).contains("made no progress for 5 s", "never returns");
         JsonNode next = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> api().body(api().get(queued.headers().firstValue("Location").orElseThrow())),
                         j -> finished(j.get("status").asString()));
