@@ -13,10 +13,12 @@ import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
 import dev.dunning.rules.RuleSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -62,23 +64,30 @@ class AuditWriteTimeoutIT {
                 .invoice(anInvoice().amount("EUR", "120.00").daysOverdue(12)).build();
         DecisionResponse slow = decide(facts);
         DecisionResponse queued = decide(facts);
+        CountDownLatch taken = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         ExecutorService callers = Executors.newFixedThreadPool(2);
         try {
-            // The first group's same-transaction work holds the writer for 3 s: past its caller's 2 s, and past the
-            // 2 s of a caller that queues behind it half a second later.
-            Future<AuditLog.Receipt> first = callers.submit(
-                    () -> auditLog.append(entry(slow, facts), () -> pause(3_000)));
-            Thread.sleep(500);
+            // The first group's same-transaction work holds the writer until released.
+            Future<AuditLog.Receipt> first = callers.submit(() -> auditLog.append(entry(slow, facts), () -> {
+                taken.countDown();
+                awaitQuietly(release);
+            }));
+            assertThat(taken.await(10, TimeUnit.SECONDS)).as("the writer took the first group").isTrue();
             Future<AuditLog.Receipt> second = callers.submit(() -> auditLog.append(entry(queued, facts)));
 
-            assertThat(first.get().seq()).as("being written when its caller's time ran out: waited for, and recorded")
-                    .isPositive();
+            // Queued behind it, the second's caller gives up after its 2 s; then the writer is let go.
             assertThatThrownBy(second::get).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(AuditUnavailableException.class);
+            release.countDown();
+            assertThat(first.get().seq()).as("being written when its caller's time ran out: waited for, and recorded")
+                    .isPositive();
         } finally {
+            release.countDown();
             callers.shutdown();
         }
-        Thread.sleep(1_500); // time enough for the writer to have written the second, had it taken it
+        // The writer takes records in order: once a later one is written, it has dealt with the second.
+        auditLog.append(entry(decide(facts), facts));
 
         assertThat(recorded(slow)).isOne();
         assertThat(recorded(queued)).as("its caller was told it was not recorded").isZero();
@@ -102,9 +111,9 @@ class AuditWriteTimeoutIT {
                 ruleSet.sources(), d.action(), d.channel(), d.tone(), d.trace(), d, facts);
     }
 
-    private static void pause(long millis) {
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
-            Thread.sleep(millis);
+            latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -368,8 +368,8 @@ class RunDispatchIT {
                 .singleElement().satisfies(a -> assertThat(a.refused()).isFalse());
         AtomicInteger attempts = new AtomicInteger();
 
-        // Another transaction (a dispatcher completing a send, say) holds the older entry's row for 3 s: longer than
-        // superseding waits (2 s), so the first attempt runs out of time and the group is written again.
+        // Another transaction (a dispatcher completing a send, say) holds the older entry's row until the first
+        // attempt has run out of its 2 s and the group is being written again.
         try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password())) {
             other.setAutoCommit(false);
             try (var lock = other.prepareStatement("SELECT status FROM outbox WHERE decision_id = ? FOR UPDATE")) {
@@ -378,7 +378,7 @@ class RunDispatchIT {
             }
             Thread release = new Thread(() -> {
                 try {
-                    Thread.sleep(3_000);
+                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 2);
                     other.commit();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -394,7 +394,7 @@ class RunDispatchIT {
             assertThat(appended).singleElement().satisfies(a -> assertThat(a.refused()).as("%s", a.refusedBy())
                     .isFalse());
         }
-        assertThat(attempts.get()).as("waited out once, then written").isGreaterThanOrEqualTo(2);
+        assertThat(attempts).as("waited out once, then written").hasValue(2);
         assertThat(jdbc.sql("SELECT status FROM outbox WHERE decision_id = ?").param(older.decisionId())
                 .query(String.class).single()).isEqualTo("SUPERSEDED");
         assertThat(count("SELECT COUNT(*) FROM outbox WHERE decision_id = '" + newer.decisionId() + "'")).isOne();
