@@ -96,9 +96,8 @@ public class AuditLog {
         this.writer.start();
     }
 
-    /** A record serialised and waiting for its place in the chain. */
     /**
-     * A record on its way. {@code state} settles who decides its fate when the caller stops waiting: the writer takes
+     * A record serialised and waiting for its place in the chain. {@code state} settles who decides its fate when the caller stops waiting: the writer takes
      * it ({@link #WRITING}) before its first attempt to write it, or the caller gives it up ({@link #GIVEN_UP}) first;
      * a record given up is never written, and a caller whose record is being written waits for the outcome. So a
      * caller told that its decision was not recorded can rely on it.
@@ -323,27 +322,28 @@ public class AuditLog {
                 return;
             } catch (RuntimeException e) {
                 Throwable cause = e instanceof CompanionFailed c ? c.getCause() : e;
-                if (!passingConflict(cause) || transientFailures >= TRANSIENT_RETRIES) {
-                    if (e instanceof CompanionFailed c) {
-                        refuse(batch, c);
-                        if (batch.isEmpty()) {
-                            return;
-                        }
-                        continue;
-                    }
-                    throw e;
-                }
-                transientFailures++;
-                rules.rolledBack();
-                log.info("Writing {} audit records met a passing conflict ({}); writing them again ({} of {})",
-                        batch.size(), cause.getClass().getSimpleName(), transientFailures, TRANSIENT_RETRIES);
-                try {
-                    Thread.sleep(20L * transientFailures); // let the other transaction finish
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
+                if (passingConflict(cause) && transientFailures < TRANSIENT_RETRIES) {
+                    transientFailures++;
+                    rules.rolledBack();
+                    log.info("Writing {} audit records met a passing conflict ({}); writing them again ({} of {})",
+                            batch.size(), cause.getClass().getSimpleName(), transientFailures, TRANSIENT_RETRIES);
+                    pauseBeforeRetry(transientFailures, e);
+                } else if (e instanceof CompanionFailed c) {
+                    refuse(batch, c); // the loop writes the others again, or ends if none is left
+                } else {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** Lets the other transaction of the conflict finish first. */
+    private static void pauseBeforeRetry(int attempt, RuntimeException conflict) {
+        try {
+            Thread.sleep(20L * attempt);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw conflict;
         }
     }
 
