@@ -79,7 +79,18 @@ public class RuleSetSimulation {
             Segment segment,
             @CountryCode String country,
             @Min(0) @Max(100_000) Integer page,
-            @Min(1) @Max(500) Integer size) {}
+            @Min(1) @Max(500) Integer size) {
+
+        /** The page asked for, the first when none was. */
+        public int pageNumber() {
+            return page == null ? 0 : page;
+        }
+
+        /** Changed customers per page, 50 when not said. */
+        public int pageSize() {
+            return size == null ? 50 : size;
+        }
+    }
 
     /** How often one value became another, e.g. REMINDER -> FINAL_NOTICE: 12. */
     public record Transition(String from, String to, long count, List<String> examples) {}
@@ -140,18 +151,11 @@ public class RuleSetSimulation {
     static final int CHUNK = 500;
     /** Changed customers a background job keeps for paging; beyond this only the counts grow. */
     public static final int KEPT_CHANGES = 10_000;
-    /** How often the instance running background jobs says it still is (dunning.rule-sets.simulation-heartbeat). */
-    private final Duration heartbeatEvery;
     /**
      * A job whose instance has been silent this long has died with it. Well above the connection pool's 30 s wait,
      * so a heartbeat held up by a busy pool does not declare live jobs dead.
      */
     static final Duration SILENCE = Duration.ofMinutes(2);
-    /**
-     * A running job whose progress has not moved for this long is stuck (a rule that never returns: a loop inside one
-     * consequence, which no firing limit sees); dunning.rule-sets.simulation-stall. A chunk takes well under a second.
-     */
-    private final Duration stall;
     /** Progress is written this often at most. */
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     /** Finished results parsed and kept for paging through them. */
@@ -191,6 +195,13 @@ public class RuleSetSimulation {
     private final SimulationJobs jobs;
     private final JsonMapper json;
     private final Duration retention;
+    /** How often the instance running background jobs says it still is (dunning.rule-sets.simulation-heartbeat). */
+    private final Duration heartbeatEvery;
+    /**
+     * A running job whose progress has not moved for this long is stuck (a rule that never returns: a loop inside one
+     * consequence, which no firing limit sees); dunning.rule-sets.simulation-stall. A chunk takes well under a second.
+     */
+    private final Duration stall;
     private final Clock clock;
 
     public RuleSetSimulation(RuleSetLifecycle lifecycle, CustomerFacts customerFacts, DecisionEngine engine,
@@ -214,9 +225,9 @@ public class RuleSetSimulation {
     public Result simulate(String candidateVersion, Request request) {
         RuleSet candidate = lifecycle.compiled(candidateVersion);
         List<String> ids = customerIds(request);
-        int size = size(request);
-        int kept = (int) Math.min(KEPT_CHANGES, (long) page(request) * size + size);
-        return run(candidate, request, ids, kept, done -> { }).page(page(request), size);
+        int size = request.pageSize();
+        int kept = (int) Math.min(KEPT_CHANGES, (long) request.pageNumber() * size + size);
+        return run(candidate, request, ids, kept, done -> { }).page(request.pageNumber(), size);
     }
 
     /**
@@ -250,7 +261,7 @@ public class RuleSetSimulation {
             held.remove(id);
             throw e;
         }
-        return job(id, 0, size(request)).orElseThrow();
+        return job(id, 0, request.pageSize()).orElseThrow();
     }
 
     /** A background simulation by id, with the page of changed customers asked for. */
@@ -266,7 +277,7 @@ public class RuleSetSimulation {
                         results.putIfAbsent(id, full);
                     }
                 }
-                result = full == null ? null : full.page(Math.max(0, page), Math.min(500, Math.max(1, size)));
+                result = full == null ? null : full.page(page, size);
             }
             return new Job(row.id(), row.candidate(), row.requestedBy(), row.status().name(), row.total(),
                     row.done(), row.startedAt(), row.finishedAt(), row.error(), result);
@@ -399,14 +410,6 @@ public class RuleSetSimulation {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
-    }
-
-    private static int page(Request request) {
-        return request.page() == null ? 0 : Math.max(0, request.page());
-    }
-
-    private static int size(Request request) {
-        return request.size() == null ? 50 : Math.min(500, Math.max(1, request.size()));
     }
 
     /**

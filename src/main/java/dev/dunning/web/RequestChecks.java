@@ -22,6 +22,11 @@ final class RequestChecks {
 
     private RequestChecks() {}
 
+    /** Checks of a request without a body to validate, e.g. of its parameters. */
+    static RequestChecks empty() {
+        return new RequestChecks();
+    }
+
     static RequestChecks of(Validator validator, Object request) {
         RequestChecks checks = new RequestChecks();
         validator.validate(request).forEach(v -> checks.add(v.getPropertyPath().toString(), v.getMessage()));
@@ -75,6 +80,18 @@ final class RequestChecks {
         if (digits >= 0 && amount.stripTrailingZeros().scale() > digits) {
             add(field, amount.toPlainString() + " has more decimals than " + currencyCode + " has (" + digits
                     + "); round it or check the currency");
+        }
+        return this;
+    }
+
+    /**
+     * A page of a list of which only the first {@code kept} entries are kept (a simulation's changed customers): the
+     * page must start within them.
+     */
+    RequestChecks pageWithin(int page, int size, int kept, String narrowing) {
+        if ((long) page * size >= kept) {
+            add("page", "pages go up to the first " + kept + " entries (page × size below " + kept + "); "
+                    + narrowing);
         }
         return this;
     }

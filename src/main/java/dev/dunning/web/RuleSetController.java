@@ -15,11 +15,12 @@ import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.rulesets.UploadRefusedException;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -221,13 +222,12 @@ class RuleSetController {
             @RequestBody(required = false) RuleSetSimulation.Request request, Principal principal) {
         RuleSetSimulation.Request r = request == null
                 ? new RuleSetSimulation.Request(null, null, null, null, null, null) : request;
-        RequestChecks.of(validator, r).throwIfAny();
-        int size = r.size() == null ? 50 : r.size();
-        if (!background && r.page() != null && (long) r.page() * size >= RuleSetSimulation.KEPT_CHANGES) {
-            throw new InvalidRequestException(List.of(new FieldProblem("page", "pages go up to the first "
-                    + RuleSetSimulation.KEPT_CHANGES + " changed customers (page × size below "
-                    + RuleSetSimulation.KEPT_CHANGES + "); narrow the customers with the filters")));
+        RequestChecks checks = RequestChecks.of(validator, r);
+        if (!background) {
+            checks.pageWithin(r.pageNumber(), Math.max(1, r.pageSize()), RuleSetSimulation.KEPT_CHANGES,
+                    "narrow the customers with the filters");
         }
+        checks.throwIfAny();
         if (!background) {
             return ResponseEntity.ok(simulation.simulate(version, r));
         }
@@ -237,19 +237,11 @@ class RuleSetController {
 
     /** A background simulation: progress while it runs, then the result, a page of changed customers at a time. */
     @GetMapping(path = "/rule-sets/simulations/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    RuleSetSimulation.Job simulationJob(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
-        List<FieldProblem> problems = new ArrayList<>();
-        if (size < 1 || size > 500) {
-            problems.add(new FieldProblem("size", "must be between 1 and 500"));
-        }
-        if (page < 0 || (long) page * Math.max(1, size) >= RuleSetSimulation.KEPT_CHANGES) {
-            problems.add(new FieldProblem("page", "must be 0 or more, and page × size below "
-                    + RuleSetSimulation.KEPT_CHANGES + " (the changed customers a simulation keeps)"));
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
+    RuleSetSimulation.Job simulationJob(@PathVariable String id,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+        RequestChecks.empty().pageWithin(page, size, RuleSetSimulation.KEPT_CHANGES,
+                "a simulation keeps the first changed customers for paging; the counts cover all").throwIfAny();
         return simulation.job(id, page, size).orElseThrow(() -> new NotFoundException("no simulation " + id
                 + "; finished simulations are kept for dunning.rule-sets.simulation-retention (default 7 days)"));
     }
