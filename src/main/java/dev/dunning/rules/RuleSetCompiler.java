@@ -2,6 +2,8 @@ package dev.dunning.rules;
 
 import dev.dunning.rules.internal.ClassPathLookups;
 import dev.dunning.rules.internal.CodeSafety;
+import dev.dunning.rules.internal.CompiledCodeProblems;
+import dev.dunning.rules.internal.CompiledRuleCode;
 import dev.dunning.rules.internal.CompilationUnit;
 import dev.dunning.rules.internal.DroolsMessages;
 import dev.dunning.rules.internal.SheetGrid;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import org.drools.compiler.kie.builder.impl.InternalKieModule;
 import org.drools.drl.ast.descr.AttributeDescr;
 import org.drools.drl.ast.descr.PackageDescr;
 import org.drools.drl.ast.descr.RuleDescr;
@@ -46,15 +49,26 @@ import org.kie.internal.builder.conf.LanguageLevelOption;
 public final class RuleSetCompiler {
 
     private static final List<String> GROUP_ATTRIBUTES = List.of("ruleflow-group", "agenda-group");
+    /** Packages whose classes rule code could impersonate or reach package-private members of. */
+    private static final List<String> RESERVED_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
+            "org.drools.", "org.kie.", "org.mvel2.", "dev.dunning.");
     /** Shared by every build: the class path it remembers is the same for all. */
     private static final ClassPathLookups CLASS_PATH = new ClassPathLookups(RuleSetCompiler.class.getClassLoader());
 
     private final Clock clock;
+    /** The checks on the text: earlier, friendlier messages; the compiled-code gate decides either way. */
+    private final boolean textChecks;
     private final TableReader reader = new TableReader();
     private final TableChecker checker = new TableChecker(DecisionEngine.GROUPS);
 
     public RuleSetCompiler(Clock clock) {
+        this(clock, true);
+    }
+
+    /** Without the text checks: for tests proving that the compiled-code gate holds on its own. */
+    RuleSetCompiler(Clock clock, boolean textChecks) {
         this.clock = clock;
+        this.textChecks = textChecks;
     }
 
     public RuleSet compile(List<RuleSource> sources) {
@@ -101,7 +115,9 @@ public final class RuleSetCompiler {
         }
 
         // The safety gate: code that reaches beyond the fact model is not even handed to Drools.
-        List<RuleProblem> unsafe = parsed.stream().flatMap(unit -> CodeSafety.check(unit).stream()).toList();
+        List<RuleProblem> unsafe = textChecks
+                ? parsed.stream().flatMap(unit -> CodeSafety.check(unit).stream()).toList()
+                : List.of();
         if (!unsafe.isEmpty()) {
             problems.addAll(unsafe);
             throw new RuleSetException(problems, problems.size() > unsafe.size()
@@ -127,6 +143,14 @@ public final class RuleSetCompiler {
             ks.getRepository().removeKieModule(releaseId);
             throw new RuleSetException(problems, checksFailed ? "checks" : "compile");
         }
+        // The gate that decides, on what the build made and before any of it is loaded or run.
+        List<RuleProblem> refused = new CompiledCodeProblems(parsed, (pkg, rule) -> origins.get(RuleSet.key(pkg, rule)))
+                .locate(CompiledRuleCode.check(generatedClasses(builder)));
+        if (!refused.isEmpty()) {
+            ks.getRepository().removeKieModule(releaseId);
+            problems.addAll(refused);
+            throw new RuleSetException(problems, "safety");
+        }
         var kieBase = ks.newKieContainer(releaseId, CLASS_PATH).getKieBase();
         // The container keeps what it needs; leaving the module in the repository would leak one per build.
         ks.getRepository().removeKieModule(releaseId);
@@ -137,6 +161,18 @@ public final class RuleSetCompiler {
                 .map(s -> new RuleSet.File(s.name(), sha256(s.content()), rulesPerFile.getOrDefault(s.name(), 0)))
                 .toList();
         return new RuleSet(version(sorted), files, kieBase, origins, generated, problems, clock.instant(), sorted);
+    }
+
+    /** Every class file the build generated, by its internal name. */
+    private static Map<String, byte[]> generatedClasses(KieBuilder builder) {
+        InternalKieModule module = (InternalKieModule) builder.getKieModule();
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (String file : module.getFileNames()) {
+            if (file.endsWith(".class")) {
+                classes.put(file.substring(0, file.length() - ".class".length()), module.getBytes(file));
+            }
+        }
+        return classes;
     }
 
     private void convertTable(RuleSource source, List<CompilationUnit> units, List<RuleProblem> problems) {
@@ -192,6 +228,11 @@ public final class RuleSetCompiler {
             return null;
         }
         packages.add(pkg.getName());
+        if (RESERVED_PACKAGES.stream().anyMatch(r -> (pkg.getName() + ".").startsWith(r))) {
+            problems.add(RuleProblem.atLine(unit.source(), 1, null, "the package \"" + pkg.getName() + "\" belongs to "
+                    + "Java, Drools or the service; name the rules' package after your policy, e.g. \"dunning.holds\""));
+            return null;
+        }
         String packageGroup = pkg.getAttributes().stream()
                 .filter(a -> GROUP_ATTRIBUTES.contains(a.getName()))
                 .map(AttributeDescr::getValue)

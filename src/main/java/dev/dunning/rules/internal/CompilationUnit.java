@@ -132,6 +132,29 @@ public final class CompilationUnit {
         return cellFor(line);
     }
 
+    /**
+     * The cell of a rule's row (1-based sheet row) that holds one of {@code codes} (tried in order): a cell of the row
+     * whose text has it, else the code template (the header cell) that has it, else the row's first cell.
+     */
+    public String cellInRow(int row, List<String> codes, java.util.function.UnaryOperator<String> normalize) {
+        var cells = grid == null ? null : grid.row(row - 1);
+        for (String code : codes) {
+            for (var cell : cells == null ? List.<java.util.Map.Entry<Integer, String>>of() : cells.entrySet()) {
+                if (normalize.apply(cell.getValue()).contains(code)) {
+                    return SheetGrid.cellName(row - 1, cell.getKey());
+                }
+            }
+            for (TableChecker.Layout layout : tables) {
+                for (TableChecker.Column column : layout.columns().values()) {
+                    if (column.template() != null && normalize.apply(column.template()).contains(code)) {
+                        return SheetGrid.cellName(layout.titleRow() + 3, column.index());
+                    }
+                }
+            }
+        }
+        return SheetGrid.cellName(row - 1, cells == null || cells.isEmpty() ? 0 : cells.firstKey());
+    }
+
     /** Lines (1-based) whose trimmed text contains {@code code}, at most {@code max}. */
     public List<int[]> occurrences(String code, int max) {
         List<int[]> found = new ArrayList<>();
