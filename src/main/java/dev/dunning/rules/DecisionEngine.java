@@ -4,7 +4,9 @@ import dev.dunning.decision.Decision;
 import dev.dunning.decision.DeclineCodes;
 import dev.dunning.decision.DunningCase;
 import dev.dunning.decision.Facts;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,17 +38,27 @@ public final class DecisionEngine {
      */
     public static final int MAX_FIRINGS_PER_GROUP = 50_000;
 
+    /** The time an evaluation may take when no setting says otherwise. */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
+
     /** A decision together with the rule-set version that made it. */
     public record Evaluation(Decision decision, String ruleSetVersion) {}
 
     private final Supplier<RuleSet> active;
     private final Clock clock;
     private final DeclineCodes declineCodes;
+    private final long budgetNanos;
 
     public DecisionEngine(Supplier<RuleSet> active, Clock clock, DeclineCodes declineCodes) {
+        this(active, clock, declineCodes, DEFAULT_BUDGET);
+    }
+
+    /** @param budget the time one evaluation may take; past it, it is stopped between two firings */
+    public DecisionEngine(Supplier<RuleSet> active, Clock clock, DeclineCodes declineCodes, Duration budget) {
         this.active = active;
         this.clock = clock;
         this.declineCodes = declineCodes;
+        this.budgetNanos = budget.toNanos();
     }
 
     /** Evaluates with the rule set active at the moment of the call, which the result names. */
@@ -65,7 +77,7 @@ public final class DecisionEngine {
         KieSession session = ruleSet.kieBase().newKieSession();
         try {
             session.setGlobal("decision", decision);
-            TraceListener trace = new TraceListener(decision, ruleSet);
+            TraceListener trace = new TraceListener(decision, ruleSet, System.nanoTime() + budgetNanos);
             session.addEventListener(trace);
             session.insert(dunningCase);
             dunningCase.getExposures().forEach(session::insert);
@@ -75,6 +87,12 @@ public final class DecisionEngine {
                 trace.group = group;
                 session.getAgenda().getAgendaGroup(group).setFocus();
                 int fired = session.fireAllRules(MAX_FIRINGS_PER_GROUP + 1);
+                if (trace.overran) {
+                    Rule last = trace.last;
+                    Metrics.counter("dunning.rules.evaluation.timeouts", "group", group).increment();
+                    throw new RuleTimeoutException(last.getName(), ruleSet.origin(last.getPackageName(), last.getName()),
+                            Duration.ofNanos(budgetNanos));
+                }
                 if (fired > MAX_FIRINGS_PER_GROUP) {
                     Rule last = trace.last;
                     throw new RuleEvaluationException(last.getName(),
@@ -110,10 +128,14 @@ public final class DecisionEngine {
         String group;
         /** The rule that fired last: the one to name if a group never settles. */
         Rule last;
+        private final long deadline;
+        /** Set when the evaluation ran past its budget and the engine was halted after the last firing. */
+        boolean overran;
 
-        TraceListener(Decision decision, RuleSet ruleSet) {
+        TraceListener(Decision decision, RuleSet ruleSet, long deadline) {
             this.decision = decision;
             this.ruleSet = ruleSet;
+            this.deadline = deadline;
         }
 
         @Override
@@ -151,6 +173,10 @@ public final class DecisionEngine {
         @Override
         public void afterMatchFired(AfterMatchFiredEvent event) {
             decision.endMatch();
+            if (System.nanoTime() - deadline > 0) {
+                overran = true;
+                event.getKieRuntime().halt(); // between firings: the engine stops before the next one
+            }
         }
     }
 }

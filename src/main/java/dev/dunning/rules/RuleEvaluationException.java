@@ -8,7 +8,7 @@ public class RuleEvaluationException extends RuntimeException {
 
     public RuleEvaluationException(String rule, RuleOrigin origin, Throwable cause) {
         super("rule \"" + rule + "\"" + (origin == null ? "" : " (" + describe(origin) + ")") + " failed: "
-                + cause.getMessage(), cause);
+                + (cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage()), cause);
         this.rule = rule;
         this.origin = origin;
     }

@@ -71,6 +71,9 @@ public final class RuleSetGates {
             ruleSet = compiler.compile(sources);
         } catch (RuleSetException e) {
             return new Verdict(version, null, e.gate() == null ? COMPILE : e.gate(), e.problems(), 0, List.of());
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return new Verdict(version, null, COMPILE, List.of(RuleProblem.inFile("(rule set)",
+                    "Drools could not build the rule set: " + describe(e))), 0, List.of());
         }
         List<RuleProblem> problems = new ArrayList<>(ruleSet.warnings());
         List<Scenario> scenarios = new ArrayList<>();
@@ -98,6 +101,10 @@ public final class RuleSetGates {
                 mismatches = runner.run(scenario, ruleSet).mismatches();
             } catch (RuleEvaluationException e) {
                 mismatches = List.of("a rule failed while deciding: " + e.getMessage());
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                // Rule code that fails outside a firing, or so deeply that the engine could not wrap it: still a
+                // located rejection of the candidate, never an error of the service.
+                mismatches = List.of("the rules failed while deciding: " + describe(e));
             }
             if (!mismatches.isEmpty()) {
                 failures.add(new ScenarioFailure(scenario.name(), scenario.file(), scenario.line(), mismatches));
@@ -109,5 +116,9 @@ public final class RuleSetGates {
             return new Verdict(version, null, SCENARIOS, problems, scenarios.size(), failures);
         }
         return new Verdict(version, ruleSet, null, problems, scenarios.size(), failures);
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

@@ -39,7 +39,8 @@ class RulesConfiguration {
     }
 
     @Bean
-    DecisionEngine decisionEngine(ActiveRuleSet active, Clock clock, DeclineCodes declineCodes) {
-        return new DecisionEngine(active, clock, declineCodes);
+    DecisionEngine decisionEngine(ActiveRuleSet active, Clock clock, DeclineCodes declineCodes,
+            RulesProperties properties) {
+        return new DecisionEngine(active, clock, declineCodes, properties.evaluationBudget());
     }
 }

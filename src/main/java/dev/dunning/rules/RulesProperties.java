@@ -1,6 +1,7 @@
 package dev.dunning.rules;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,10 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param decisionTablesDir decision tables ({@code .xlsx}, {@code .xls}, {@code .csv})
  * @param scenariosDir business-readable scenarios the rule set must pass
  * @param declineCodesFile optional CSV replacing the shipped decline-code list ({@code code,scheme,class,meaning})
+ * @param evaluationBudget the time one evaluation (decision, scenario, simulated customer) may take; past it, it is
+ *     stopped between two firings and answered 503 naming the rule that fired last
  */
 @ConfigurationProperties("dunning")
 public record RulesProperties(
         @DefaultValue("rules") Path rulesDir,
         @DefaultValue("decision-tables") Path decisionTablesDir,
         @DefaultValue("scenarios") Path scenariosDir,
-        Path declineCodesFile) {}
+        Path declineCodesFile,
+        @DefaultValue("2s") Duration evaluationBudget) {}

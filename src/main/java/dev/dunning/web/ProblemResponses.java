@@ -5,6 +5,7 @@ import dev.dunning.decision.Catalogue;
 import dev.dunning.facts.FactRejectedException;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.rules.RuleEvaluationException;
+import dev.dunning.rules.RuleTimeoutException;
 import dev.dunning.rulesets.SimulationsBusyException;
 import java.net.URI;
 import java.util.Arrays;
@@ -197,6 +198,24 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem.setType(NOT_FOUND);
         problem.setTitle("Not found");
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+
+    /**
+     * An evaluation ran past its time budget and was stopped: not the caller's fault, and it may pass when the machine
+     * is less busy (503); the problem names the rule that fired last, so a credit controller can look at it.
+     */
+    @ExceptionHandler(RuleTimeoutException.class)
+    ResponseEntity<ProblemDetail> ruleTimedOut(RuleTimeoutException ex) {
+        log.error("Decision stopped: {}", ex.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+        problem.setType(URI.create("https://dunning.dev/problems/rule-timeout"));
+        problem.setTitle("The rules took too long to decide");
+        problem.setProperty("rule", ex.rule());
+        if (ex.origin() != null) {
+            problem.setProperty("source", ex.origin().source());
+        }
+        problem.setProperty("budgetMillis", ex.budget().toMillis());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(problem);
     }
 
     /** A rule of the active set failed: the caller's facts were fine, so this is the service's fault (500). */
