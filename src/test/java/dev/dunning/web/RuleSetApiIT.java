@@ -51,6 +51,8 @@ import tools.jackson.databind.ObjectMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "dunning.rule-sets.poll-interval=200ms", "dunning.rule-sets.max-upload-size=200KB",
+    // The multipart limits follow the import limit: 1 MB here, so a test can send more than that cheaply.
+    "dunning.import.max-upload-size=1MB",
     // A background simulation stuck in a rule is given up after 5 s here, not 5 minutes (see the test).
     "dunning.rule-sets.simulation-heartbeat=250ms", "dunning.rule-sets.simulation-stall=5s"})
 class RuleSetApiIT {
@@ -357,6 +359,20 @@ class RuleSetApiIT {
 
         HttpResponse<String> unknown = api().get("/api/v1/rule-sets/" + "0".repeat(64) + "/events");
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    }
+
+    @Test
+    void aRuleSetUploadOverTheMultipartLimitNamesTheRuleSetLimitNotTheImportLimit() throws Exception {
+        HttpResponse<String> huge = upload("/api/v1/rule-sets", "escalation.xlsx", new byte[1536 * 1024]);
+        HttpResponse<String> hugeValidation = upload("/api/v1/rule-sets/validate", "policy.zip",
+                new byte[1536 * 1024]);
+
+        for (HttpResponse<String> response : List.of(huge, hugeValidation)) {
+            api().assertProblem(response, 413, "upload-too-large", null);
+            assertThat(api().body(response).get("detail").asString())
+                    .contains("limit of 200 KB for a rule set", "setting dunning.rule-sets.max-upload-size")
+                    .doesNotContain("dunning.import");
+        }
     }
 
     @Test
