@@ -149,38 +149,12 @@ public class RuleSetLifecycle {
         Candidate candidate = candidate(filename, content);
         RuleSetGates.Verdict verdict = gates.check(candidate.sources());
         String version = RuleSetCompiler.versionOf(candidate.sources());
-        versions.event(version, clock.instant(), principal, VALIDATED, validation(filename, content, candidate,
-                verdict));
+        versions.event(version, clock.instant(), principal, VALIDATED,
+                new ValidatedUpload(filename, RuleSetCompiler.sha256(content), content.length, candidate.uploaded(),
+                        candidate.basedOn(), verdict).detail());
         log.info("Rule-set upload {} validated by {}: version {} {}", filename, principal, version.substring(0, 12),
                 verdict.passed() ? "passed" : "stopped at the " + verdict.stoppedAt() + " gate");
         return verdict;
-    }
-
-    /**
-     * The event's detail, for people and for the record: {@code upload tone.csv (sha256 ..., 812 bytes) with the
-     * other files of version 1a2b3c4d5e6f: stopped at the checks gate, 2 problems (2 errors), 0 scenarios run;
-     * files: decision-tables/tone.csv sha256 ...}.
-     */
-    private static String validation(String filename, byte[] content, Candidate candidate,
-            RuleSetGates.Verdict verdict) {
-        long errors = verdict.errors().size();
-        StringBuilder detail = new StringBuilder(UPLOAD).append(' ').append(filename)
-                .append(" (sha256 ").append(RuleSetCompiler.sha256(content)).append(", ").append(content.length)
-                .append(" bytes)");
-        if (candidate.basedOn() != null) {
-            detail.append(" with the other files of version ").append(candidate.basedOn(), 0, 12);
-        }
-        detail.append(": ").append(verdict.passed() ? "passed" : "stopped at the " + verdict.stoppedAt() + " gate")
-                .append(", ").append(verdict.problems().size()).append(verdict.problems().size() == 1 ? " problem"
-                        : " problems").append(" (").append(errors).append(errors == 1 ? " error)" : " errors)")
-                .append(", ").append(verdict.scenariosRun()).append(" scenarios run, ")
-                .append(verdict.scenarioFailures().size()).append(" failed; files: ");
-        for (int i = 0; i < candidate.uploaded().size(); i++) {
-            RuleSource file = candidate.uploaded().get(i);
-            detail.append(i == 0 ? "" : "; ").append(file.name()).append(" sha256 ")
-                    .append(RuleSetCompiler.sha256(file.content()));
-        }
-        return detail.toString();
     }
 
     /**
