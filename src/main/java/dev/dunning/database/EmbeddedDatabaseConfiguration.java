@@ -1,19 +1,25 @@
 package dev.dunning.database;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.net.InetAddress;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.web.server.ConfigurableWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
  * With no database configured, the service starts its own MariaDB (see {@link EmbeddedMariaDb}) and uses it; Spring
- * Boot's own DataSource then backs off. With {@code spring.datasource.url} set, none of this exists.
+ * Boot's own DataSource then backs off. The service connects as the account that only reads and writes rows; the
+ * Flyway migrations run as the database's owner. With {@code spring.datasource.url} set, none of this exists.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabaseConfiguration.NoDatabaseConfigured.class)
@@ -33,11 +39,34 @@ class EmbeddedDatabaseConfiguration {
                 .type(HikariDataSource.class)
                 .driverClassName("org.mariadb.jdbc.Driver")
                 .url(server.jdbcUrl(properties.name()))
-                .username("root")
-                .password("")
+                .username(server.application().user())
+                .password(server.application().password())
                 .build();
         dataSource.setPoolName("embedded-mariadb");
         return dataSource;
+    }
+
+    /**
+     * The migrations create tables and triggers, which the service's own account may not: they run as the owner,
+     * as spring.flyway.user / spring.flyway.password would have them on the operator's own server.
+     */
+    @Bean
+    FlywayConfigurationCustomizer migrationsAsDatabaseOwner(EmbeddedMariaDb server, DatabaseProperties properties) {
+        EmbeddedMariaDb.Account owner = server.owner();
+        return flyway -> flyway.dataSource(server.jdbcUrl(properties.name()), owner.user(), owner.password());
+    }
+
+    /**
+     * The embedded default is the setup for trying the service on one machine: its HTTP port listens on the loopback
+     * interface too, unless server.address says otherwise.
+     */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableWebServerFactory> loopbackHttpUnlessAddressSet(Environment environment) {
+        return factory -> {
+            if (!environment.containsProperty("server.address")) {
+                factory.setAddress(InetAddress.getLoopbackAddress());
+            }
+        };
     }
 
     /** True when neither spring.datasource.url nor DUNNING_DB_URL names a server. */

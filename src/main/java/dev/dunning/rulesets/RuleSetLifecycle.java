@@ -38,6 +38,8 @@ public class RuleSetLifecycle {
     public static final String UPLOAD = "upload";
     public static final String STARTUP = "start-up";
     public static final String WATCH = "file-watch";
+    /** The event of an upload that was validated (and perhaps never stored). */
+    public static final String VALIDATED = "VALIDATED";
 
     /** The gates' findings as stored with a version. */
     public record Report(String stoppedAt, List<RuleProblem> problems, int scenariosRun,
@@ -104,15 +106,29 @@ public class RuleSetLifecycle {
 
     /** The files an upload stands for: a zip is a whole set; one file replaces its namesake in the active set. */
     public List<RuleSource> candidateSources(String filename, byte[] content) {
+        return candidate(filename, content).sources();
+    }
+
+    /**
+     * A candidate made of an upload: all its files, those of them the upload brought (every file of a zip, else the
+     * one file as placed in the set), and the version whose other files it took (null for a zip).
+     */
+    private record Candidate(List<RuleSource> sources, List<RuleSource> uploaded, String basedOn) {}
+
+    private Candidate candidate(String filename, byte[] content) {
         if (RuleSetUpload.isZip(filename)) {
-            return upload.unzip(filename, content);
+            List<RuleSource> sources = upload.unzip(filename, content);
+            return new Candidate(sources, sources, null);
         }
         RuleSource file = upload.single(filename, content);
+        RuleSet serving = active.get();
         List<RuleSource> sources = new ArrayList<>();
         boolean replaced = false;
-        for (RuleSource s : active.get().sources()) {
+        RuleSource placed = file;
+        for (RuleSource s : serving.sources()) {
             if (s.name().equals(file.name()) || (!replaced && s.baseName().equals(file.baseName()))) {
-                sources.add(new RuleSource(s.name(), file.content()));
+                placed = new RuleSource(s.name(), file.content());
+                sources.add(placed);
                 replaced = true;
             } else {
                 sources.add(s);
@@ -121,12 +137,39 @@ public class RuleSetLifecycle {
         if (!replaced) {
             sources.add(file); // a new file beside the active set's files
         }
-        return sources;
+        return new Candidate(sources, List.of(placed), serving.version());
     }
 
-    /** Every gate's findings for an upload; stores and changes nothing. */
-    public RuleSetGates.Verdict validate(String filename, byte[] content) {
-        return gates.check(candidateSources(filename, content));
+    /**
+     * Every gate's findings for an upload. Stores no version and changes nothing served, but is recorded like an
+     * upload: a {@value #VALIDATED} event in the candidate version's history (whether or not that version is ever
+     * stored) says who validated which files (names and SHA-256 hashes) when, and what the gates said.
+     */
+    public RuleSetGates.Verdict validate(String filename, byte[] content, String principal) {
+        Candidate candidate = candidate(filename, content);
+        RuleSetGates.Verdict verdict = gates.check(candidate.sources());
+        String version = RuleSetCompiler.versionOf(candidate.sources());
+        versions.event(version, clock.instant(), principal, VALIDATED,
+                new ValidatedUpload(filename, RuleSetCompiler.sha256(content), content.length, candidate.uploaded(),
+                        candidate.basedOn(), verdict).detail());
+        log.info("Rule-set upload {} validated by {}: version {} {}", filename, principal, version.substring(0, 12),
+                verdict.passed() ? "passed" : "stopped at the " + verdict.stoppedAt() + " gate");
+        return verdict;
+    }
+
+    /**
+     * The history of a version: by a stored version's hash or unique prefix, or by the full hash of a version that was
+     * only validated and never stored.
+     */
+    public List<RuleSetVersions.Event> history(String versionOrPrefix) {
+        String v = versionOrPrefix == null ? "" : versionOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+        if (v.matches("[0-9a-f]{64}")) {
+            List<RuleSetVersions.Event> events = versions.events(v);
+            if (!events.isEmpty()) {
+                return events;
+            }
+        }
+        return versions.events(resolve(versionOrPrefix));
     }
 
     public Submitted submit(String filename, byte[] content, String author, String comment) {

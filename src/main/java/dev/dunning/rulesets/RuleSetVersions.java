@@ -37,6 +37,9 @@ public class RuleSetVersions {
     /** A file of a version: its name, content hash and size. */
     public record FileRow(String name, String sha256, long size) {}
 
+    /** rule_set_events.detail is a TEXT (V17): a validation lists every file of a zip with its hash. */
+    private static final int MAX_DETAIL = 16_000;
+
     private static final String COLUMNS =
             "version, status, origin, author, created_at, comment, problems, activated_by, activated_at";
 
@@ -153,7 +156,7 @@ public class RuleSetVersions {
     public void event(String version, Instant at, String principal, String event, String detail) {
         jdbc.sql("INSERT INTO rule_set_events (version, at, principal, event, detail) VALUES (?, ?, ?, ?, ?)")
                 .params(version, Sql.utc(at), principal, event, detail == null ? null
-                        : detail.substring(0, Math.min(detail.length(), 2000))).update();
+                        : detail.substring(0, Math.min(detail.length(), MAX_DETAIL))).update();
     }
 
     private static Stored stored(ResultSet rs, int n) throws SQLException {

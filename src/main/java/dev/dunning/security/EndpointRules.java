@@ -23,7 +23,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 public final class EndpointRules {
 
-    /** One rule: a method (null for every method), a path pattern, and who may pass (empty roles: anyone). */
+    /**
+     * One rule: a method (null for every method), a path pattern, and who may pass: anyone when open, else the
+     * holders of one of the roles (no roles: nobody).
+     */
     public record Rule(HttpMethod method, String pattern, Set<Role> roles, boolean open) {
 
         boolean matches(HttpMethod requestMethod, String path) {
@@ -53,7 +56,10 @@ public final class EndpointRules {
             open(GET, "/v3/api-docs/**"),
             open(GET, "/swagger-ui.html"),
             open(GET, "/swagger-ui/**"),
-            open(ANY, "/error"),
+
+            // The container's error page renders a request that already failed (an ERROR dispatch, which
+            // SecurityConfiguration lets through); asked for directly it is a route like any other: refused.
+            refused(ANY, "/error"),
 
             // Operations and credentials.
             rule(ANY, "/actuator/**", ADMIN),
@@ -105,6 +111,10 @@ public final class EndpointRules {
 
     private static Rule open(HttpMethod method, String pattern) {
         return new Rule(method, pattern, Set.of(), true);
+    }
+
+    private static Rule refused(HttpMethod method, String pattern) {
+        return new Rule(method, pattern, Set.of(), false);
     }
 
     private static Rule rule(HttpMethod method, String pattern, Role... roles) {

@@ -48,7 +48,7 @@ final class ProblemEntryPoints implements AuthenticationEntryPoint, AccessDenied
                 request.getMethod() + " " + request.getRequestURI() + " is not allowed for your roles"
                         + EndpointRules.find(org.springframework.http.HttpMethod.valueOf(request.getMethod()),
                                         request.getRequestURI())
-                                .filter(r -> !r.open())
+                                .filter(r -> !r.open() && !r.roles().isEmpty())
                                 .map(r -> "; it needs one of " + Role.names(r.roles()))
                                 .orElse("")
                         + " (docs/security.md lists who may call what)");

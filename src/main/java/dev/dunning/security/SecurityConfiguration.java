@@ -48,6 +48,8 @@ class SecurityConfiguration {
                         var matcher = PathPatternRequestMatcher.withDefaults().matcher(rule.method(), rule.pattern());
                         if (rule.open()) {
                             authorize.requestMatchers(matcher).permitAll();
+                        } else if (rule.roles().isEmpty()) {
+                            authorize.requestMatchers(matcher).denyAll();
                         } else {
                             authorize.requestMatchers(matcher)
                                     .hasAnyRole(rule.roles().stream().map(Role::name).toArray(String[]::new));

@@ -131,11 +131,15 @@ class RuleSetController {
         return Catalogue.all();
     }
 
-    /** Runs every gate on an upload (one file against the active set, or a zip of a whole set); stores nothing. */
+    /**
+     * Runs every gate on an upload (one file against the active set, or a zip of a whole set); stores no version, but
+     * records the validation in the candidate version's history ({@code GET /rule-sets/{version}/events}).
+     */
     @PostMapping(path = "/rule-sets/validate", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ValidationView validate(@RequestPart("file") MultipartFile file) throws IOException {
-        return ValidationView.of(lifecycle.validate(file.getOriginalFilename(), file.getBytes()));
+    ValidationView validate(@RequestPart("file") MultipartFile file, Principal principal) throws IOException {
+        return ValidationView.of(lifecycle.validate(file.getOriginalFilename(), file.getBytes(),
+                Principals.name(principal)));
     }
 
     /** Stores a candidate; 201 when new, 200 when the same content is already a version, 422 when rejected. */
@@ -171,6 +175,12 @@ class RuleSetController {
     @GetMapping(path = "/rule-sets/{version}", produces = MediaType.APPLICATION_JSON_VALUE)
     VersionView version(@PathVariable String version) {
         return view(lifecycle.find(version));
+    }
+
+    /** What happened to a version, in order: also for a version that was only validated, by its full hash. */
+    @GetMapping(path = "/rule-sets/{version}/events", produces = MediaType.APPLICATION_JSON_VALUE)
+    List<RuleSetVersions.Event> events(@PathVariable String version) {
+        return lifecycle.history(version);
     }
 
     /** The exact bytes of a file of a version, by its name (decision-tables/escalation.xlsx) or its base name. */

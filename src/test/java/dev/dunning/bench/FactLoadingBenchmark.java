@@ -65,8 +65,11 @@ public class FactLoadingBenchmark {
         Path folder = Path.of("target", "bench-facts", Integer.toString(customers)).toAbsolutePath();
         server = EmbeddedMariaDb.start(folder, 0, "dunning");
         String url = server.jdbcUrl("dunning");
-        Flyway.configure().dataSource(url, "root", "").load().migrate();
-        try (Connection c = DriverManager.getConnection(Generator.withLocalInfile(url), "root", "");
+        EmbeddedMariaDb.Account owner = server.owner();
+        EmbeddedMariaDb.Account application = server.application();
+        Flyway.configure().dataSource(url, owner.user(), owner.password()).load().migrate();
+        try (Connection c = DriverManager.getConnection(Generator.withLocalInfile(url), application.user(),
+                application.password());
                 var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM customers")) {
             rs.next();
             if (rs.getLong(1) == 0) {
@@ -77,8 +80,8 @@ public class FactLoadingBenchmark {
         }
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(url);
-        dataSource.setUsername("root");
-        dataSource.setPassword("");
+        dataSource.setUsername(application.user());
+        dataSource.setPassword(application.password());
         facts = new CustomerFacts(JdbcClient.create(dataSource));
         readOnly = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         readOnly.setReadOnly(true);

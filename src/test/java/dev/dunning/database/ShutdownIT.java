@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -46,7 +47,12 @@ class ShutdownIT {
             assertThat(port.find()).as("the service logged its database's port").isTrue();
             String job = UUID.randomUUID().toString();
             String url = "jdbc:mariadb://127.0.0.1:" + port.group(1) + "/dunning";
-            try (Connection db = DriverManager.getConnection(url, "root", "");
+            Properties accounts = new Properties();
+            try (var in = Files.newBufferedReader(dataDir.resolve("mariadb-credentials.properties"))) {
+                accounts.load(in);
+            }
+            try (Connection db = DriverManager.getConnection(url, accounts.getProperty("application.user"),
+                    accounts.getProperty("application.password"));
                     PreparedStatement insert = db.prepareStatement("INSERT INTO rule_set_simulations (id, candidate, "
                             + "requested_by, instance_id, status, total, done, started_at, heartbeat_at) VALUES (?, "
                             + "(SELECT version FROM rule_set_active), 'someone', ?, 'RUNNING', 1000, 500, "
@@ -66,7 +72,8 @@ class ShutdownIT {
                     .doesNotContain("CannotGetJdbcConnectionException", "Failed to validate connection");
             assertThat(took).as("no 30 s wait for a connection").isLessThan(Duration.ofSeconds(20));
             try (EmbeddedMariaDb again = EmbeddedMariaDb.start(dataDir, 0, "dunning");
-                    Connection db = DriverManager.getConnection(again.jdbcUrl("dunning"), "root", "");
+                    Connection db = DriverManager.getConnection(again.jdbcUrl("dunning"), again.application().user(),
+                            again.application().password());
                     PreparedStatement select = db.prepareStatement(
                             "SELECT status, error FROM rule_set_simulations WHERE id = ?")) {
                 select.setString(1, job);

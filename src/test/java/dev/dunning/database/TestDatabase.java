@@ -97,10 +97,10 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
             // same time by a JVM hook of its own: their last writes would wait for a server already gone.
             SpringApplication.getShutdownHandlers().add(() -> {
                 server.close();
-                deleteQuietly(folder.resolve("mariadb"));
-                deleteQuietly(folder.resolve("mariadb-tmp"));
+                deleteQuietly(folder); // its data, and the password file beside it
             });
-            return new Connection(server.jdbcUrl(DATABASE), "root", "");
+            // The administrator: tests create databases of their own and tamper with triggers to provoke failures.
+            return new Connection(server.jdbcUrl(DATABASE), server.root().user(), server.root().password());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,13 @@
 package dev.dunning.security;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -243,6 +251,47 @@ class AccessControlIT {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(isProblem(unknown, "not-found")).isTrue();
         assertThat(http.anonymous("GET", "/api/v1/no-such-thing").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theErrorPageAskedForDirectlyIsRefusedLikeAnyRouteWhileRealErrorsStillRenderThroughIt() {
+        for (String method : List.of("GET", "POST")) {
+            HttpResponse<String> anonymous = http.anonymous(method, "/error");
+            assertThat(anonymous.statusCode()).as(method + " /error " + anonymous.body()).isEqualTo(401);
+            assertThat(isProblem(anonymous, "unauthenticated")).as(anonymous.body()).isTrue();
+            HttpResponse<String> admin = http.withKey(method, "/error", onlyRole.get(Role.ADMIN));
+            assertThat(admin.statusCode()).as(method + " /error " + admin.body()).isEqualTo(403);
+        }
+
+        // A failure before Spring Security (and before any controller) reaches the container's error page, which
+        // renders it as problem+json for an anonymous caller too, not as a second failure (401).
+        HttpResponse<String> failed = http.send("GET", "/api/v1/catalogue", FailingFilter.HEADER, "yes", null, null);
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
+        assertThat(isProblem(failed, "internal-error")).as(failed.body()).isTrue();
+        assertThat(json.readTree(failed.body()).get("detail").asString())
+                .isEqualTo("The service failed to answer this request; the trace id identifies it in the service's log");
+        assertThat(failed.body()).doesNotContain(FailingFilter.MESSAGE);
+    }
+
+    /** A filter ahead of Spring Security that fails when asked to: an error only the container's error page sees. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class FailingFilter {
+
+        static final String HEADER = "X-Test-Fail";
+        static final String MESSAGE = "the test filter failed on purpose";
+
+        @Bean
+        FilterRegistrationBean<Filter> failingFilter() {
+            FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+                if (((HttpServletRequest) request).getHeader(HEADER) != null
+                        && ((HttpServletRequest) request).getDispatcherType() == DispatcherType.REQUEST) {
+                    throw new ServletException(MESSAGE);
+                }
+                chain.doFilter(request, response);
+            });
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
+            return registration;
+        }
     }
 
     static final String EVALUATE = """

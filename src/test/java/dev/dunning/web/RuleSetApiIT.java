@@ -51,6 +51,8 @@ import tools.jackson.databind.ObjectMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "dunning.rule-sets.poll-interval=200ms", "dunning.rule-sets.max-upload-size=200KB",
+    // The multipart limits follow the import limit: 1 MB here, so a test can send more than that cheaply.
+    "dunning.import.max-upload-size=1MB",
     // A background simulation stuck in a rule is given up after 5 s here, not 5 minutes (see the test).
     "dunning.rule-sets.simulation-heartbeat=250ms", "dunning.rule-sets.simulation-stall=5s"})
 class RuleSetApiIT {
@@ -312,6 +314,65 @@ class RuleSetApiIT {
 
         HttpResponse<String> shipped = upload("/api/v1/rule-sets/validate", "tone.csv", tone().getBytes(StandardCharsets.UTF_8));
         assertThat(api().body(shipped).get("valid").asBoolean()).as(shipped.body()).isTrue();
+    }
+
+    @Test
+    void aValidationIsRecordedInTheCandidatesHistoryWithWhoWhenWhichFilesAndTheOutcome() throws Exception {
+        String drl = Files.readString(Path.of("rules", "fallback.drl"))
+                .replace("decision.noAction(\"no rule matched\");", "System.exit(2);");
+        byte[] refused = drl.getBytes(StandardCharsets.UTF_8);
+        byte[] set = neutralFirstReminderZip("validated-" + UUID.randomUUID());
+
+        JsonNode stopped = api().body(upload("/api/v1/rule-sets/validate", "fallback.drl", refused));
+        JsonNode passed = api().body(upload("/api/v1/rule-sets/validate", "policy.zip", set));
+
+        // Never stored, still on record: its history is readable by the full hash the validation answered with.
+        String stoppedVersion = stopped.get("version").asString();
+        HttpResponse<String> response = api().get("/api/v1/rule-sets/" + stoppedVersion + "/events");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode event = api().body(response).get(0);
+        assertThat(event.get("event").asString()).isEqualTo("VALIDATED");
+        assertThat(event.get("principal").asString()).isEqualTo(TestCredentials.NAME);
+        assertThat(java.time.Instant.parse(event.get("at").asString()))
+                .isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now());
+        assertThat(event.get("detail").asString())
+                .contains("upload fallback.drl (sha256 " + dev.dunning.rules.RuleSetCompiler.sha256(refused))
+                .contains("with the other files of version " + active.get().version().substring(0, 12))
+                .contains("stopped at the safety gate, " + stopped.get("problems").size() + " problem")
+                .contains("files: rules/fallback.drl sha256 " + dev.dunning.rules.RuleSetCompiler.sha256(refused));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM rule_set_versions WHERE version = ?").param(stoppedVersion)
+                .query(Long.class).single()).isZero();
+
+        String passedVersion = passed.get("version").asString();
+        String detail = api().body(api().get("/api/v1/rule-sets/" + passedVersion + "/events")).get(0).get("detail")
+                .asString();
+        assertThat(detail).startsWith("upload policy.zip (sha256 " + dev.dunning.rules.RuleSetCompiler.sha256(set))
+                .contains(": passed, 0 problems")
+                .contains("decision-tables/tone.csv sha256 ", "scenarios/neutral.csv sha256 ", "rules/holds.drl sha256 ")
+                .doesNotContain("with the other files");
+
+        // Submitted later, the version's history starts with the validation.
+        HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", set);
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+        assertThat(api().body(submitted).get("history").valueStream().map(e -> e.get("event").asString()))
+                .containsExactly("VALIDATED", "SUBMITTED");
+
+        HttpResponse<String> unknown = api().get("/api/v1/rule-sets/" + "0".repeat(64) + "/events");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    }
+
+    @Test
+    void aRuleSetUploadOverTheMultipartLimitNamesTheRuleSetLimitNotTheImportLimit() throws Exception {
+        HttpResponse<String> huge = upload("/api/v1/rule-sets", "escalation.xlsx", new byte[1536 * 1024]);
+        HttpResponse<String> hugeValidation = upload("/api/v1/rule-sets/validate", "policy.zip",
+                new byte[1536 * 1024]);
+
+        for (HttpResponse<String> response : List.of(huge, hugeValidation)) {
+            api().assertProblem(response, 413, "upload-too-large", null);
+            assertThat(api().body(response).get("detail").asString())
+                    .contains("limit of 200 KB for a rule set", "setting dunning.rule-sets.max-upload-size")
+                    .doesNotContain("dunning.import");
+        }
     }
 
     @Test
