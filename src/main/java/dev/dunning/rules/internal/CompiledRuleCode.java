@@ -30,6 +30,11 @@ import org.objectweb.asm.Type;
  */
 public final class CompiledRuleCode {
 
+    /** Collections whose constructor takes a capacity, and the largest capacity written as a constant. */
+    private static final Set<String> CAPACITY_TYPES = Set.of("java/util/ArrayList", "java/util/HashMap",
+            "java/util/HashSet", "java/util/LinkedHashMap", "java/util/LinkedHashSet", "java/lang/StringBuilder");
+    static final int MAX_CAPACITY = 100_000;
+
     /** The most digits, and the largest exponent, a decimal written in rule code may have. */
     static final int MAX_DIGITS = 100;
 
@@ -386,7 +391,18 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            Integer size = constant;
             constant = null;
+            if (name.equals("<init>") && descriptor.equals("(I)V") && CAPACITY_TYPES.contains(owner)) {
+                // A capacity written as a constant (the generated list of a thousand rules) is no risk; computed,
+                // it is an allocation without bound.
+                if (size == null || size < 0 || size > MAX_CAPACITY) {
+                    refuse(dotted(owner) + " (new) with a computed capacity", simple(owner), "a capacity must be a "
+                            + "constant of at most " + MAX_CAPACITY + "; rule code may not allocate without bound");
+                }
+                text = null;
+                return;
+            }
             String argument = text;
             text = null;
             if (owner.equals("java/math/BigDecimal") && name.equals("<init>") && descriptor.startsWith("(Ljava/lang/String;")
