@@ -68,7 +68,8 @@ class HostileRuleCodeTest {
         "endless-iterator.drl|16|java.util.Iterator",
         "swallowed-error.drl|15|catch (java.lang.Throwable)",
         "declared-timer.drl|9|java.util.Timer",
-        "file-in-condition.drl|11|java.nio.file.Files.exists"})
+        "file-in-condition.drl|11|java.nio.file.Files.exists",
+        "huge-decimal.drl|15|a huge exponent"})
     void hostileRuleCodeIsRefusedWithItsPlaceAndNeverRuns(String file, int line, String named) throws IOException {
         Path marker = folder.resolve("ran-" + file + ".txt");
         String drl = Files.readString(Path.of("src/test/resources/hostile-rules", file))

@@ -30,6 +30,14 @@ import org.objectweb.asm.Type;
  */
 public final class CompiledRuleCode {
 
+    /** Collections whose constructor takes a capacity, and the largest capacity written as a constant. */
+    private static final Set<String> CAPACITY_TYPES = Set.of("java/util/ArrayList", "java/util/HashMap",
+            "java/util/HashSet", "java/util/LinkedHashMap", "java/util/LinkedHashSet", "java/lang/StringBuilder");
+    static final int MAX_CAPACITY = 100_000;
+
+    /** The most digits, and the largest exponent, a decimal written in rule code may have. */
+    static final int MAX_DIGITS = 100;
+
     /** The largest array rule code may make, and only with a size written as a constant. */
     static final int MAX_ARRAY = 10_000;
 
@@ -218,6 +226,8 @@ public final class CompiledRuleCode {
          * else null: the size an array instruction would use.
          */
         private Integer constant;
+        /** The string the previous instruction pushed, if it was a constant string. */
+        private String text;
 
         CodeReader(ClassInfo info, MethodKey self) {
             super(Opcodes.ASM9);
@@ -236,6 +246,7 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitInsn(int opcode) {
+            text = null;
             if (opcode == Opcodes.MONITORENTER) {
                 refuse("synchronized", "synchronized", "rule code may not take locks");
             }
@@ -248,6 +259,7 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitVarInsn(int opcode, int varIndex) {
+            text = null;
             if (opcode != Opcodes.ISTORE) {
                 constant = null;
             }
@@ -260,6 +272,7 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitIntInsn(int opcode, int operand) {
+            text = null;
             if (opcode == Opcodes.NEWARRAY) {
                 array();
             }
@@ -269,6 +282,7 @@ public final class CompiledRuleCode {
         @Override
         public void visitLdcInsn(Object value) {
             constant = value instanceof Integer i ? i : null;
+            text = value instanceof String t ? t : null;
             if (value instanceof Type type && type.getSort() == Type.OBJECT) {
                 String owner = type.getInternalName();
                 if (!model.containsKey(owner) && !RuleCodeAllowList.type(owner)) {
@@ -283,6 +297,7 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitTypeInsn(int opcode, String type) {
+            text = null;
             if (opcode == Opcodes.ANEWARRAY) {
                 array();
             }
@@ -304,6 +319,7 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitJumpInsn(int opcode, Label label) {
+            text = null;
             if (placed.contains(label)) {
                 refuse("a loop", "while", "rule code may not loop (for, while, do): a rule that never ends would "
                         + "hold every decision that meets it; match the facts in the rule's conditions instead");
@@ -339,6 +355,7 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            text = null;
             constant = null;
             if (model.containsKey(owner)) {
                 generatedField(opcode, owner, name, descriptor);
@@ -374,7 +391,26 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            Integer size = constant;
             constant = null;
+            if (name.equals("<init>") && descriptor.equals("(I)V") && CAPACITY_TYPES.contains(owner)) {
+                // A capacity written as a constant (the generated list of a thousand rules) is no risk; computed,
+                // it is an allocation without bound.
+                if (size == null || size < 0 || size > MAX_CAPACITY) {
+                    refuse(dotted(owner) + " (new) with a computed capacity", simple(owner), "a capacity must be a "
+                            + "constant of at most " + MAX_CAPACITY + "; rule code may not allocate without bound");
+                }
+                text = null;
+                return;
+            }
+            String argument = text;
+            text = null;
+            if (owner.equals("java/math/BigDecimal") && name.equals("<init>") && descriptor.startsWith("(Ljava/lang/String;")
+                    && !smallDecimal(argument)) {
+                refuse("java.math.BigDecimal (new) from a text the rule computes or a huge exponent", "BigDecimal",
+                        "a decimal must be written as a constant of at most " + MAX_DIGITS + " digits and exponent; "
+                                + "one made from computed text can hold a billion digits");
+            }
             if (owner.startsWith("[")) {
                 if (!name.equals("clone")) {
                     refuse(name, name, "arrays offer nothing else to rules");
@@ -394,6 +430,7 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            text = null;
             constant = null;
             String bsm = bootstrap.getOwner() + "." + bootstrap.getName();
             if (bsm.equals("java/lang/invoke/StringConcatFactory.makeConcatWithConstants")) {
@@ -456,6 +493,18 @@ public final class CompiledRuleCode {
             c = model.get(c.superName);
         }
         return c == null ? owner : c.superName;
+    }
+
+    private static boolean smallDecimal(String text) {
+        if (text == null || text.length() > MAX_DIGITS * 2) {
+            return false;
+        }
+        try {
+            java.math.BigDecimal value = new java.math.BigDecimal(text);
+            return value.precision() <= MAX_DIGITS && Math.abs(value.scale()) <= MAX_DIGITS;
+        } catch (NumberFormatException e) {
+            return true; // fails the same way at run time, at once
+        }
     }
 
     /** A cycle in the calls between generated methods is recursion, which may never end. */
