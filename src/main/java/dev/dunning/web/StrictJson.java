@@ -40,8 +40,9 @@ import tools.jackson.databind.type.LogicalType;
  * an empty string or an empty list is not null, a list is a list and an object an object. Amounts are the one
  * documented exception: a decimal may be sent as a string ({@code "120.00"}), which keeps its digits exactly;</li>
  * <li>dates and instants are ISO strings only ({@code 1e309} was 1970-01-01, {@code []} an open end, and
- * {@code 20250101} a count of days), lie in {@link DateRange}, and instants carry at most microseconds, which is all
- * the database keeps;</li>
+ * {@code 20250101} a count of days) and lie in {@link DateRange} (that an instant of a request carries at most the
+ * microseconds the database keeps is checked once the body is read, by {@link Microseconds}: this mapper also reads
+ * what the service stored itself, with its clock's nanoseconds);</li>
  * <li>every string is valid Unicode: an unpaired surrogate ({@code "\ud800"}) cannot be stored or hashed as it was
  * sent, so the stored column and the chained audit content came to differ;</li>
  * <li>a key given twice in one object is refused, instead of the last one silently winning.</li>
@@ -148,10 +149,7 @@ class StrictJson {
         }
     }
 
-    /**
-     * Reads a date or instant only from its ISO string, then refuses one outside {@link DateRange} or, for an
-     * instant, one finer than the microseconds the database keeps.
-     */
+    /** Reads a date or instant only from its ISO string, then refuses one outside {@link DateRange}. */
     static final class IsoInDateRange extends DelegatingDeserializer {
 
         IsoInDateRange(ValueDeserializer<?> delegate) {
@@ -187,10 +185,6 @@ class StrictJson {
                     : !(value instanceof Instant instant) || DateRange.contains(instant);
             if (!inRange) {
                 throw new Refused(p, DateRange.outside(value), handledType());
-            }
-            if (value instanceof Instant instant && instant.getNano() % 1_000 != 0) {
-                throw new Refused(p, "has more than 6 digits after the second; instants are kept to the microsecond, "
-                        + "so send at most 6 (e.g. 2025-03-12T05:30:00.123456Z)", handledType());
             }
             return value;
         }
