@@ -26,17 +26,24 @@ public final class Texts {
         return -1;
     }
 
-    /** The index of the first control character (C0, DEL or C1: tab, newline, NUL, U+0085, ...), or -1. */
+    /**
+     * The index of the first control character (C0, DEL or C1: tab, newline, NUL, U+0085, ...) or Unicode line or
+     * paragraph separator (U+2028, U+2029: line breaks too, refused in paths by Spring Security's firewall), or -1.
+     */
     public static int controlCharacterAt(CharSequence text) {
         if (text == null) {
             return -1;
         }
         for (int i = 0; i < text.length(); i++) {
-            if (Character.isISOControl(text.charAt(i))) {
+            if (Character.isISOControl(text.charAt(i)) || lineBreak(text.charAt(i))) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private static boolean lineBreak(char c) {
+        return Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** Why the text cannot be stored exactly, for a person; null if it can. Positions count from 1. */
@@ -50,8 +57,9 @@ public final class Texts {
     /** Why the text is no id or code, for a person; null if it is printable. Positions count from 1. */
     public static String notPrintable(CharSequence text) {
         int at = controlCharacterAt(text);
-        return at < 0 ? null : "holds a control character (" + codePoint(text.charAt(at)) + ") at character "
-                + (at + 1) + "; ids and codes are printable text, e.g. C-1001";
+        return at < 0 ? null : "holds a " + (lineBreak(text.charAt(at)) ? "line break" : "control character") + " ("
+                + codePoint(text.charAt(at)) + ") at character " + (at + 1)
+                + "; ids and codes are printable text, e.g. C-1001";
     }
 
     /** U+000A, as people look it up. */

@@ -128,6 +128,9 @@ class ExactInputIT {
                 "reference");
         api.assertProblem(evaluate(DecisionApiIT.EXAMPLE.replace("\"id\": \"C-1\"", "\"id\": \"C-\\u000b1\"")), 400,
                 "invalid-request", "customer.id");
+        var separator = evaluate(DecisionApiIT.EXAMPLE.replace("\"id\": \"C-1\"", "\"id\": \"C-\\u20281\""));
+        api.assertProblem(separator, 400, "invalid-request", "customer.id");
+        assertThat(api.message(separator, "customer.id")).startsWith("holds a line break (U+2028) at character 3");
         api.assertProblem(evaluate(DecisionApiIT.EXAMPLE.replace("\"failedAttempts\": 0",
                 "\"failedAttempts\": 1, \"lastDeclineCode\": \"do_not_honor\\u0085\"")), 400, "invalid-request",
                 "invoices[0].lastDeclineCode");
