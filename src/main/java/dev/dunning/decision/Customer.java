@@ -1,5 +1,6 @@
 package dev.dunning.decision;
 
+import dev.dunning.validation.Identifier;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /** The customer as the billing system knows it. Immutable input fact. */
 public record Customer(
-        @NotBlank @Size(max = 64) String id,
+        @NotBlank @Size(max = 64) @Identifier String id,
         @Size(max = 200) String name,
         @NotNull Segment segment,
         @NotBlank @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 two-letter country code such as US or DE")

@@ -1,5 +1,6 @@
 package dev.dunning.decision;
 
+import dev.dunning.validation.Identifier;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -12,17 +13,17 @@ import java.time.LocalDate;
 
 /** One invoice of the customer. Immutable input fact; money in the invoice's own currency. */
 public record Invoice(
-        @NotBlank @Size(max = 64) String id,
-        @Size(max = 64) String number,
+        @NotBlank @Size(max = 64) @Identifier String id,
+        @Size(max = 64) @Identifier String number,
         @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 currency code such as EUR") String currency,
         @NotNull @PositiveOrZero BigDecimal amount,
         @PositiveOrZero BigDecimal amountPaid,
         @NotNull LocalDate issueDate,
         @NotNull LocalDate dueDate,
         @NotNull InvoiceStatus status,
-        @Size(max = 32) String paymentMethod,
+        @Size(max = 32) @Identifier String paymentMethod,
         @Min(0) int failedAttempts,
-        @Size(max = 64) String lastDeclineCode,
+        @Size(max = 64) @Identifier String lastDeclineCode,
         DeclineClass lastDeclineClass,
         Instant lastFailureAt) {
 

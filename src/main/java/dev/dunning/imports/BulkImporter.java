@@ -188,7 +188,7 @@ public class BulkImporter {
     /** Staging values after the line number, in {@link StagingTable#CUSTOMERS} column order. */
     private static Object[] customer(Cells c) {
         return new Object[] {
-            c.text("id", true, 64, "a customer id"),
+            c.id("id", true, 64, "a customer id"),
             c.text("name", false, 200, null),
             name(c.choice("segment", Segment.class)),
             c.country("country"),
@@ -209,9 +209,9 @@ public class BulkImporter {
 
     /** Staging values after the line number, in {@link StagingTable#INVOICES} column order. */
     private static Object[] invoice(Cells c) {
-        String id = c.text("id", true, 64, "an invoice id");
-        String customerId = c.text("customerId", true, 64, "the id of the customer the invoice belongs to");
-        String number = c.text("number", false, 64, null);
+        String id = c.id("id", true, 64, "an invoice id");
+        String customerId = c.id("customerId", true, 64, "the id of the customer the invoice belongs to");
+        String number = c.id("number", false, 64, null);
         Currency currency = c.currency("currency", true);
         BigDecimal amount = c.amount("amount", currency);
         LocalDate issued = c.date("issueDate");
@@ -220,7 +220,7 @@ public class BulkImporter {
             c.problem("dueDate", due.toString(), "the due date " + due + " is before the issue date " + issued);
         }
         InvoiceStatus status = c.choice("status", InvoiceStatus.class);
-        String paymentMethod = c.text("paymentMethod", false, 32, null);
+        String paymentMethod = c.id("paymentMethod", false, 32, null);
         return new Object[] {id, customerId, number == null ? id : number, code(currency), amount, issued, due,
             name(status), paymentMethod};
     }

@@ -3,6 +3,7 @@ package dev.dunning.imports;
 import dev.dunning.decision.Catalogue;
 import dev.dunning.validation.Amounts;
 import dev.dunning.validation.DateRange;
+import dev.dunning.validation.Texts;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -72,6 +73,21 @@ final class Cells {
         String value = required ? required(column, what) : raw(column);
         if (value != null && value.length() > maxLength) {
             problem(column, value, "is " + value.length() + " characters long; at most " + maxLength + " fit");
+            return null;
+        }
+        return value;
+    }
+
+    /**
+     * An id or code ({@code @Identifier} in the API): text without control characters, which no reader could tell
+     * apart from another id. (Half a surrogate pair cannot reach a cell: the file is decoded as strict UTF-8, see
+     * CsvFile.)
+     */
+    String id(String column, boolean required, int maxLength, String what) {
+        String value = text(column, required, maxLength, what);
+        String problem = Texts.notPrintable(value);
+        if (problem != null) {
+            problem(column, value, problem);
             return null;
         }
         return value;

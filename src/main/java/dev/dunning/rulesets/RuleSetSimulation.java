@@ -9,6 +9,7 @@ import dev.dunning.rules.DecisionEngine;
 import dev.dunning.rules.RuleEvaluationException;
 import dev.dunning.rules.RuleSet;
 import dev.dunning.validation.CountryCode;
+import dev.dunning.validation.Identifier;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -75,7 +76,7 @@ public class RuleSetSimulation {
      */
     public record Request(
             Instant asOf,
-            @Size(max = MAX_CUSTOMER_IDS) List<@NotBlank @Size(max = 64) String> customerIds,
+            @Size(max = MAX_CUSTOMER_IDS) List<@NotBlank @Size(max = 64) @Identifier String> customerIds,
             Segment segment,
             @CountryCode String country,
             @Min(0) @Max(100_000) Integer page,

@@ -10,6 +10,7 @@ import dev.dunning.facts.FactsService;
 import dev.dunning.facts.StoredContact;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.facts.Written;
+import dev.dunning.validation.Identifier;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -50,7 +51,7 @@ class ContactController {
             Action action,
             @Min(0) @Max(99) Integer stage,
             @NotNull Outcome outcome,
-            @Size(max = 100) String reference) {}
+            @Size(max = 100) @Identifier String reference) {}
 
     record ContactView(
             long id, String customerId, Instant at, Channel channel, Action action, Integer stage, Outcome outcome,

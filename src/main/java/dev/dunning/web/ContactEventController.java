@@ -2,6 +2,7 @@ package dev.dunning.web;
 
 import dev.dunning.dispatch.ContactEventType;
 import dev.dunning.dispatch.DispatchService;
+import dev.dunning.validation.Identifier;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -32,7 +33,7 @@ class ContactEventController {
     enum Bounce { HARD, SOFT }
 
     record ContactEventRequest(
-            @NotBlank @Size(max = 36) String decisionId,
+            @NotBlank @Size(max = 36) @Identifier String decisionId,
             @NotNull ContactEventType type,
             Bounce bounce,
             @Size(max = 500) String detail) {}

@@ -14,6 +14,7 @@ import dev.dunning.facts.UnknownFactException;
 import dev.dunning.facts.Written;
 import dev.dunning.validation.CountryCode;
 import dev.dunning.validation.CurrencyCode;
+import dev.dunning.validation.Identifier;
 import dev.dunning.validation.TimeZoneId;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
@@ -64,7 +65,7 @@ class CustomerController {
      * Absent numbers count as 0, absent flags as false, absent consents as not given (consent is opt-in).
      */
     record CustomerRequest(
-            @Size(max = 64) String id,
+            @Size(max = 64) @Identifier String id,
             @Size(max = 200) String name,
             @NotNull Segment segment,
             @NotBlank @CountryCode String country,

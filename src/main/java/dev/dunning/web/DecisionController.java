@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.dunning.decision.Facts;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
+import dev.dunning.validation.Identifier;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
@@ -32,7 +33,7 @@ class DecisionController {
     }
 
     /** Which customer to decide for, as of when (now if absent), and whether to send what was decided. */
-    record DecideRequest(@NotBlank @Size(max = 64) String customerId, Instant asOf, Boolean dispatch) {}
+    record DecideRequest(@NotBlank @Size(max = 64) @Identifier String customerId, Instant asOf, Boolean dispatch) {}
 
     /** The decision with what became of it in the outbox (docs/dispatch.md). */
     record DispatchedDecision(@JsonUnwrapped DecisionResponse decision, OutboxController.EntryView dispatch) {}

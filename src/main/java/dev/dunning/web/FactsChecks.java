@@ -4,8 +4,7 @@ import dev.dunning.decision.Facts;
 import dev.dunning.decision.Hold;
 import dev.dunning.decision.Invoice;
 import dev.dunning.validation.Amounts;
-import java.time.DateTimeException;
-import java.time.ZoneId;
+import dev.dunning.validation.Codes;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashSet;
@@ -26,13 +25,11 @@ final class FactsChecks {
         if (customer == null) {
             return problems; // reported by the field constraints
         }
-        if (customer.timeZone() != null) {
-            try {
-                ZoneId.of(customer.timeZone());
-            } catch (DateTimeException e) {
-                problems.add(new FieldProblem("customer.timeZone", "\"" + customer.timeZone()
-                        + "\" is not a time zone; use an IANA name such as America/Los_Angeles or Europe/Berlin"));
-            }
+        if (customer.timeZone() != null && !Codes.isTimeZone(customer.timeZone())) {
+            // A region, as for stored customers (@TimeZoneId): ZoneId.of also took "+01:00" and "GMT+1", which know
+            // no daylight saving, so quiet hours were an hour off for half the year.
+            problems.add(new FieldProblem("customer.timeZone", "\"" + customer.timeZone()
+                    + "\" is not a time zone; use an IANA name such as America/Los_Angeles or Europe/Berlin"));
         }
         if (customer.currency() != null) {
             currency(customer.currency(), "customer.currency", problems);

@@ -9,6 +9,7 @@ import dev.dunning.facts.Holds;
 import dev.dunning.facts.StoredHold;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.facts.Written;
+import dev.dunning.validation.Identifier;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -54,7 +55,7 @@ class HoldController {
     /** A pause of dunning; with an invoiceId for that invoice only. {@code until} is its last day (null: no end). */
     record HoldRequest(
             @NotNull HoldKind kind,
-            @Size(max = 64) String invoiceId,
+            @Size(max = 64) @Identifier String invoiceId,
             @NotNull LocalDate from,
             LocalDate until,
             @Size(max = 500) String reason) {}

@@ -15,6 +15,7 @@ import dev.dunning.facts.StoredInvoice;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.facts.Written;
 import dev.dunning.validation.CurrencyCode;
+import dev.dunning.validation.Identifier;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
@@ -65,15 +66,15 @@ class InvoiceController {
      * PARTIALLY_PAID and PAID are settled from the payments recorded, DISPUTED and WRITTEN_OFF are kept as given.
      */
     record InvoiceRequest(
-            @Size(max = 64) String id,
-            @NotBlank @Size(max = 64) String customerId,
-            @Size(max = 64) String number,
+            @Size(max = 64) @Identifier String id,
+            @NotBlank @Size(max = 64) @Identifier String customerId,
+            @Size(max = 64) @Identifier String number,
             @NotBlank @CurrencyCode String currency,
             @NotNull @PositiveOrZero @Digits(integer = 15, fraction = 4, message = DECIMAL_19_4) BigDecimal amount,
             @NotNull LocalDate issueDate,
             @NotNull LocalDate dueDate,
             InvoiceStatus status,
-            @Size(max = 32) String paymentMethod) {
+            @Size(max = 32) @Identifier String paymentMethod) {
 
         Invoice toInvoice(String id) {
             return new Invoice(id, number, currency, amount, BigDecimal.ZERO, issueDate, dueDate,
@@ -102,14 +103,14 @@ class InvoiceController {
             @NotNull @Positive @Digits(integer = 15, fraction = 4, message = DECIMAL_19_4) BigDecimal amount,
             @NotBlank @CurrencyCode String currency,
             Instant paidAt,
-            @Size(max = 100) String reference) {}
+            @Size(max = 100) @Identifier String reference) {}
 
     /** A failed attempt to collect; the decline code is classified SOFT or HARD from the decline-code list. */
     record FailureRequest(
-            @NotBlank @Size(max = 64) String declineCode,
+            @NotBlank @Size(max = 64) @Identifier String declineCode,
             Instant failedAt,
             @PositiveOrZero @Digits(integer = 15, fraction = 4, message = DECIMAL_19_4) BigDecimal amount,
-            @Size(max = 100) String reference) {}
+            @Size(max = 100) @Identifier String reference) {}
 
     /** A failure as stored; {@code knownCode} is false when the code is not on the list and counted SOFT by default. */
     record FailureView(

@@ -52,6 +52,9 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     static final URI INVALID = URI.create("https://dunning.dev/problems/invalid-request");
     static final URI CONFLICT = URI.create("https://dunning.dev/problems/conflict");
     static final URI NOT_FOUND = URI.create("https://dunning.dev/problems/not-found");
+    /** Jackson's words for a value of another JSON type (see StrictJson); group 1 is the value as written. */
+    private static final java.util.regex.Pattern COERCED = java.util.regex.Pattern.compile(
+            "Cannot coerce (?:String|Integer|Float|Boolean) value \\((.*)\\) to ");
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
@@ -75,6 +78,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             String message = describe(jackson);
             problem.setDetail(field.isEmpty() ? message : field + ": " + message);
             problem.setProperty("errors", List.of(new FieldProblem(field.isEmpty() ? "(body)" : field, message)));
+        } else if (cause instanceof StreamReadException duplicate && StrictJson.duplicateField(duplicate).isPresent()) {
+            String field = StrictJson.duplicateField(duplicate).get();
+            String message = "is given twice in one object; give each field once";
+            problem.setDetail(field + ": " + message);
+            problem.setProperty("errors", List.of(new FieldProblem(field, message)));
         } else if (cause instanceof StreamReadException parse) {
             problem.setDetail("The body is not valid JSON: " + parse.getOriginalMessage()
                     + (parse.getLocation() != null ? " (line " + parse.getLocation().getLineNr() + ", column "
@@ -270,6 +278,9 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     private static String describe(@Nullable JacksonException e) {
+        if (e instanceof StrictJson.Refused refused) {
+            return refused.getOriginalMessage(); // read, but refused (StrictJson: not exact, not ISO, out of range)
+        }
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown field \"" + unknown.getPropertyName() + "\"";
         }
@@ -289,14 +300,42 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                         .collect(Collectors.joining(", "));
                 @SuppressWarnings("unchecked")
                 String kind = Catalogue.kindName((Class<? extends Enum<?>>) target);
-                return "\"" + format.getValue() + "\" is not a known " + kind + "; use one of " + allowed;
+                return quoted(format.getValue()) + " is not a known " + kind + "; use one of " + allowed;
             }
-            return "\"" + format.getValue() + "\" is not " + expected(target);
+            return quoted(format.getValue()) + " is not " + expected(target);
         }
         if (e instanceof MismatchedInputException mismatch) {
+            // A value of another JSON type refused by StrictJson's coercion rules: say which value, as written.
+            java.util.regex.Matcher coerced = COERCED.matcher(String.valueOf(mismatch.getOriginalMessage()));
+            if (coerced.lookingAt()) {
+                return printable(coerced.group(1)) + " is not " + expected(mismatch.getTargetType());
+            }
             return "expected " + expected(mismatch.getTargetType());
         }
         return e == null ? "unreadable" : e.getOriginalMessage();
+    }
+
+    /**
+     * The refused value as the caller wrote it: a string in quotes, a number or boolean bare ({@code 0 is not true or
+     * false}). Half a surrogate pair is shown as U+FFFD, since the answer itself must be valid UTF-8.
+     */
+    private static String quoted(Object value) {
+        return value instanceof String text ? "\"" + printable(text) + "\"" : String.valueOf(value);
+    }
+
+    private static String printable(String text) {
+        StringBuilder exact = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                exact.append(c).append(text.charAt(++i));
+            } else {
+                exact.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return exact.toString();
     }
 
     private static String expected(@Nullable Class<?> target) {

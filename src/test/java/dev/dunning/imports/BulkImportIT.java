@@ -181,6 +181,54 @@ class BulkImportIT {
     }
 
     @Test
+    void aControlCharacterInAnIdIsARowProblemWithItsLineAndColumn() throws Exception {
+        importCustomers(CUSTOMER_HEADER + "\n" + p + "C1,Ada,CONSUMER,DE,Europe/Berlin,EUR,true\n");
+        String file = INVOICE_HEADER + "\n"
+                + p + "I1,@C1,EUR,10.00,2025-01-01,2025-02-01,OPEN\n"            // line 2
+                + p + "I\u00012,@C1,EUR,20.00,2025-01-01,2025-02-01,OPEN\n"      // 3: id
+                + p + "I3,@C1\u007f,EUR,30.00,2025-01-01,2025-02-01,OPEN\n";     // 4: customerId
+
+        HttpResponse<String> response = post("invoices", "text/csv", file.replace("@", p));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode body = json.readTree(response.body());
+        assertThat(lines(body)).containsExactly(3L, 4L);
+        assertThat(columns(body)).containsExactly("id", "customerId");
+        assertThat(body.get("errors").get(0).get("message").asString()).isEqualTo("holds a control character "
+                + "(U+0001) at character " + (p.length() + 2) + "; ids and codes are printable text, e.g. C-1001");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM invoices WHERE id LIKE ?").param(p + "%").query(Long.class)
+                .single()).isZero();
+    }
+
+    /**
+     * Half a surrogate pair has no UTF-8 form; the bytes it would have (ED A0 80, as CESU-8 writes them) are not
+     * UTF-8, so the file is refused at that line instead of the pair being read as replacement characters.
+     */
+    @Test
+    void halfASurrogatePairIsRefusedWithItsLine() throws Exception {
+        byte[] good = (CUSTOMER_HEADER + "\n" + p + "C1,Ada,CONSUMER,DE,Europe/Berlin,EUR,true\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] bad = (p + "C2").getBytes(StandardCharsets.UTF_8);
+        byte[] rest = ",Bob,CONSUMER,DE,Europe/Berlin,EUR,true\n".getBytes(StandardCharsets.UTF_8);
+        var file = new ByteArrayOutputStream();
+        file.writeBytes(good);
+        file.writeBytes(bad);
+        file.writeBytes(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // line 3
+        file.writeBytes(rest);
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/api/v1/import/customers")).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(file.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode body = json.readTree(response.body());
+        assertThat(lines(body)).containsExactly(3L);
+        assertThat(body.get("errors").get(0).get("message").asString()).startsWith("the file is not UTF-8 text");
+        assertThat(customers.find(p + "C1")).isEmpty();
+    }
+
+    @Test
     void anUnknownColumnIsNamedAndNothingIsRead() throws Exception {
         HttpResponse<String> response = post("customers", "text/csv",
                 "id,segmnt,country,timeZone\n" + p + "C1,CONSUMER,DE,Europe/Berlin\n");

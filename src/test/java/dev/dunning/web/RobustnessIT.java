@@ -82,7 +82,7 @@ class RobustnessIT {
     long checksumNanos;
 
     /** What a field holds, so that the test knows what is wrong for it. */
-    enum Kind { TEXT, INT, DECIMAL, DATE, INSTANT, CODE, BOOL, OBJECT, LIST, CODES, IDS }
+    enum Kind { TEXT, ID, INT, DECIMAL, DATE, INSTANT, CODE, BOOL, OBJECT, LIST, CODES, IDS }
 
     /** A bad value at a place inside the body: {@code pointer} is the JSON pointer of the field, e.g. /invoices/0/amount. */
     record Spoil(String what, String pointer, String json) {}
@@ -108,6 +108,12 @@ class RobustnessIT {
 
     static final String LONG_ID = "x".repeat(300);
 
+    /**
+     * Half a surrogate pair. A JSON writer would send it as the replacement character, so bodies carry it as the
+     * escape {@code \ud800}, which is what an attacker writes (see {@link #sendable}).
+     */
+    static final String LONE = "\uD800";
+
     /** Ids of what {@link #seed()} stored. */
     record Seeded(long holdId, String awaiting, String sent, String dead, long runId, String version, long keyId) {}
 
@@ -129,28 +135,28 @@ class RobustnessIT {
                 new Template("PUT", "/api/v1/invoices/{id}", "/api/v1/invoices/R-INV-NEW", """
                         {"customerId": "R-1", "number": "1", "currency": "EUR", "amount": "10.00",
                          "issueDate": "2025-01-01", "dueDate": "2025-02-01", "status": "OPEN", "paymentMethod": "CARD"}""",
-                        fields("customerId", Kind.TEXT, "number", Kind.TEXT, "currency", Kind.TEXT,
+                        fields("customerId", Kind.ID, "number", Kind.ID, "currency", Kind.TEXT,
                                 "amount", Kind.DECIMAL, "issueDate", Kind.DATE, "dueDate", Kind.DATE,
-                                "status", Kind.CODE, "paymentMethod", Kind.TEXT),
+                                "status", Kind.CODE, "paymentMethod", Kind.ID),
                         Set.of("customerId", "currency", "amount", "issueDate", "dueDate"),
                         List.of(new Spoil("an unknown customer", "/customerId", "\"R-UNKNOWN\""))),
                 new Template("POST", "/api/v1/invoices/{id}/payments", "/api/v1/invoices/R-INV-1/payments", """
                         {"amount": "5.00", "currency": "EUR", "paidAt": "2025-03-01T10:00:00Z", "reference": "p1"}""",
                         fields("amount", Kind.DECIMAL, "currency", Kind.TEXT, "paidAt", Kind.INSTANT,
-                                "reference", Kind.TEXT),
+                                "reference", Kind.ID),
                         Set.of("amount", "currency"),
                         List.of(new Spoil("another currency than the invoice's", "/currency", "\"USD\""))),
                 new Template("POST", "/api/v1/invoices/{id}/payment-failures",
                         "/api/v1/invoices/R-INV-1/payment-failures", """
                         {"declineCode": "expired_card", "failedAt": "2025-03-01T10:00:00Z", "amount": "5.00",
                          "reference": "f1"}""",
-                        fields("declineCode", Kind.TEXT, "failedAt", Kind.INSTANT, "amount", Kind.DECIMAL,
-                                "reference", Kind.TEXT),
+                        fields("declineCode", Kind.ID, "failedAt", Kind.INSTANT, "amount", Kind.DECIMAL,
+                                "reference", Kind.ID),
                         Set.of("declineCode"), List.of()),
                 new Template("POST", "/api/v1/customers/{id}/holds", "/api/v1/customers/R-1/holds", """
                         {"kind": "DISPUTE", "invoiceId": "R-INV-1", "from": "2025-03-01", "until": "2025-03-30",
                          "reason": "disputed"}""",
-                        fields("kind", Kind.CODE, "invoiceId", Kind.TEXT, "from", Kind.DATE, "until", Kind.DATE,
+                        fields("kind", Kind.CODE, "invoiceId", Kind.ID, "from", Kind.DATE, "until", Kind.DATE,
                                 "reason", Kind.TEXT),
                         Set.of("kind", "from"),
                         List.of(new Spoil("ends before it begins", "/until", "\"2025-02-01\""),
@@ -161,11 +167,11 @@ class RobustnessIT {
                         {"at": "2025-03-01T10:00:00Z", "channel": "EMAIL", "action": "REMINDER", "stage": 1,
                          "outcome": "SENT", "reference": "c1"}""",
                         fields("at", Kind.INSTANT, "channel", Kind.CODE, "action", Kind.CODE, "stage", Kind.INT,
-                                "outcome", Kind.CODE, "reference", Kind.TEXT),
+                                "outcome", Kind.CODE, "reference", Kind.ID),
                         Set.of("at", "channel", "outcome"), List.of()),
                 new Template("POST", "/api/v1/decisions", "/api/v1/decisions", """
                         {"customerId": "R-1", "asOf": "2025-03-12T10:00:00Z", "dispatch": false}""",
-                        fields("customerId", Kind.TEXT, "asOf", Kind.INSTANT, "dispatch", Kind.BOOL),
+                        fields("customerId", Kind.ID, "asOf", Kind.INSTANT, "dispatch", Kind.BOOL),
                         Set.of("customerId"),
                         List.of(new Spoil("an unknown customer", "/customerId", "\"R-UNKNOWN\""))),
                 new Template("POST", "/api/v1/decisions/evaluate", "/api/v1/decisions/evaluate", """
@@ -211,6 +217,28 @@ class RobustnessIT {
                                 new Spoil("hold kind unknown", "/holds/0/kind", "\"FOREVER\""),
                                 new Spoil("hold from before year 0", "/holds/0/from", "\"-0001-01-01\""),
                                 new Spoil("hold until in year 10000", "/holds/0/until", "\"+10000-01-01\""),
+                                new Spoil("customer id with half a surrogate pair", "/customer/id", "\"C-\\ud800\""),
+                                new Spoil("customer id with a control character", "/customer/id", "\"C-\\u0001\""),
+                                new Spoil("customer name with half a surrogate pair", "/customer/name",
+                                        "\"Ada \\udfff\""),
+                                new Spoil("customer doNotContact empty", "/customer/doNotContact", "\"\""),
+                                new Spoil("customer doNotContact zero", "/customer/doNotContact", "0"),
+                                new Spoil("customer time zone a number", "/customer/timeZone", "-1"),
+                                new Spoil("customer time zone unknown", "/customer/timeZone", "\"Not/AZone\""),
+                                new Spoil("customer time zone an offset", "/customer/timeZone", "\"+01:00\""),
+                                new Spoil("customer risk score as text", "/customer/riskScore", "\"40\""),
+                                new Spoil("customer consents a list", "/customer/consents", "[]"),
+                                new Spoil("invoice id with a control character", "/invoices/0/id", "\"I-\\u007f\""),
+                                new Spoil("invoice decline code with a control character",
+                                        "/invoices/0/lastDeclineCode", "\"05\\u0085\""),
+                                new Spoil("invoice due date a number", "/invoices/0/dueDate", "20250305"),
+                                new Spoil("invoice due date a list", "/invoices/0/dueDate", "[2025, 3, 5]"),
+                                new Spoil("invoice last failure a number", "/invoices/0/lastFailureAt", "0"),
+                                new Spoil("contact at a number", "/contacts/0/at", "1e309"),
+                                new Spoil("contact at in nanoseconds", "/contacts/0/at",
+                                        "\"2025-02-20T10:00:00.000000001Z\""),
+                                new Spoil("hold until an empty list", "/holds/0/until", "[]"),
+                                new Spoil("hold until an empty string", "/holds/0/until", "\"\""),
                                 new Spoil("a null invoice", "/invoices/0", "null"),
                                 new Spoil("a null contact", "/contacts/0", "null"))),
                 new Template("POST", "/api/v1/api-keys", "/api/v1/api-keys", """
@@ -234,7 +262,7 @@ class RobustnessIT {
                 new Template("POST", "/api/v1/contact-events", "/api/v1/contact-events", """
                         {"decisionId": "%s", "type": "BOUNCED", "bounce": "SOFT", "detail": "mailbox full"}"""
                         .formatted(s.sent()),
-                        fields("decisionId", Kind.TEXT, "type", Kind.CODE, "bounce", Kind.CODE, "detail", Kind.TEXT),
+                        fields("decisionId", Kind.ID, "type", Kind.CODE, "bounce", Kind.CODE, "detail", Kind.TEXT),
                         Set.of("decisionId", "type"),
                         List.of(new Spoil("an unknown decision", "/decisionId", "\"" + UUID.randomUUID() + "\""),
                                 new Spoil("a decision not sent yet", "/decisionId", "\"" + s.awaiting() + "\""))),
@@ -359,7 +387,8 @@ class RobustnessIT {
             boolean numeric = Arrays.stream(handler.getMethodParameters())
                     .filter(p -> variable.equals(pathVariableName(p)))
                     .anyMatch(p -> p.getParameterType() == long.class || p.getParameterType() == int.class);
-            List<String> values = new ArrayList<>(List.of(LONG_ID, "%00", "..%2F..%2Fetc", "%20%20%20", "%09"));
+            List<String> values = new ArrayList<>(List.of(LONG_ID, "%00", "..%2F..%2Fetc", "%20%20%20", "%09",
+                    "R%1B", "R%7F", "R%C2%85", "R%0A", "R%ED%A0%80", "R%FF"));
             if (numeric) {
                 values.addAll(List.of("abc", "99999999999999999999999", "-1", "1.5", "987654321", "0x10"));
             } else if (!UPSERTS.contains(t.key())) {
@@ -400,7 +429,7 @@ class RobustnessIT {
             ObjectNode nulled = valid.deepCopy();
             nulled.putNull(field);
             expectRejected(t.method(), t.path(), nulled.toString(), field + " null", field);
-            if (t.fields().get(field) == Kind.TEXT || t.fields().get(field) == Kind.CODE) {
+            if (Set.of(Kind.TEXT, Kind.ID, Kind.CODE).contains(t.fields().get(field))) {
                 for (String blank : List.of("", "   ", "\t\n")) {
                     ObjectNode body2 = valid.deepCopy();
                     body2.put(field, blank);
@@ -413,7 +442,7 @@ class RobustnessIT {
             for (Map.Entry<String, JsonNode> bad : wrongValues(kind, valid.get(field)).entrySet()) {
                 ObjectNode body = valid.deepCopy();
                 body.set(field, bad.getValue());
-                expectRejected(t.method(), t.path(), body.toString(), field + " " + bad.getKey(), field);
+                expectRejected(t.method(), t.path(), sendable(body.toString()), field + " " + bad.getKey(), field);
             }
         });
         for (Spoil spoil : t.nested()) {
@@ -429,8 +458,30 @@ class RobustnessIT {
             }
             String named = Arrays.stream(spoil.pointer().split("/")).filter(part -> !part.matches("\\d*"))
                     .reduce((first, second) -> second).orElse(null);
-            expectRejected(t.method(), t.path(), body.toString(), spoil.what(), named);
+            expectRejected(t.method(), t.path(), sendable(body.toString()), spoil.what(), named);
         }
+        // A key given twice: each field once more, ahead of the template's own.
+        for (String field : t.fields().keySet()) {
+            String twice = "{" + json.writeValueAsString(field) + ": " + valid.get(field) + ", " + t.body().strip()
+                    .substring(1);
+            expectRejected(t.method(), t.path(), twice, field + " given twice", field);
+        }
+    }
+
+    /** The body as an attacker sends it: half a surrogate pair as its JSON escape (UTF-8 cannot carry it). */
+    private static String sendable(String body) {
+        StringBuilder sent = new StringBuilder(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < body.length() && Character.isLowSurrogate(body.charAt(i + 1))) {
+                sent.append(c).append(body.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                sent.append(String.format("\\u%04x", (int) c));
+            } else {
+                sent.append(c);
+            }
+        }
+        return sent.toString();
     }
 
     /** Values that are wrong for a field of this kind, by what is wrong with them. */
@@ -440,12 +491,23 @@ class RobustnessIT {
             values.put("as an object", Map.of("a", 1));
         }
         switch (kind) {
-            case TEXT -> {
+            case TEXT, ID -> {
                 values.put("huge", "x".repeat(100_000));
                 values.put("as a list", List.of("a"));
+                values.put("with half a surrogate pair", "A" + LONE + "B");
+                values.put("as a number", -1);
+                values.put("as a boolean", true);
+                if (kind == Kind.ID) {
+                    values.put("with a control character", "R-\u0001");
+                    values.put("with a tab", "R\t1");
+                    values.put("with a C1 control character", "R\u0085");
+                }
             }
             case INT -> {
                 values.put("as text", "many");
+                values.put("as digits in a string", "5");
+                values.put("as a boolean", true);
+                values.put("an empty string", "");
                 values.put("huge", new java.math.BigInteger("9".repeat(40)));
                 values.put("negative", -1);
                 values.put("a float beyond double", new java.math.BigDecimal("1e400"));
@@ -460,6 +522,8 @@ class RobustnessIT {
                 values.put("negative", "-1.00");
                 values.put("too many decimals", "1.123456789");
                 values.put("not a number", "NaN");
+                values.put("an empty string", "");
+                values.put("as a boolean", true);
             }
             case DATE -> {
                 values.put("an impossible day", "2025-02-30");
@@ -469,6 +533,10 @@ class RobustnessIT {
                 values.put("in year 10000", "+10000-01-01");
                 values.put("before year 0", "-0001-01-01");
                 values.put("with a time", "2025-03-01T10:00:00Z");
+                values.put("zero", 0);
+                values.put("an empty list", List.of());
+                values.put("as a list", List.of(2025, 3, 1));
+                values.put("an empty string", "");
             }
             case INSTANT -> {
                 values.put("an impossible day", "2025-02-30T10:00:00Z");
@@ -477,24 +545,46 @@ class RobustnessIT {
                 values.put("in year 10000", "+10000-01-01T00:00:00Z");
                 values.put("before year 0", "-0001-01-01T00:00:00Z");
                 values.put("far beyond", "+1000000000-01-01T00:00:00Z");
+                values.put("as a number", 0);
+                values.put("a number beyond double", new java.math.BigDecimal("1e309"));
+                values.put("as digits in a string", "1741757400");
+                values.put("an empty list", List.of());
+                values.put("an empty string", "");
+                values.put("in nanoseconds", "2025-03-01T10:00:00.123456789Z");
             }
             case CODE -> {
                 values.put("unknown", "SOMETHING_ELSE");
                 values.put("huge", "X".repeat(100_000));
                 values.put("as a number", 1);
+                values.put("an empty string", "");
+                values.put("as a boolean", true);
+                values.put("with half a surrogate pair", "A" + LONE);
             }
-            case BOOL -> values.put("as a word", "maybe");
+            case BOOL -> {
+                values.put("as a word", "maybe");
+                values.put("an empty string", "");
+                values.put("zero", 0);
+                values.put("one", 1);
+                values.put("the word true", "true");
+                values.put("an empty list", List.of());
+            }
             case OBJECT -> {
                 values.put("as text", "text");
                 values.put("as a list", List.of(1, 2));
+                values.put("an empty list", List.of());
+                values.put("an empty string", "");
+                values.put("as a number", 1);
             }
             case LIST -> {
                 values.put("as text", "text");
+                values.put("an empty string", "");
+                values.put("an empty object", Map.of());
                 values.put("of numbers", List.of(1, 2));
                 values.put("with a null", java.util.Collections.singletonList(null));
             }
             case CODES -> {
                 values.put("as text", "text");
+                values.put("an empty string", "");
                 values.put("of numbers", List.of(1, 2));
                 values.put("with a null", java.util.Collections.singletonList(null));
                 List<Object> unknown = new ArrayList<>();
@@ -509,6 +599,9 @@ class RobustnessIT {
                 values.put("with a huge id", List.of(LONG_ID));
                 values.put("with an empty id", List.of(""));
                 values.put("with a whitespace id", List.of("   "));
+                values.put("with half a surrogate pair", List.of("R-" + LONE));
+                values.put("with a control character", List.of("R-\u0001"));
+                values.put("an empty string", "");
                 values.put("with 70,000 ids", IntStream.range(0, 70_000).mapToObj(i -> "R-" + i).toList());
             }
         }
