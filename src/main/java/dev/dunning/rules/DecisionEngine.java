@@ -75,9 +75,9 @@ public final class DecisionEngine {
     public Decision evaluate(DunningCase dunningCase, RuleSet ruleSet) {
         Decision decision = new Decision(dunningCase);
         KieSession session = ruleSet.kieBase().newKieSession();
+        TraceListener trace = new TraceListener(decision, ruleSet, System.nanoTime() + budgetNanos);
         try {
             session.setGlobal("decision", decision);
-            TraceListener trace = new TraceListener(decision, ruleSet, System.nanoTime() + budgetNanos);
             session.addEventListener(trace);
             session.insert(dunningCase);
             dunningCase.getExposures().forEach(session::insert);
@@ -115,6 +115,11 @@ public final class DecisionEngine {
             Rule rule = e.getMatch().getRule();
             RuleOrigin origin = ruleSet.origin(rule.getPackageName(), rule.getName());
             throw new RuleEvaluationException(rule.getName(), origin, e.getCause() != null ? e.getCause() : e);
+        } catch (StackOverflowError e) {
+            // Rule code that nests without bound (a structure holding itself): the rule's fault, not the service's.
+            Rule rule = trace.last;
+            throw new RuleEvaluationException(rule == null ? "(none)" : rule.getName(),
+                    rule == null ? null : ruleSet.origin(rule.getPackageName(), rule.getName()), e);
         } finally {
             session.dispose();
         }

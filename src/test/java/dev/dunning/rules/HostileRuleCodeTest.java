@@ -1,6 +1,7 @@
 package dev.dunning.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.dunning.decision.DeclineCodes;
 import dev.dunning.decision.TestData;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,7 +71,17 @@ class HostileRuleCodeTest {
         "swallowed-error.drl|15|catch (java.lang.Throwable)",
         "declared-timer.drl|9|java.util.Timer",
         "file-in-condition.drl|11|java.nio.file.Files.exists",
-        "huge-decimal.drl|15|a huge exponent"})
+        "huge-decimal.drl|15|a huge exponent",
+        "declared-enum-store.drl|11|the field items of the declared enum Store",
+        "operator-registry.drl|13|org.drools.model.functions.Operator.Register.getOperators",
+        "system-clock.drl|13|java.time.chrono.IsoChronology.dateNow",
+        "lambda-box-recursion.drl|8|recursion",
+        "composed-functions.drl|14|java.util.function.Function.andThen",
+        "endless-foreach.drl|15|java.util.Map.forEach",
+        "regex-backtracking.drl|13|java.lang.String.matches",
+        "padding.drl|13|java.time.format.DateTimeFormatterBuilder.padNext",
+        "computed-scale.drl|13|java.math.BigDecimal.setScale with a computed scale",
+        "ternary-array-size.drl|13|an array of computed size"})
     void hostileRuleCodeIsRefusedWithItsPlaceAndNeverRuns(String file, int line, String named) throws IOException {
         Path marker = folder.resolve("ran-" + file + ".txt");
         String drl = Files.readString(Path.of("src/test/resources/hostile-rules", file))
@@ -130,5 +142,38 @@ class HostileRuleCodeTest {
                 }
             });
         }
+    }
+
+    @Test
+    void ruleCodeNestingWithoutBoundFailsTheDecisionNamingTheRuleNotTheService() {
+        String drl = """
+                package dunning.evil
+
+                import dev.dunning.decision.DunningCase;
+                import dev.dunning.decision.Decision;
+
+                global Decision decision;
+
+                rule "Holds itself"
+                    ruleflow-group "fallback"
+                when
+                    DunningCase( )
+                then
+                    java.util.List self = new java.util.ArrayList();
+                    self.add(self);
+                    decision.because("hash " + self.hashCode());
+                end
+                """;
+        RuleSet ruleSet = new RuleSetCompiler(TestData.CLOCK).compile(only("rules/evil.drl", drl));
+        DecisionEngine engine = new DecisionEngine(() -> ruleSet, TestData.CLOCK, DeclineCodes.shipped());
+
+        RuleEvaluationException failure = catchThrowableOfType(RuleEvaluationException.class, () -> engine.evaluate(
+                TestData.facts().asOf("2025-03-12T15:00:00Z").customer(TestData.aCustomer().consumer()
+                        .in("DE", "Europe/Berlin", "EUR")).build()));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.rule()).isEqualTo("Holds itself");
+        assertThat(failure.origin().source()).isEqualTo("rules/evil.drl");
+        assertThat(failure.getMessage()).contains("java.lang.StackOverflowError");
     }
 }

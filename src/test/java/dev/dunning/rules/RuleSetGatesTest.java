@@ -132,6 +132,20 @@ class RuleSetGatesTest {
     }
 
     @Test
+    void aCsvTableThatIsNotUtf8IsRefusedAtTheLineOfTheFirstBadByte() throws IOException {
+        byte[] latin1 = tone().replace("TON-03: second reminder", "TON-03: zweite Mahnung für")
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        RuleSetGates.Verdict verdict = gates.check(with("decision-tables/tone.csv", latin1));
+
+        assertThat(verdict.passed()).isFalse();
+        assertThat(verdict.errors()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo("decision-tables/tone.csv:16");
+            assertThat(p.message()).contains("not UTF-8", "CSV UTF-8");
+        });
+    }
+
+    @Test
     void wordsInStringsAndCommentsAreNotCode() {
         RuleSetGates.Verdict verdict = gates.check(with("rules/evil.drl", EVIL_DRL.formatted(
                 "// System.exit is not called here", "decision.because(\"the File of the System, a Thread\");")));

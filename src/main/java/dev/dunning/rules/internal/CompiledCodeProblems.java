@@ -64,8 +64,9 @@ public final class CompiledCodeProblems {
             if (!unit.packageName().equals(pkg)) {
                 continue;
             }
-            Integer line = declaration(unit, "function\\s+[\\w<>\\[\\]., ]+?\\s+" + Pattern.quote(f.method()) + "\\s*\\(");
-            String what = "function " + f.method();
+            String method = f.method();
+            Integer line = declaration(unit, "function\\s+[\\w<>\\[\\]., ]+?\\s+" + Pattern.quote(method) + "\\s*\\(");
+            String what = "function " + method;
             if (line == null) {
                 line = declaration(unit, "declare\\s+(?:enum\\s+)?" + Pattern.quote(simpleClass) + "\\b");
                 what = "declared type " + simpleClass;

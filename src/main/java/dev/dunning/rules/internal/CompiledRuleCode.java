@@ -83,11 +83,19 @@ public final class CompiledRuleCode {
         final Set<String> methods = new HashSet<>();
         final Map<String, String> fields = new HashMap<>();
         final Set<String> staticFields = new HashSet<>();
+        final Map<String, String> instanceFields = new LinkedHashMap<>();
         boolean isEnum;
     }
 
     private final Map<String, ClassInfo> model = new LinkedHashMap<>();
     private final Map<MethodKey, Set<MethodKey>> calls = new HashMap<>();
+    /**
+     * Every lambda of the build, as one node of the call graph: code that calls a function object (or hands one to
+     * Java, which calls it) may reach any lambda, since which one it holds is known only at run time.
+     */
+    private static final MethodKey ANY_LAMBDA = new MethodKey("", "a lambda", "");
+    /** The method a lambda is written in (the compiler names lambdas lambda$0, lambda$1, ...), to locate it. */
+    private final Map<String, String> writtenIn = new HashMap<>();
     /** Which rules refer to a generated class (a rule's constraints and consequence are classes of their own). */
     private final Map<String, Set<String>> rulesOfClass = new HashMap<>();
     private final List<Finding> findings = new ArrayList<>();
@@ -130,6 +138,8 @@ public final class CompiledRuleCode {
                 info.fields.put(name, descriptor);
                 if ((access & Opcodes.ACC_STATIC) != 0) {
                     info.staticFields.add(name);
+                } else {
+                    info.instanceFields.put(name, descriptor);
                 }
                 return null;
             }
@@ -197,6 +207,15 @@ public final class CompiledRuleCode {
                     "a type declared in rules may only extend another declared type, not a class of Java or the "
                             + "service");
         }
+        if (info.isEnum) {
+            info.instanceFields.forEach((field, descriptor) -> {
+                if (!isValueType(descriptor)) {
+                    refuse(info.name, "(class)", "the field " + field + " of the declared enum " + simple(info.name),
+                            field, "an enum constant is shared by every decision, so it may hold only values (numbers, "
+                                    + "text, dates, decimals, codes), not " + Type.getType(descriptor).getClassName());
+                }
+            });
+        }
         for (String itf : info.interfaces) {
             if (!model.containsKey(itf) && INTERFACES.stream().noneMatch(itf::startsWith)) {
                 refuse(info.name, "(class)", dotted(itf), simple(itf), "code in rules may not implement "
@@ -226,6 +245,8 @@ public final class CompiledRuleCode {
          * else null: the size an array instruction would use.
          */
         private Integer constant;
+        /** The constant scale pushed right before a RoundingMode constant, for setScale(scale, mode). */
+        private Integer scaleBeforeMode;
         /** The string the previous instruction pushed, if it was a constant string. */
         private String text;
 
@@ -242,11 +263,15 @@ public final class CompiledRuleCode {
         @Override
         public void visitLabel(Label label) {
             placed.add(label);
+            constant = null; // code may jump here with another value on the stack
+            text = null;
+            scaleBeforeMode = null;
         }
 
         @Override
         public void visitInsn(int opcode) {
             text = null;
+            scaleBeforeMode = null;
             if (opcode == Opcodes.MONITORENTER) {
                 refuse("synchronized", "synchronized", "rule code may not take locks");
             }
@@ -260,6 +285,7 @@ public final class CompiledRuleCode {
         @Override
         public void visitVarInsn(int opcode, int varIndex) {
             text = null;
+            scaleBeforeMode = null;
             if (opcode != Opcodes.ISTORE) {
                 constant = null;
             }
@@ -273,6 +299,7 @@ public final class CompiledRuleCode {
         @Override
         public void visitIntInsn(int opcode, int operand) {
             text = null;
+            scaleBeforeMode = null;
             if (opcode == Opcodes.NEWARRAY) {
                 array();
             }
@@ -283,6 +310,7 @@ public final class CompiledRuleCode {
         public void visitLdcInsn(Object value) {
             constant = value instanceof Integer i ? i : null;
             text = value instanceof String t ? t : null;
+            scaleBeforeMode = null;
             if (value instanceof Type type && type.getSort() == Type.OBJECT) {
                 String owner = type.getInternalName();
                 if (!model.containsKey(owner) && !RuleCodeAllowList.type(owner)) {
@@ -298,6 +326,7 @@ public final class CompiledRuleCode {
         @Override
         public void visitTypeInsn(int opcode, String type) {
             text = null;
+            scaleBeforeMode = null;
             if (opcode == Opcodes.ANEWARRAY) {
                 array();
             }
@@ -320,6 +349,7 @@ public final class CompiledRuleCode {
         @Override
         public void visitJumpInsn(int opcode, Label label) {
             text = null;
+            scaleBeforeMode = null;
             if (placed.contains(label)) {
                 refuse("a loop", "while", "rule code may not loop (for, while, do): a rule that never ends would "
                         + "hold every decision that meets it; match the facts in the rule's conditions instead");
@@ -356,6 +386,8 @@ public final class CompiledRuleCode {
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
             text = null;
+            scaleBeforeMode = null;
+            scaleBeforeMode = opcode == Opcodes.GETSTATIC && owner.equals("java/math/RoundingMode") ? constant : null;
             constant = null;
             if (model.containsKey(owner)) {
                 generatedField(opcode, owner, name, descriptor);
@@ -373,10 +405,15 @@ public final class CompiledRuleCode {
          * one customer's decision to the next. Enum constants (declared enums, the constraint classes) are values.
          */
         private void generatedField(int opcode, String owner, String name, String descriptor) {
+            ClassInfo target = model.get(owner);
+            if (opcode == Opcodes.PUTFIELD && target.isEnum && !(owner.equals(info.name) && self.name().equals("<init>"))) {
+                refuse("the field " + name + " of the declared enum " + simple(owner), name, "an enum constant is "
+                        + "shared by every decision, so rule code may not change it");
+                return;
+            }
             if (opcode == Opcodes.GETFIELD || opcode == Opcodes.PUTFIELD) {
                 return; // fields of declared types: facts the rule made for this decision
             }
-            ClassInfo target = model.get(owner);
             boolean own = owner.equals(info.name);
             boolean allowed = opcode == Opcodes.PUTSTATIC
                     ? own && self.name().equals("<clinit>")
@@ -391,8 +428,16 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            Integer scale = scaleBeforeMode;
+            scaleBeforeMode = null;
             Integer size = constant;
             constant = null;
+            if (owner.equals("java/math/BigDecimal") && name.equals("setScale")
+                    && (scale == null || scale > MAX_DIGITS)) {
+                refuse("java.math.BigDecimal.setScale with a computed scale", "setScale", "a scale must be written "
+                        + "as a constant of at most " + MAX_DIGITS + " right before its rounding mode; a computed one "
+                        + "can make a number of a billion digits");
+            }
             if (name.equals("<init>") && descriptor.equals("(I)V") && CAPACITY_TYPES.contains(owner)) {
                 // A capacity written as a constant (the generated list of a thousand rules) is no risk; computed,
                 // it is an allocation without bound.
@@ -401,10 +446,12 @@ public final class CompiledRuleCode {
                             + "constant of at most " + MAX_CAPACITY + "; rule code may not allocate without bound");
                 }
                 text = null;
+            scaleBeforeMode = null;
                 return;
             }
             String argument = text;
             text = null;
+            scaleBeforeMode = null;
             if (owner.equals("java/math/BigDecimal") && name.equals("<init>") && descriptor.startsWith("(Ljava/lang/String;")
                     && !smallDecimal(argument)) {
                 refuse("java.math.BigDecimal (new) from a text the rule computes or a huge exponent", "BigDecimal",
@@ -425,12 +472,17 @@ public final class CompiledRuleCode {
                 }
                 owner = inheritedFrom(owner);
             }
+            if (isFunctional(owner) || java.util.Arrays.stream(Type.getArgumentTypes(descriptor))
+                    .anyMatch(t -> t.getSort() == Type.OBJECT && isFunctional(t.getInternalName()))) {
+                calls.computeIfAbsent(self, k -> new HashSet<>()).add(ANY_LAMBDA);
+            }
             member(owner, name, descriptor, false);
         }
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
             text = null;
+            scaleBeforeMode = null;
             constant = null;
             String bsm = bootstrap.getOwner() + "." + bootstrap.getName();
             if (bsm.equals("java/lang/invoke/StringConcatFactory.makeConcatWithConstants")) {
@@ -453,8 +505,13 @@ public final class CompiledRuleCode {
                         MethodKey target = resolve(handle.getOwner(), handle.getName(), handle.getDesc());
                         if (target != null) {
                             calls.computeIfAbsent(self, k -> new HashSet<>()).add(target);
+                            calls.computeIfAbsent(ANY_LAMBDA, k -> new HashSet<>()).add(target);
+                            writtenIn.putIfAbsent(target.owner() + "." + target.name(), self.name());
                             continue;
                         }
+                    }
+                    if (isFunctional(handle.getOwner())) {
+                        calls.computeIfAbsent(ANY_LAMBDA, k -> new HashSet<>()).add(ANY_LAMBDA);
                     }
                     member(model.containsKey(handle.getOwner()) ? inheritedFrom(handle.getOwner()) : handle.getOwner(),
                             handle.getName(), handle.getDesc(), false);
@@ -476,6 +533,10 @@ public final class CompiledRuleCode {
 
     /** The arrays behind an enum's values(), which the compiler names so that source code cannot. */
     private static final Set<String> ENUM_ARRAYS = Set.of("ENUM$VALUES", "$VALUES");
+
+    private static boolean isFunctional(String type) {
+        return LAMBDA_TYPES.stream().anyMatch(type::startsWith);
+    }
 
     /** The generated method a call lands on, or null when it lands on a class that was not generated. */
     private MethodKey resolve(String owner, String name, String descriptor) {
@@ -506,6 +567,26 @@ public final class CompiledRuleCode {
             return true; // fails the same way at run time, at once
         }
     }
+
+    private boolean isValueType(String descriptor) {
+        if (descriptor.length() == 1) {
+            return true;
+        }
+        String type = descriptor.startsWith("L") ? descriptor.substring(1, descriptor.length() - 1) : "";
+        return VALUE_TYPES.contains(type) || type.startsWith("java/time/")
+                || model.containsKey(type) && model.get(type).isEnum
+                || type.startsWith("dev/dunning/decision/") && RuleCodeAllowList.type(type)
+                && model.get(type) == null && isFactEnum(type);
+    }
+
+    private static boolean isFactEnum(String type) {
+        return Set.of("Action", "Channel", "DeclineClass", "HoldKind", "InvoiceStatus", "Outcome", "Segment", "Tone")
+                .contains(type.substring(type.lastIndexOf('/') + 1));
+    }
+
+    private static final Set<String> VALUE_TYPES = Set.of("java/lang/String", "java/lang/Integer", "java/lang/Long",
+            "java/lang/Boolean", "java/lang/Double", "java/lang/Short", "java/lang/Byte", "java/lang/Character",
+            "java/lang/Float", "java/math/BigDecimal");
 
     /** A cycle in the calls between generated methods is recursion, which may never end. */
     private void findRecursion() {
@@ -541,9 +622,10 @@ public final class CompiledRuleCode {
                         }
                     }
                     cycle.add(readable(callee.name()));
-                    refuse(callee.owner(), callee.name(), "recursion (" + String.join(" → ", cycle) + ")",
-                            readable(callee.name()), "rule code may not call itself, directly or through other "
-                                    + "functions: it may never end");
+                    MethodKey at = callee == ANY_LAMBDA ? path.peek() : callee; // a method of the build, to locate
+                    refuse(at.owner(), at.name(), "recursion (" + String.join(" → ", cycle) + ")",
+                            readable(at.name()), "rule code may not call itself, directly or through other "
+                                    + "functions or lambdas: it may never end");
                 }
             }
         }
@@ -553,7 +635,11 @@ public final class CompiledRuleCode {
         return method.startsWith("lambda$") ? "a lambda" : method;
     }
 
-    private void refuse(String className, String method, String what, String name, String why) {
+    private void refuse(String className, String lambdaOrMethod, String what, String name, String why) {
+        String method = lambdaOrMethod;
+        while (method.startsWith("lambda$") && writtenIn.containsKey(className + "." + method)) {
+            method = writtenIn.get(className + "." + method);
+        }
         // A class nested in a consequence (an anonymous class) belongs to the consequence's rules.
         String outer = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
         List<String> rules = List.copyOf(rulesOfClass.getOrDefault(className, rulesOfClass.getOrDefault(outer, Set.of())));

@@ -10,7 +10,7 @@ import java.util.Set;
  * generated code itself needs to describe rules. Everything else is refused, whatever the source text looked like.
  *
  * <p>Names are JVM internal names ({@code java/lang/String}). A rule grants a class, or a package (a name ending in
- * {@code /}, its sub-packages included), with a set of member names it may not use ({@link #except}) or the only
+ * {@code /}, its sub-packages included; or a name ending in {@code *}: every class whose name starts so), with a set of member names it may not use ({@link #except}) or the only
  * member names it may use ({@link #only}). The first rule that matches a class decides.
  */
 final class RuleCodeAllowList {
@@ -26,6 +26,9 @@ final class RuleCodeAllowList {
 
     private record Grant(String name, Set<String> names, boolean onlyThese, String why) {
         boolean covers(String owner) {
+            if (name.endsWith("*")) {
+                return owner.startsWith(name.substring(0, name.length() - 1));
+            }
             return name.endsWith("/") || name.endsWith("$") ? owner.startsWith(name) : owner.equals(name);
         }
 
@@ -60,15 +63,21 @@ final class RuleCodeAllowList {
 
     private static final String FACTS = "dev/dunning/decision/";
 
+    private static final String ITERATION = "iteration, which can run without end when the code changes what it "
+            + "iterates (match the facts in the rule's conditions instead)";
+    private static final String REGEX = "regular expressions, which can take exponential time";
+
     /** Members no class may be asked for: they reach reflection, threads or the JVM, whoever declares them. */
-    private static final Map<String, String> NEVER = Map.of(
-            "getClass", "reflection",
-            "getDeclaringClass", "reflection",
-            "describeConstable", "reflection",
-            "wait", "threads",
-            "notify", "threads",
-            "notifyAll", "threads",
-            "finalize", "the garbage collector");
+    private static final Map<String, String> NEVER = Map.ofEntries(
+            Map.entry("forEach", ITERATION), Map.entry("forEachRemaining", ITERATION),
+            Map.entry("forEachOrdered", ITERATION),
+            Map.entry("getClass", "reflection"),
+            Map.entry("getDeclaringClass", "reflection"),
+            Map.entry("describeConstable", "reflection"),
+            Map.entry("wait", "threads"),
+            Map.entry("notify", "threads"),
+            Map.entry("notifyAll", "threads"),
+            Map.entry("finalize", "the garbage collector"));
 
     private static final String GROWS = "allocations whose size the rule computes (a rule may not build data without bound)";
     private static final String CLOCK = "the system clock (\"today\" is the decision's asOf: use the dunning case's dates)";
@@ -81,7 +90,8 @@ final class RuleCodeAllowList {
                     "endMatch", "finish"),
             except(FACTS + "DunningCase", "deriving a case (the engine does that before the rules run)", "derive"),
             // Values and text.
-            except("java/lang/String", GROWS + " or the JVM's string pool", "repeat", "format", "formatted", "intern",
+            except("java/lang/String", GROWS + ", " + REGEX + " or the JVM's string pool", "repeat", "format",
+                    "formatted", "intern", "indent", "matches", "replaceAll", "replaceFirst", "split",
                     "chars", "codePoints", "lines", "describeConstable", "resolveConstantDesc"),
             except("java/lang/StringBuilder", GROWS, "<init>(I)V", "setLength", "ensureCapacity", "chars",
                     "codePoints"),
@@ -115,6 +125,7 @@ final class RuleCodeAllowList {
             only("java/lang/UnsupportedOperationException", "the stack of the service", "<init>", "getMessage"),
             // Numbers: arithmetic, not numbers of a size the rule computes.
             except("java/math/BigDecimal", GROWS, "pow", "movePointLeft", "movePointRight", "scaleByPowerOfTen",
+                    "setScale(I)Ljava/math/BigDecimal;",
                     "sqrt", "<init>([CII)V", "<init>([CIILjava/math/MathContext;)V",
                     "<init>(Ljava/math/BigInteger;I)V", "<init>(Ljava/math/BigInteger;ILjava/math/MathContext;)V",
                     "valueOf(JI)Ljava/math/BigDecimal;"),
@@ -125,7 +136,9 @@ final class RuleCodeAllowList {
             none("java/time/Clock", CLOCK),
             none("java/time/InstantSource", CLOCK),
             none("java/time/zone/", "the time-zone database's providers"),
-            except("java/time/", CLOCK, "now"),
+            none("java/time/chrono/", "calendar systems, loaded from providers"),
+            except("java/time/format/DateTimeFormatterBuilder", GROWS, "padNext"),
+            except("java/time/", CLOCK + " or the service's time zone", "now", "dateNow", "systemDefault"),
             // Collections. Streams and spliterators are left out: they can run without end (iterate, generate).
             except("java/util/ArrayList", GROWS, "<init>(I)V", "ensureCapacity", "stream", "parallelStream",
                     "spliterator"),
@@ -138,7 +151,7 @@ final class RuleCodeAllowList {
             except("java/util/Collections", GROWS, "nCopies"),
             except("java/util/Arrays", GROWS + " or threads", "copyOf", "copyOfRange", "stream", "spliterator",
                     "setAll", "parallelSetAll", "parallelPrefix", "parallelSort"),
-            only("java/util/Locale", PROCESS, "getDefault", "forLanguageTag", "of", "getLanguage", "getCountry",
+            only("java/util/Locale", PROCESS, "forLanguageTag", "of", "getLanguage", "getCountry",
                     "toLanguageTag", "equals", "hashCode", "toString", "ROOT", "ENGLISH", "GERMAN", "FRENCH", "UK",
                     "US", "GERMANY", "FRANCE"),
             streamless("java/util/List"), streamless("java/util/Map"), streamless("java/util/Map$Entry"),
@@ -148,7 +161,8 @@ final class RuleCodeAllowList {
             streamless("java/util/Iterator"), streamless("java/util/ListIterator"),
             streamless("java/util/Comparator"), streamless("java/util/SortedMap"), streamless("java/util/SortedSet"),
             streamless("java/util/NavigableMap"), streamless("java/util/NavigableSet"),
-            all("java/util/function/"),
+            except("java/util/function/", "functions composed without bound (exponential work)", "andThen",
+                    "compose"),
             // What the executable model generates to describe rules: builders of rule descriptions, not the engine.
             none("org/drools/model/Drools", ENGINE),
             none("org/drools/model/DroolsEntryPoint", ENGINE),
@@ -156,8 +170,12 @@ final class RuleCodeAllowList {
             all("org/drools/model/DSL"), all("org/drools/model/Index$ConstraintType"),
             all("org/drools/model/Rule$Attribute"), all("org/drools/model/DomainClassMetadata"),
             all("org/drools/model/consequences/ConsequenceBuilder$"),
-            all("org/drools/model/functions/"),
-            all("org/drools/model/operators/"),
+            all("org/drools/model/functions/Block*"), all("org/drools/model/functions/Function*"),
+            all("org/drools/model/functions/Predicate*"), all("org/drools/model/functions/HashedExpression"),
+            all("org/drools/model/functions/accumulate/AccumulateFunction"),
+            none("org/drools/model/operators/MatchesOperator", REGEX),
+            only("org/drools/model/operators/", ENGINE, "INSTANCE", "eval", "getOperatorName", "requiresCoercion",
+                    "isInverse", "test"),
             only("org/drools/model/impl/RuleBuilder", ENGINE, "attribute", "metadata", "unit", "build"),
             all("org/drools/modelcompiler/dsl/pattern/D"),
             all("org/drools/modelcompiler/util/EvaluationUtil"),
@@ -165,7 +183,9 @@ final class RuleCodeAllowList {
             all("org/drools/core/base/accumulators/"));
 
     private static Grant streamless(String name) {
-        return except(name, "streams, which can run without end", "stream", "parallelStream", "spliterator");
+        return except(name, "streams, which can run without end, or functions composed without bound", "stream",
+                "parallelStream", "spliterator", "andThen", "compose", "thenComparing", "thenComparingInt",
+                "thenComparingLong", "thenComparingDouble");
     }
 
     private RuleCodeAllowList() {}

@@ -4,6 +4,11 @@ import dev.dunning.rules.RuleProblem;
 import dev.dunning.rules.RuleSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +45,15 @@ public final class TableReader {
             problems.add(RuleProblem.inFile(source.name(), "the file is empty; a decision table needs a RuleTable"));
             return new Result(List.of(), problems);
         }
+        if (source.isCsv()) {
+            int line = firstLineNotUtf8(source.content());
+            if (line > 0) {
+                problems.add(RuleProblem.atLine(source.name(), line, null, "this line is not UTF-8 text (a character "
+                        + "saved in another encoding, such as Windows-1252); save the file as \"CSV UTF-8\" and "
+                        + "upload it again"));
+                return new Result(List.of(), problems);
+            }
+        }
         try {
             Map<String, SheetDrl> drl = new LinkedHashMap<>();
             List<SheetGrid> sheets = source.isCsv() ? readCsv(source, drl) : readWorkbook(source, drl);
@@ -58,6 +72,29 @@ public final class TableReader {
         new CsvParser(List.of(new GridListener(grid), rules), new CsvLineParser())
                 .parseFile(new ByteArrayInputStream(source.content()));
         return List.of(grid);
+    }
+
+    /**
+     * The first line (1-based) holding bytes that are not UTF-8, or 0 when the whole file is UTF-8. A line break byte
+     * never occurs inside a UTF-8 sequence, so the file can be checked line by line.
+     */
+    static int firstLineNotUtf8(byte[] content) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= content.length; i++) {
+            if (i == content.length || content[i] == '\n') {
+                try {
+                    decoder.reset().decode(ByteBuffer.wrap(content, start, i - start));
+                } catch (CharacterCodingException e) {
+                    return line;
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return 0;
     }
 
     /** A CSV file has one sheet; problems in it are reported under the file's base name. */
