@@ -39,6 +39,19 @@ public record Checkpoint(long seq, String hash, Instant at, String keyId, String
         }
     }
 
+    /** The checkpoint of {@code seq} and {@code hash} at {@code at}, signed with {@code key}'s private half. */
+    static Checkpoint signed(java.security.KeyPair key, long seq, String hash, Instant at) {
+        Checkpoint unsigned = new Checkpoint(seq, hash, at, keyId(key.getPublic()), null);
+        try {
+            Signature ed25519 = Signature.getInstance("Ed25519");
+            ed25519.initSign(key.getPrivate());
+            ed25519.update(unsigned.payload().getBytes(StandardCharsets.UTF_8));
+            return new Checkpoint(seq, hash, at, unsigned.keyId(), Base64.getEncoder().encodeToString(ed25519.sign()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The key id of a public key: the first 16 hex digits of the SHA-256 of its X.509 encoding. */
     public static String keyId(PublicKey key) {
         return Hashes.sha256(key.getEncoded()).substring(0, 16);

@@ -289,24 +289,8 @@ class AuditChainIT {
                 .update()).hasMessageContaining("only allows erasure");
     }
 
-    /** Tampering as a privileged user would: drop the table's triggers, change it, put the triggers back. */
     private void bypassingTriggers(String table, Runnable tamper) {
-        List<String> triggers = jdbc.sql("SELECT trigger_name FROM information_schema.triggers "
-                        + "WHERE event_object_schema = DATABASE() AND event_object_table = ?")
-                .param(table).query(String.class).list();
-        List<String> definitions = new ArrayList<>();
-        for (String trigger : triggers) {
-            definitions.add(jdbc.sql("SHOW CREATE TRIGGER " + trigger)
-                    .query((rs, n) -> rs.getString("SQL Original Statement")).single()
-                    // The embedded server runs without grant tables, where the recorded definer is empty.
-                    .replaceFirst("DEFINER=\\S+ ", ""));
-            jdbc.sql("DROP TRIGGER " + trigger).update();
-        }
-        try {
-            tamper.run();
-        } finally {
-            definitions.forEach(d -> jdbc.sql(d).update());
-        }
+        ChainTampering.bypassingTriggers(jdbc, tamper, table);
     }
 
     private long seqOf(String decisionId) {
