@@ -50,8 +50,9 @@ public class AuditCheckpoints {
     private final KeyPair key;
     private final String keyId;
     private final HttpClient http;
+    /** The head at the last checkpoint; until the first check, unknown (-1). */
     private long lastSeq = -1;
-    private Instant lastAt = Instant.EPOCH;
+    private Instant lastAt;
 
     public AuditCheckpoints(JdbcClient jdbc, CheckpointProperties properties, Clock clock, JsonMapper json,
             Environment environment) {
@@ -59,6 +60,7 @@ public class AuditCheckpoints {
         this.properties = properties;
         this.clock = clock;
         this.json = json;
+        this.lastAt = clock.instant();
         Path dataDir = Path.of(environment.getProperty("dunning.database.data-dir", "data"));
         boolean configured = properties.privateKey() != null && !properties.privateKey().isBlank()
                 || properties.keyFile() != null;
@@ -100,16 +102,22 @@ public class AuditCheckpoints {
         return CheckpointKey.publicKey(base64X509);
     }
 
-    /** A checkpoint when one is due: the head moved {@code every-records} records, or moved at all in {@code every}. */
+    /**
+     * A checkpoint when one is due: the head moved {@code every-records} records, or moved at all in {@code every}
+     * (both counted from the last checkpoint, or from start).
+     */
     @Scheduled(initialDelayString = "${dunning.audit.checkpoint.check:10s}",
             fixedDelayString = "${dunning.audit.checkpoint.check:10s}")
-    void checkpointIfDue() {
+    synchronized void checkpointIfDue() {
         try {
             long headSeq = headSeq();
-            Instant now = clock.instant();
-            boolean moved = headSeq > 0 && headSeq > lastSeq;
-            if (moved && (headSeq - Math.max(lastSeq, 0) >= properties.everyRecords()
-                    || !now.isBefore(lastAt.plus(properties.every())))) {
+            if (lastSeq < 0) {
+                // Counted from the first look after start: the head then is what the last interval ends at.
+                lastSeq = headSeq;
+                return;
+            }
+            if (headSeq > lastSeq && (headSeq - lastSeq >= properties.everyRecords()
+                    || !clock.instant().isBefore(lastAt.plus(properties.every())))) {
                 checkpointNow();
             }
         } catch (RuntimeException e) {
@@ -173,7 +181,7 @@ public class AuditCheckpoints {
         List<Checkpoint> checkpoints = new ArrayList<>();
         String text = body == null ? "" : body.strip();
         if (text.startsWith("[")) {
-            JsonNode array = json.readTree(text);
+            JsonNode array = tree(text, "the body");
             for (int i = 0; i < array.size(); i++) {
                 checkpoints.add(checkpoint(array.get(i), "item " + (i + 1)));
             }
@@ -187,33 +195,63 @@ public class AuditCheckpoints {
             }
             int brace = line.indexOf('{');
             if (brace < 0) {
-                throw new IllegalArgumentException("line " + (i + 1) + " holds no checkpoint (a JSON object)");
+                throw new IllegalArgumentException("line " + (i + 1) + " holds no checkpoint (a JSON object with "
+                        + "seq, hash, at, keyId and signature)");
             }
-            JsonNode node;
-            try {
-                node = json.readTree(line.substring(brace));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("line " + (i + 1) + " is not JSON: " + e.getMessage());
-            }
-            checkpoints.add(checkpoint(node, "line " + (i + 1)));
+            checkpoints.add(checkpoint(tree(line.substring(brace), "line " + (i + 1)), "line " + (i + 1)));
         }
         return checkpoints;
     }
 
-    private static Checkpoint checkpoint(JsonNode node, String where) {
-        if (node == null || !node.isObject() || !node.path("seq").canConvertToLong() || !node.path("hash").isString()
-                || !node.path("at").isString() || !node.path("signature").isString()) {
-            throw new IllegalArgumentException(where + " is not a checkpoint: it needs seq, hash, at and signature "
-                    + "as the service publishes them");
-        }
-        Instant at;
+    private JsonNode tree(String text, String where) {
         try {
-            at = Instant.parse(node.path("at").asString());
+            return json.readTree(text);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(where + ": \"at\" is not an instant");
+            // The parser's own message says nothing an auditor needs (and names the library).
+            throw new IllegalArgumentException(where + " is not JSON (or nested too deeply)");
         }
-        return new Checkpoint(node.path("seq").asLong(), node.path("hash").asString(), at,
-                ChainVerifier.text(node.path("keyId")), node.path("signature").asString());
+    }
+
+    /** Published checkpoints are no older than this format and carry no year past 9999. */
+    private static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    private static Checkpoint checkpoint(JsonNode node, String where) {
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(where + " is not a checkpoint: give an object with seq, hash, at, "
+                    + "keyId and signature as the service publishes them");
+        }
+        JsonNode seq = node.path("seq");
+        if (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.asLong() < 1) {
+            throw new IllegalArgumentException(where + ": seq must be the number of a record (1 or more)");
+        }
+        String hash = node.path("hash").isString() ? node.path("hash").asString() : "";
+        if (!hash.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException(where + ": hash must be 64 lower-case hex digits");
+        }
+        Instant at = null;
+        if (node.path("at").isString()) {
+            try {
+                at = Instant.parse(node.path("at").asString());
+            } catch (RuntimeException e) {
+                // reported below
+            }
+        }
+        if (at == null || at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw new IllegalArgumentException(where + ": at must be the instant the checkpoint was made, such as "
+                    + "2026-12-04T15:20:00.123456Z");
+        }
+        JsonNode keyId = node.path("keyId");
+        if (!keyId.isMissingNode() && !keyId.isNull()
+                && !(keyId.isString() && keyId.asString().matches("[0-9a-f]{16}"))) {
+            throw new IllegalArgumentException(where + ": keyId must be 16 lower-case hex digits, or left out");
+        }
+        String signature = node.path("signature").isString() ? node.path("signature").asString() : "";
+        if (!signature.matches("[A-Za-z0-9+/]{86}==")) {
+            throw new IllegalArgumentException(where + ": signature must be an Ed25519 signature in base64 "
+                    + "(88 characters)");
+        }
+        return new Checkpoint(seq.asLong(), hash, at, ChainVerifier.text(keyId), signature);
     }
 
     private long headSeq() {

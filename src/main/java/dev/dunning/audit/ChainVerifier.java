@@ -1,8 +1,6 @@
 package dev.dunning.audit;
 
 import dev.dunning.database.Sql;
-import dev.dunning.rules.RuleSetCompiler;
-import dev.dunning.rules.RuleSource;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -120,7 +117,7 @@ public class ChainVerifier {
         }
         breaks.fromSeq = first;
         breaks.toSeq = last;
-        Erasures erasures = Erasures.load(jdbc, json);
+        ErasureIndex erasures = ErasureIndex.load(jdbc, json);
         Set<String> versionsChecked = new HashSet<>();
         // The link into the range: the hash of the record just before it (or the genesis hash). Null: unknown.
         String previous = first == 1 ? Hashes.GENESIS : jdbc.sql("SELECT hash FROM audit_records WHERE seq = ?")
@@ -251,7 +248,7 @@ public class ChainVerifier {
         return rows;
     }
 
-    private void check(Row row, String previous, Erasures erasures, Breaks breaks) {
+    private void check(Row row, String previous, ErasureIndex erasures, Breaks breaks) {
         AuditRecord r = row.record;
         if (previous != null && !r.prevHash().equals(previous)) {
             breaks.add(r, Kind.LINK,
@@ -292,7 +289,7 @@ public class ChainVerifier {
         checkFirings(row, decision.path("trace"), breaks);
     }
 
-    private static void checkFacts(Row row, Erasures erasures, Breaks breaks) {
+    private static void checkFacts(Row row, ErasureIndex erasures, Breaks breaks) {
         AuditRecord r = row.record;
         if (!row.hasFacts) {
             breaks.add(r, Kind.FACTS, "its facts are missing (the row was deleted)");
@@ -301,7 +298,7 @@ public class ChainVerifier {
         } else if (row.facts != null && !Hashes.sha256(row.facts).equals(r.factsHash())) {
             breaks.add(r, Kind.FACTS, "its facts no longer match their hash (the facts were changed)");
         } else if (row.facts == null) {
-            Erasures.Erasure e = erasures.of(r.seq());
+            ErasureIndex.Erasure e = erasures.of(r.seq());
             if (e == null) {
                 breaks.add(r, Kind.FACTS, "its facts were erased, but no erasure record in the chain names it");
             } else if (e.seq() < r.seq() || e.cutoff() == null || !r.recordedAt().isBefore(e.cutoff())) {
@@ -351,33 +348,11 @@ public class ChainVerifier {
         }
     }
 
-    /** The files stored for the record's version must hash to the version id, as RuleSetCompiler computes it. */
     private void checkVersionFiles(AuditRecord r, Breaks breaks) {
-        String version = r.ruleSetVersion();
-        List<String> problems = new ArrayList<>();
-        List<RuleSource> sources = new ArrayList<>();
-        jdbc.sql("SELECT v.name, v.sha256, f.content FROM rule_set_version_files v "
-                        + "LEFT JOIN rule_set_files f ON f.sha256 = v.sha256 WHERE v.version = ? ORDER BY v.name")
-                .param(version).query(rs -> {
-                    byte[] content = rs.getBytes(3);
-                    if (content == null) {
-                        problems.add("file " + rs.getString(1) + " is missing");
-                    } else {
-                        if (!RuleSetCompiler.sha256(content).equals(rs.getString(2))) {
-                            problems.add("the content of " + rs.getString(1) + " does not match its hash");
-                        }
-                        sources.add(new RuleSource(rs.getString(1), content));
-                    }
-                });
-        if (sources.isEmpty() && problems.isEmpty()) {
-            problems.add("no files are stored for it");
-        } else if (problems.isEmpty() && !RuleSetCompiler.versionOf(sources).equals(version)) {
-            problems.add("its stored files hash to " + RuleSetCompiler.versionOf(sources)
-                    + " (files remapped, added or removed)");
-        }
+        List<String> problems = VersionFiles.problems(jdbc, r.ruleSetVersion());
         if (!problems.isEmpty()) {
-            breaks.add(r, Kind.RULE_SET_FILES, "rule-set version " + version + " under which it was decided: "
-                    + String.join("; ", problems) + ", so the files in force cannot be shown");
+            breaks.add(r, Kind.RULE_SET_FILES, "rule-set version " + r.ruleSetVersion() + " under which it was "
+                    + "decided: " + String.join("; ", problems) + ", so the files in force cannot be shown");
         }
     }
 
@@ -406,53 +381,4 @@ public class ChainVerifier {
         }
     }
 
-    /** The breaks found: the first {@value #MAX_LISTED} listed, all counted. */
-    private static final class Breaks {
-        final List<Broken> listed = new ArrayList<>();
-        long count;
-        Long fromSeq;
-        Long toSeq;
-
-        void add(Broken broken) {
-            count++;
-            if (listed.size() < MAX_LISTED) {
-                listed.add(broken);
-            }
-        }
-
-        void add(AuditRecord r, Kind kind, String problem) {
-            add(new Broken(r.seq(), r.decisionId(), kind, problem));
-        }
-
-        int count() {
-            return (int) Math.min(Integer.MAX_VALUE, count);
-        }
-    }
-
-    /** What the erasure records of the chain say was erased: seq ranges, each with its erasure record and cut-off. */
-    private static final class Erasures {
-        record Erasure(long seq, Instant cutoff) {}
-
-        private final java.util.TreeMap<Long, long[]> ranges = new java.util.TreeMap<>();
-        private final Map<Long, Erasure> bySeq = new HashMap<>();
-
-        static Erasures load(JdbcClient jdbc, JsonMapper json) {
-            Erasures erasures = new Erasures();
-            jdbc.sql("SELECT seq, content FROM audit_records WHERE entry_point = ?").param(AuditRetention.ENTRY_POINT)
-                    .query(rs -> {
-                        long seq = rs.getLong(1);
-                        JsonNode content = json.readTree(rs.getString(2));
-                        erasures.bySeq.put(seq, new Erasure(seq, instant(json, content.path("asOf"))));
-                        for (JsonNode range : content.path("erased")) {
-                            erasures.ranges.put(range.get(0).asLong(), new long[] {range.get(1).asLong(), seq});
-                        }
-                    });
-            return erasures;
-        }
-
-        Erasure of(long seq) {
-            var range = ranges.floorEntry(seq);
-            return range == null || range.getValue()[0] < seq ? null : bySeq.get(range.getValue()[1]);
-        }
-    }
 }

@@ -96,7 +96,7 @@ class DecisionHistoryController {
     @PostMapping(path = "/api/v1/audit/verify", produces = MediaType.APPLICATION_JSON_VALUE)
     ChainVerifier.Result verify(@RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(required = false) String publicKey,
-            @RequestBody(required = false) String checkpoints) {
+            @RequestBody String checkpoints) {
         List<FieldProblem> problems = new ArrayList<>();
         PublicKey trusted = this.checkpoints.publicKey();
         if (publicKey != null && !publicKey.isBlank()) {

@@ -178,7 +178,12 @@ class AuditCheckpointIT {
         HttpResponse<String> garbage = verify("", "not a checkpoint\n");
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("line 1");
-        assertThat(verify("?publicKey=nonsense", "").statusCode()).isEqualTo(400);
+        HttpResponse<String> badKey = verify("?publicKey=nonsense", checkpoints.toJson(kept));
+        assertThat(badKey.statusCode()).isEqualTo(400);
+        assertThat(badKey.body()).contains("publicKey");
+        HttpResponse<String> badHash = verify("", checkpoints.toJson(kept).replace(kept.hash(), "not-a-hash"));
+        assertThat(badHash.statusCode()).isEqualTo(400);
+        assertThat(badHash.body()).contains("line 1: hash must be 64 lower-case hex digits");
     }
 
     private HttpResponse<String> verify(String query, String body) throws Exception {
