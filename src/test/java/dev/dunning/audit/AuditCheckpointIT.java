@@ -127,6 +127,12 @@ class AuditCheckpointIT {
         assertThat(Files.readAllLines(file)).last().isEqualTo(line);
         assertThat(posted).last().isEqualTo(line);
         assertThat(checkpoints.stored(1)).containsExactly(c);
+        JsonNode shown = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/audit/checkpoints?limit=1")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(shown.get("publicKey").asString())
+                .isEqualTo(Base64.getEncoder().encodeToString(KEY.getPublic().getEncoded()));
+        assertThat(shown.get("keyId").asString()).isEqualTo(c.keyId());
+        assertThat(shown.get("latest").get(0).get("signature").asString()).isEqualTo(c.signature());
         assertThat(c.hash()).isEqualTo(jdbc.sql("SELECT hash FROM audit_chain_head WHERE id = 1").query(String.class)
                 .single());
         assertThat(verifier.verify(null, null, List.of(c), KEY.getPublic()).intact()).isTrue();

@@ -8,7 +8,10 @@ import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.RuleSource;
 import dev.dunning.rulesets.AlteredVersionException;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -230,6 +233,12 @@ class AuditTamperIT {
                 "rule_set_version_files");
         assertThatThrownBy(() -> lifecycle.activate(candidate, "bob")).isInstanceOf(AlteredVersionException.class)
                 .hasMessageContaining("do not hash to it").hasMessageContaining("stay in force");
+        HttpResponse<String> overHttp = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/rule-sets/" + candidate + "/activate")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(overHttp.statusCode()).as(overHttp.body()).isEqualTo(409);
+        assertThat(json.readTree(overHttp.body()).get("type").asString())
+                .isEqualTo("https://dunning.dev/problems/rule-set-altered");
         assertThat(active.get().version()).isEqualTo(version);
         assertThat(lifecycle.find(candidate).status().name()).isEqualTo("CANDIDATE");
     }
