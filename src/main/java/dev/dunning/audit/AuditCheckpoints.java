@@ -127,13 +127,13 @@ public class AuditCheckpoints {
 
     /** Signs the current head and publishes it (also when it has not moved); null while the log is empty. */
     public synchronized Checkpoint checkpointNow() {
-        Checkpoint checkpoint = jdbc.sql("SELECT seq, hash FROM audit_chain_head WHERE id = 1")
-                .query((rs, n) -> rs.getLong(1) == 0 ? null
-                        : sign(rs.getLong(1), rs.getString(2), clock.instant().truncatedTo(ChronoUnit.MICROS)))
-                .optional().orElse(null);
-        if (checkpoint == null) {
+        record Head(long seq, String hash) {}
+        Head head = jdbc.sql("SELECT seq, hash FROM audit_chain_head WHERE id = 1")
+                .query((rs, n) -> new Head(rs.getLong(1), rs.getString(2))).single();
+        if (head.seq() == 0) {
             return null;
         }
+        Checkpoint checkpoint = sign(head.seq(), head.hash(), clock.instant().truncatedTo(ChronoUnit.MICROS));
         String line = toJson(checkpoint);
         published.info(LOG_PREFIX + line);
         jdbc.sql("INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)")
