@@ -34,7 +34,8 @@ public class AuditExport {
 
     /**
      * CSV after RFC 4180: a header line, CRLF line ends, a field in double quotes when it holds a comma, a quote or a
-     * line break, quotes doubled. Lists inside a field (reasons, fired rules) are separated by " | ".
+     * line break, quotes doubled. Lists inside a field (reasons, fired rules) are separated by " | ". Cells that would
+     * run as formulas in a spreadsheet are neutralised ({@link #neutralised}).
      */
     public void csv(AuditFilter filter, Writer out) {
         write(out, String.join(",", CSV_COLUMNS) + "\r\n");
@@ -109,15 +110,31 @@ public class AuditExport {
         flush(out);
     }
 
+    /** The value with a leading {@code '} when a spreadsheet would read it as a formula. */
+    static String neutralised(String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        char first = value.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                ? "'" + value : value;
+    }
+
     private static String joined(JsonNode list) {
         List<String> items = new ArrayList<>();
         list.forEach(i -> items.add(i.asString()));
         return String.join(" | ", items);
     }
 
-    /** Appends one field and its comma; null is an empty field. */
+    /**
+     * Appends one field and its comma; null is an empty field. A value a spreadsheet program would take for a formula
+     * (it starts with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage return) gets a single quote in
+     * front, as OWASP advises against CSV injection: a customer id or principal such as {@code =HYPERLINK(...)} then
+     * shows as text instead of running when an auditor opens the export.
+     */
     static void field(StringBuilder line, String value) {
         if (value != null) {
+            value = neutralised(value);
             boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
                     || value.indexOf('\r') >= 0;
             if (quote) {

@@ -37,6 +37,10 @@ public record AuditFilter(
         add(conditions, params, "r.channel = ?", channel);
         add(conditions, params, "r.rule_set_version = ?", ruleSetVersion);
         add(conditions, params, "r.entry_point = ?", entryPoint);
+        if (entryPoint == null) {
+            // Erasure records are chained with the decisions but are none: they show only when asked for by name.
+            conditions.add("r.entry_point <> '" + AuditRetention.ENTRY_POINT + "'");
+        }
         // IN rather than a join: a rule that fires twice in one decision (a fee row per invoice) still yields the
         // decision once. The name's id is one row of audit_rule_names whatever the version, so the (name_id, seq)
         // index gives the decisions in seq order.

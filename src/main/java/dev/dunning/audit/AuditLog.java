@@ -32,8 +32,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.MapperFeature;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -75,11 +73,7 @@ public class AuditLog {
         this.properties = properties;
         this.clock = clock;
         // Canonical JSON: properties and map keys in alphabetical order, no whitespace. The hash covers these bytes.
-        this.canonical = json.rebuild()
-                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .disable(SerializationFeature.INDENT_OUTPUT)
-                .build();
+        this.canonical = CanonicalJson.of(json);
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
         this.written = Counter.builder("dunning.audit.records").description("Decisions made durable in the audit log")
                 .register(meters);

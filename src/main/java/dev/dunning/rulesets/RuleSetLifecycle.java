@@ -269,7 +269,15 @@ public class RuleSetLifecycle {
             if (version.equals(active.get().version())) {
                 return;
             }
-            RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
+            List<RuleSource> sources;
+            try {
+                sources = versions.sources(version);
+            } catch (AlteredVersionException e) {
+                log.error("The database names rule-set version {} active; this instance keeps serving {}: {}",
+                        version, active.get().version(), e.getMessage());
+                return;
+            }
+            RuleSetGates.Verdict verdict = gates.check(sources);
             if (!verdict.passed()) {
                 log.error("The database names rule-set version {} active, but it fails the {} gate here; this "
                         + "instance keeps serving {}: {}", version, verdict.stoppedAt(), active.get().version(),

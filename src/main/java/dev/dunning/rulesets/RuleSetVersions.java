@@ -105,11 +105,21 @@ public class RuleSetVersions {
                 .query((rs, n) -> new FileRow(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
     }
 
-    /** The exact files of a version, in name order. */
+    /**
+     * The exact files of a version, in name order. A version is its content: the files must hash to the version id
+     * (as {@link RuleSetCompiler#versionOf} computes it), or they were changed in the database and are refused.
+     *
+     * @throws AlteredVersionException if they do not
+     */
     public List<RuleSource> sources(String version) {
-        return jdbc.sql("SELECT v.name, f.content FROM rule_set_version_files v "
+        List<RuleSource> sources = jdbc.sql("SELECT v.name, f.content FROM rule_set_version_files v "
                 + "JOIN rule_set_files f ON f.sha256 = v.sha256 WHERE v.version = ? ORDER BY v.name").param(version)
                 .query((rs, n) -> new RuleSource(rs.getString(1), rs.getBytes(2))).list();
+        String actual = RuleSetCompiler.versionOf(sources);
+        if (!actual.equals(version)) {
+            throw new AlteredVersionException(version, actual);
+        }
+        return sources;
     }
 
     public Optional<String> activeVersion() {

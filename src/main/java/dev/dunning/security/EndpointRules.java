@@ -86,6 +86,7 @@ public final class EndpointRules {
 
             // The audit log: auditors only.
             rule(GET, "/api/v1/audit/**", AUDITOR),
+            rule(POST, "/api/v1/audit/verify", AUDITOR),
 
             // Rules: the codes are for everyone; the rule set in force and its versions for credit controllers
             // and auditors; changing rule sets for credit controllers.

@@ -1,9 +1,12 @@
 package dev.dunning.web;
 
+import dev.dunning.audit.AuditCheckpoints;
 import dev.dunning.audit.AuditExport;
 import dev.dunning.audit.AuditFilter;
 import dev.dunning.audit.AuditRecord;
 import dev.dunning.audit.AuditRecords;
+import dev.dunning.audit.AuditRetention;
+import dev.dunning.audit.Checkpoint;
 import dev.dunning.audit.RuleStatistics;
 import dev.dunning.decision.Action;
 import dev.dunning.decision.Channel;
@@ -35,14 +38,17 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/v1/audit")
 class AuditController {
 
-    static final List<String> ENTRY_POINTS = List.of("evaluate", "decide", "run");
+    static final List<String> ENTRY_POINTS = List.of("evaluate", "decide", "run", AuditRetention.ENTRY_POINT);
 
     private final AuditRecords records;
     private final AuditExport export;
     private final RuleStatistics statistics;
     private final JsonMapper json;
+    private final AuditCheckpoints checkpoints;
 
-    AuditController(AuditRecords records, AuditExport export, RuleStatistics statistics, JsonMapper json) {
+    AuditController(AuditRecords records, AuditExport export, RuleStatistics statistics, JsonMapper json,
+            AuditCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.records = records;
         this.export = export;
         this.statistics = statistics;
@@ -122,6 +128,14 @@ class AuditController {
         } else {
             export.jsonLines(filter, out);
         }
+    }
+
+    /** The key checkpoints are signed with, and the latest checkpoints the database holds (a convenience, not proof). */
+    record Checkpoints(String keyId, String publicKey, List<Checkpoint> latest) {}
+
+    @GetMapping(path = "/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
+    Checkpoints checkpoints(@RequestParam(defaultValue = "20") @Min(1) @Max(1000) int limit) {
+        return new Checkpoints(checkpoints.keyId(), checkpoints.publicKeyText(), checkpoints.stored(limit));
     }
 
     /** Firings per rule and rule-set version over [from, to), with the rules that never fired at 0. */

@@ -1,17 +1,23 @@
 package dev.dunning.web;
 
+import dev.dunning.audit.AuditCheckpoints;
 import dev.dunning.audit.AuditRecord;
 import dev.dunning.audit.AuditRecords;
 import dev.dunning.audit.ChainVerifier;
+import dev.dunning.audit.Checkpoint;
 import dev.dunning.audit.Explanation;
 import dev.dunning.decisions.DecisionService;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.security.PublicKey;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -25,9 +31,11 @@ class DecisionHistoryController {
     private final AuditRecords records;
     private final ChainVerifier verifier;
     private final JsonMapper json;
+    private final AuditCheckpoints checkpoints;
 
     DecisionHistoryController(DecisionService decisions, AuditRecords records, ChainVerifier verifier,
-            JsonMapper json) {
+            JsonMapper json, AuditCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.decisions = decisions;
         this.records = records;
         this.verifier = verifier;
@@ -74,11 +82,40 @@ class DecisionHistoryController {
         return explanation(id).text() + "\n";
     }
 
-    /** Walks the hash chain over [from, to) and reports the first broken link, or how many records held. */
+    /** Walks the hash chain over [from, to) and reports every break (the first as {@code broken}). */
     @GetMapping(path = "/api/v1/audit/verify", produces = MediaType.APPLICATION_JSON_VALUE)
     ChainVerifier.Result verify(@RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to) {
         return verifier.verify(from, to);
+    }
+
+    /**
+     * Verification with the checkpoints an auditor kept (the body: JSON Lines, log lines or a JSON array), checked
+     * against the public key the auditor trusts ({@code publicKey}, base64 X.509) or else the service's own.
+     */
+    @PostMapping(path = "/api/v1/audit/verify", produces = MediaType.APPLICATION_JSON_VALUE)
+    ChainVerifier.Result verify(@RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to, @RequestParam(required = false) String publicKey,
+            @RequestBody String checkpoints) {
+        List<FieldProblem> problems = new ArrayList<>();
+        PublicKey trusted = this.checkpoints.publicKey();
+        if (publicKey != null && !publicKey.isBlank()) {
+            try {
+                trusted = AuditCheckpoints.publicKey(publicKey);
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem("publicKey", e.getMessage()));
+            }
+        }
+        List<Checkpoint> kept = List.of();
+        try {
+            kept = this.checkpoints.parse(checkpoints);
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem("body", e.getMessage()));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return verifier.verify(from, to, kept, trusted);
     }
 
     private JsonNode decision(AuditRecord r) {

@@ -8,6 +8,7 @@ import dev.dunning.rules.RuleSet;
 import dev.dunning.rules.RuleSetDiff;
 import dev.dunning.rules.RuleSetGates;
 import dev.dunning.rules.RuleSource;
+import dev.dunning.rulesets.AlteredVersionException;
 import dev.dunning.rulesets.CandidateRejectedException;
 import dev.dunning.rulesets.RuleSetLifecycle;
 import dev.dunning.rulesets.RuleSetSimulation;
@@ -280,6 +281,16 @@ class RuleSetController {
         problem.setTitle(ex.tooLarge() ? "Upload too large" : "Upload refused");
         problem.setProperty("problems", ProblemView.all(ex.problems()));
         return ResponseEntity.status(status).body(problem);
+    }
+
+    /** Stored files that no longer hash to their version: never compiled or handed out (409, nothing changed). */
+    @ExceptionHandler(AlteredVersionException.class)
+    ResponseEntity<ProblemDetail> altered(AlteredVersionException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+        problem.setType(URI.create("https://dunning.dev/problems/rule-set-altered"));
+        problem.setTitle("Rule-set files altered in the database");
+        problem.setProperty("version", ex.version());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
     @ExceptionHandler(UnknownVersionException.class)

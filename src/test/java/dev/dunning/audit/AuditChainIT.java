@@ -2,7 +2,9 @@ package dev.dunning.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.dunning.database.Sql;
 import dev.dunning.database.TestDatabase;
 import dev.dunning.security.TestCredentials;
 import dev.dunning.web.DecisionApiIT;
@@ -12,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,9 @@ class AuditChainIT {
     static void ownDatabase(DynamicPropertyRegistry registry) {
         TestDatabase.Connection db = TestDatabase.freshDatabase("audit_chain");
         db.register(registry);
+        // Snapshots may be erased two seconds after their decision; the tests erase, the schedule does not.
+        registry.add("dunning.audit.facts-retention", () -> "2s");
+        registry.add("dunning.audit.retention-initial-delay", () -> "1h");
     }
 
     @LocalServerPort
@@ -127,12 +133,16 @@ class AuditChainIT {
     }
 
     @Test
-    void erasingTheFactsKeepsTheChainVerifiable() throws Exception {
-        long seq = seqOf(decide(3).get(1));
+    void theDatabaseRefusesToEraseFactsYoungerThanTheRetentionAge() throws Exception {
+        long seq = seqOf(decide(1).get(0));
+        retention.recordRetentionAge();
 
-        jdbc.sql("UPDATE audit_facts SET facts = NULL, erased_at = NOW(6) WHERE seq = ?").param(seq).update();
-
-        assertThat(verifier.verify(start, null).intact()).isTrue();
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_facts SET facts = NULL, erased_at = UTC_TIMESTAMP(6) "
+                + "WHERE seq = ?").param(seq).update()).hasMessageContaining("past the retention age");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_facts_retention SET min_age_seconds = 1 WHERE id = 1")
+                .update()).as("the age cannot be shortened").hasMessageContaining("can only grow");
+        assertThat(jdbc.sql("SELECT facts IS NOT NULL FROM audit_facts WHERE seq = ?").param(seq)
+                .query(Boolean.class).single()).isTrue();
     }
 
     @Test
@@ -164,7 +174,9 @@ class AuditChainIT {
         assertThat(result.broken().seq()).isEqualTo(seq);
         assertThat(result.broken().decisionId()).isEqualTo(ids.get(2));
         assertThat(result.broken().problem()).contains("action");
-        assertThat(result.verified()).isEqualTo(2);
+        assertThat(result.broken().kind()).isEqualTo(ChainVerifier.Kind.COLUMNS);
+        assertThat(result.verified()).as("the records that held").isEqualTo(3);
+        assertThat(result.breakCount()).isEqualTo(1);
     }
 
     @Test
@@ -236,6 +248,9 @@ class AuditChainIT {
     void retentionErasesOldFactsAndTheChainStillVerifies() throws Exception {
         List<String> ids = decide(3);
         AuditRecord kept = records.byDecisionId(ids.get(2)).orElseThrow();
+        // The database measures the age on its own clock: wait until the first two are past the two seconds.
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("SELECT UTC_TIMESTAMP(6) - INTERVAL 2 SECOND > ?")
+                .param(Sql.utc(kept.recordedAt())).query(Boolean.class).single());
 
         int erased = retention.eraseRecordedBefore(kept.recordedAt());
 
@@ -251,32 +266,31 @@ class AuditChainIT {
         assertThat(jdbc.sql("SELECT facts FROM audit_facts WHERE seq = ?").param(kept.seq()).query(String.class)
                 .single()).contains("\"invoices\"");
         ChainVerifier.Result afterErasure = verifier.verify(start, null); // earlier tests broke the chain before it
-        assertThat(afterErasure.intact()).as("%s", afterErasure.broken()).isTrue();
-        assertThat(afterErasure.verified()).isEqualTo(3);
+        assertThat(afterErasure.intact()).as("%s", afterErasure.breaks()).isTrue();
+        assertThat(afterErasure.verified()).as("three decisions and the erasure record").isEqualTo(4);
+        // The erasure is in the chain: which records, by whom, when; listed only when asked for.
+        AuditRecord erasure = records.find(new AuditFilter(null, start, null, null, null, null, null, "erasure"), null, 5)
+                .get(0);
+        assertThat(erasure.principal()).isEqualTo("system:retention");
+        JsonNode erasedRanges = json.readTree(erasure.content()).get("erased");
+        for (String id : ids.subList(0, 2)) {
+            long seq = seqOf(id);
+            boolean named = false;
+            for (JsonNode range : erasedRanges) {
+                named |= range.get(0).asLong() <= seq && seq <= range.get(1).asLong();
+            }
+            assertThat(named).as("the erasure record names %s in %s", seq, erasedRanges).isTrue();
+        }
+        assertThat(records.find(new AuditFilter(null, start, null, null, null, null, null, null), null, 10))
+                .extracting(AuditRecord::entryPoint).containsOnly("evaluate");
         assertThat(retention.eraseRecordedBefore(kept.recordedAt())).as("erasing again changes nothing").isZero();
         // Erasure is the only change the database allows: facts cannot be put back.
         assertThatThrownBy(() -> jdbc.sql("UPDATE audit_facts SET facts = '{}' WHERE seq = ?").param(seqOf(ids.get(0)))
                 .update()).hasMessageContaining("only allows erasure");
     }
 
-    /** Tampering as a privileged user would: drop the table's triggers, change it, put the triggers back. */
     private void bypassingTriggers(String table, Runnable tamper) {
-        List<String> triggers = jdbc.sql("SELECT trigger_name FROM information_schema.triggers "
-                        + "WHERE event_object_schema = DATABASE() AND event_object_table = ?")
-                .param(table).query(String.class).list();
-        List<String> definitions = new ArrayList<>();
-        for (String trigger : triggers) {
-            definitions.add(jdbc.sql("SHOW CREATE TRIGGER " + trigger)
-                    .query((rs, n) -> rs.getString("SQL Original Statement")).single()
-                    // The embedded server runs without grant tables, where the recorded definer is empty.
-                    .replaceFirst("DEFINER=\\S+ ", ""));
-            jdbc.sql("DROP TRIGGER " + trigger).update();
-        }
-        try {
-            tamper.run();
-        } finally {
-            definitions.forEach(d -> jdbc.sql(d).update());
-        }
+        ChainTampering.bypassingTriggers(jdbc, tamper, table);
     }
 
     private long seqOf(String decisionId) {

@@ -169,6 +169,11 @@ class RobustnessIT {
                         fields("at", Kind.INSTANT, "channel", Kind.CODE, "action", Kind.CODE, "stage", Kind.INT,
                                 "outcome", Kind.CODE, "reference", Kind.ID),
                         Set.of("at", "channel", "outcome"), List.of()),
+                new Template("POST", "/api/v1/audit/verify", "/api/v1/audit/verify", """
+                        {"seq": 1, "hash": "%s", "at": "2026-03-01T10:00:00Z", "keyId": "0123456789abcdef",
+                         "signature": "%s=="}""".formatted("ab".repeat(32), "A".repeat(86)),
+                        fields("hash", Kind.TEXT, "at", Kind.INSTANT, "keyId", Kind.TEXT, "signature", Kind.TEXT),
+                        Set.of("seq", "hash", "at", "signature"), List.of()),
                 new Template("POST", "/api/v1/decisions", "/api/v1/decisions", """
                         {"customerId": "R-1", "asOf": "2025-03-12T10:00:00Z", "dispatch": false}""",
                         fields("customerId", Kind.ID, "asOf", Kind.INSTANT, "dispatch", Kind.BOOL),
