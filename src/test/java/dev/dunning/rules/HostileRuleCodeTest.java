@@ -81,7 +81,17 @@ class HostileRuleCodeTest {
         "regex-backtracking.drl|13|java.lang.String.matches",
         "padding.drl|13|java.time.format.DateTimeFormatterBuilder.padNext",
         "computed-scale.drl|13|java.math.BigDecimal.setScale with a computed scale",
-        "ternary-array-size.drl|13|an array of computed size"})
+        "ternary-array-size.drl|13|an array of computed size",
+        "char-array-decimal.drl|13|java.math.BigDecimal (new)",
+        "computed-text-decimal.drl|13|toBigDecimal of something not a number",
+        "divide-scale.drl|13|java.math.BigDecimal.divide with a computed scale",
+        "replace-squares.drl|14|java.lang.String.replace",
+        "deep-hash.drl|15|java.util.Arrays.deepHashCode",
+        "treemap-comparator.drl|13|java.util.TreeMap (new)",
+        "shared-predicate-information.drl|13|PredicateInformation.EMPTY_PREDICATE_INFORMATION",
+        "math-random.drl|13|java.lang.Math.random",
+        "array-class-literal.drl|13|javax.script.ScriptEngineManager.class",
+        "anonymous-function-class.drl|13|a class implementing java.util.function.IntUnaryOperator"})
     void hostileRuleCodeIsRefusedWithItsPlaceAndNeverRuns(String file, int line, String named) throws IOException {
         Path marker = folder.resolve("ran-" + file + ".txt");
         String drl = Files.readString(Path.of("src/test/resources/hostile-rules", file))

@@ -30,6 +30,9 @@ import org.objectweb.asm.Type;
  */
 public final class CompiledRuleCode {
 
+    private static final Set<String> NUMBERS = Set.of("java/math/BigDecimal", "java/lang/Integer", "java/lang/Long",
+            "java/lang/Double", "java/lang/Float", "java/lang/Short", "java/lang/Byte", "java/lang/Number");
+
     /** Collections whose constructor takes a capacity, and the largest capacity written as a constant. */
     private static final Set<String> CAPACITY_TYPES = Set.of("java/util/ArrayList", "java/util/HashMap",
             "java/util/HashSet", "java/util/LinkedHashMap", "java/util/LinkedHashSet", "java/lang/StringBuilder");
@@ -39,7 +42,7 @@ public final class CompiledRuleCode {
     static final int MAX_DIGITS = 100;
 
     /** The largest array rule code may make, and only with a size written as a constant. */
-    static final int MAX_ARRAY = 10_000;
+    static final int MAX_ARRAY = 1_000;
 
     /** The Drools project descriptor: generated from our own kmodule, in a package rule files may not use. */
     private static final String PROJECT_MODEL = "org/drools/project/model/";
@@ -49,8 +52,8 @@ public final class CompiledRuleCode {
     private static final List<String> LAMBDA_TYPES = List.of("java/util/function/", "java/util/Comparator",
             "org/drools/model/functions/");
     /** Interfaces a generated class may implement besides generated ones. */
-    private static final List<String> INTERFACES = List.of("java/io/Serializable", "java/lang/Comparable",
-            "org/drools/model/", "org/drools/base/factmodel/");
+    private static final List<String> INTERFACES = List.of("java/io/Serializable", "org/drools/model/",
+            "org/drools/base/factmodel/");
     private static final Set<String> SUPER_CLASSES = Set.of("java/lang/Object", "java/lang/Enum", "java/lang/Record");
     private static final Set<String> ERRORS = Set.of("java/lang/Throwable", "java/lang/Error",
             "java/lang/VirtualMachineError", "java/lang/StackOverflowError", "java/lang/OutOfMemoryError",
@@ -217,6 +220,12 @@ public final class CompiledRuleCode {
             });
         }
         for (String itf : info.interfaces) {
+            if (isFunctional(itf) && !info.isEnum) {
+                // Drools' own constraint and consequence classes are enums; a class of rule code implementing a
+                // function would be called back where the call graph cannot follow (write a lambda instead).
+                refuse(info.name, "(class)", "a class implementing " + dotted(itf), simple(itf), "rule code may not "
+                        + "define classes of its own; write a lambda");
+            }
             if (!model.containsKey(itf) && INTERFACES.stream().noneMatch(itf::startsWith)) {
                 refuse(info.name, "(class)", dotted(itf), simple(itf), "code in rules may not implement "
                         + dotted(itf) + ": the service's or Java's code would call it back without bound");
@@ -247,6 +256,8 @@ public final class CompiledRuleCode {
         private Integer constant;
         /** The constant scale pushed right before a RoundingMode constant, for setScale(scale, mode). */
         private Integer scaleBeforeMode;
+        /** The type the previous instruction left on the stack when it was a call or a field read, else null. */
+        private Type lastType;
         /** The string the previous instruction pushed, if it was a constant string. */
         private String text;
 
@@ -266,12 +277,14 @@ public final class CompiledRuleCode {
             constant = null; // code may jump here with another value on the stack
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
         }
 
         @Override
         public void visitInsn(int opcode) {
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
             if (opcode == Opcodes.MONITORENTER) {
                 refuse("synchronized", "synchronized", "rule code may not take locks");
             }
@@ -286,6 +299,7 @@ public final class CompiledRuleCode {
         public void visitVarInsn(int opcode, int varIndex) {
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
             if (opcode != Opcodes.ISTORE) {
                 constant = null;
             }
@@ -300,6 +314,7 @@ public final class CompiledRuleCode {
         public void visitIntInsn(int opcode, int operand) {
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
             if (opcode == Opcodes.NEWARRAY) {
                 array();
             }
@@ -311,7 +326,10 @@ public final class CompiledRuleCode {
             constant = value instanceof Integer i ? i : null;
             text = value instanceof String t ? t : null;
             scaleBeforeMode = null;
-            if (value instanceof Type type && type.getSort() == Type.OBJECT) {
+            lastType = null;
+            if (value instanceof Type literal && (literal.getSort() == Type.OBJECT || literal.getSort() == Type.ARRAY
+                    && literal.getElementType().getSort() == Type.OBJECT)) {
+                Type type = literal.getSort() == Type.ARRAY ? literal.getElementType() : literal;
                 String owner = type.getInternalName();
                 if (!model.containsKey(owner) && !RuleCodeAllowList.type(owner)) {
                     refuse(dotted(owner) + ".class", simple(owner), "a class of its own is reflection; rules may "
@@ -327,6 +345,7 @@ public final class CompiledRuleCode {
         public void visitTypeInsn(int opcode, String type) {
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
             if (opcode == Opcodes.ANEWARRAY) {
                 array();
             }
@@ -350,6 +369,7 @@ public final class CompiledRuleCode {
         public void visitJumpInsn(int opcode, Label label) {
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
             if (placed.contains(label)) {
                 refuse("a loop", "while", "rule code may not loop (for, while, do): a rule that never ends would "
                         + "hold every decision that meets it; match the facts in the rule's conditions instead");
@@ -387,7 +407,9 @@ public final class CompiledRuleCode {
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
             scaleBeforeMode = opcode == Opcodes.GETSTATIC && owner.equals("java/math/RoundingMode") ? constant : null;
+            lastType = opcode == Opcodes.GETSTATIC || opcode == Opcodes.GETFIELD ? Type.getType(descriptor) : null;
             constant = null;
             if (model.containsKey(owner)) {
                 generatedField(opcode, owner, name, descriptor);
@@ -428,13 +450,25 @@ public final class CompiledRuleCode {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            // What the instructions before left on the stack, then the state after this call.
             Integer scale = scaleBeforeMode;
-            scaleBeforeMode = null;
             Integer size = constant;
+            Type produced = lastType;
+            String argument = text;
+            scaleBeforeMode = null;
             constant = null;
-            if (owner.equals("java/math/BigDecimal") && name.equals("setScale")
+            text = null;
+            lastType = Type.getReturnType(descriptor);
+            if (owner.equals("org/drools/modelcompiler/util/EvaluationUtil") && name.equals("toBigDecimal")
+                    && (produced == null || !NUMBERS.contains(produced.getInternalName()))) {
+                refuse("org.drools.modelcompiler.util.EvaluationUtil.toBigDecimal of something not a number",
+                        "toBigDecimal", "a decimal must not be made from computed text (it can hold a billion "
+                                + "digits)");
+            }
+            if (owner.equals("java/math/BigDecimal") && (name.equals("setScale") || name.equals("divide")
+                    && descriptor.startsWith("(Ljava/math/BigDecimal;ILjava/math/RoundingMode;)"))
                     && (scale == null || scale > MAX_DIGITS)) {
-                refuse("java.math.BigDecimal.setScale with a computed scale", "setScale", "a scale must be written "
+                refuse("java.math.BigDecimal." + name + " with a computed scale", name, "a scale must be written "
                         + "as a constant of at most " + MAX_DIGITS + " right before its rounding mode; a computed one "
                         + "can make a number of a billion digits");
             }
@@ -445,13 +479,8 @@ public final class CompiledRuleCode {
                     refuse(dotted(owner) + " (new) with a computed capacity", simple(owner), "a capacity must be a "
                             + "constant of at most " + MAX_CAPACITY + "; rule code may not allocate without bound");
                 }
-                text = null;
-            scaleBeforeMode = null;
                 return;
             }
-            String argument = text;
-            text = null;
-            scaleBeforeMode = null;
             if (owner.equals("java/math/BigDecimal") && name.equals("<init>") && descriptor.startsWith("(Ljava/lang/String;")
                     && !smallDecimal(argument)) {
                 refuse("java.math.BigDecimal (new) from a text the rule computes or a huge exponent", "BigDecimal",
@@ -483,6 +512,7 @@ public final class CompiledRuleCode {
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
             text = null;
             scaleBeforeMode = null;
+            lastType = null;
             constant = null;
             String bsm = bootstrap.getOwner() + "." + bootstrap.getName();
             if (bsm.equals("java/lang/invoke/StringConcatFactory.makeConcatWithConstants")) {
