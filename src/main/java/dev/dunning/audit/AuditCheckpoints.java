@@ -16,12 +16,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -206,13 +209,23 @@ public class AuditCheckpoints {
     private JsonNode tree(String text, String where) {
         try {
             return json.readTree(text);
+        } catch (StreamReadException e) {
+            Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (duplicate.find()) {
+                throw new IllegalArgumentException(where + ": " + duplicate.group(1) + " is given twice; a "
+                        + "checkpoint names each field once");
+            }
+            throw new IllegalArgumentException(where + " is not JSON (or nested too deeply)");
         } catch (RuntimeException e) {
             // The parser's own message says nothing an auditor needs (and names the library).
             throw new IllegalArgumentException(where + " is not JSON (or nested too deeply)");
         }
     }
 
-    /** Published checkpoints are no older than this format and carry no year past 9999. */
+    /** The parser's words for a key given twice (the mapper refuses duplicate keys). */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate Object property \"([^\"]{1,40})\"");
+
+    /** Published checkpoints are no older than this format and carry no year past 9999, and microseconds at most. */
     private static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -237,8 +250,8 @@ public class AuditCheckpoints {
                 // reported below
             }
         }
-        if (at == null || at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-            throw new IllegalArgumentException(where + ": at must be the instant the checkpoint was made, such as "
+        if (at == null || at.isBefore(EARLIEST) || at.isAfter(LATEST) || at.getNano() % 1000 != 0) {
+            throw new IllegalArgumentException(where + ": at must be the instant the checkpoint was made, to the microsecond, such as "
                     + "2026-12-04T15:20:00.123456Z");
         }
         JsonNode keyId = node.path("keyId");

@@ -160,7 +160,8 @@ class AuditCheckpointIT {
                 .reduce((a, b) -> b).orElseThrow();
         // Someone without the key claims the head was elsewhere.
         KeyPair other = ed25519();
-        Checkpoint forged = Checkpoint.signed(other, kept.seq() + 50, "ab".repeat(32), Instant.now());
+        Checkpoint forged = Checkpoint.signed(other, kept.seq() + 50, "ab".repeat(32),
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         String body = logLine + "\n\n" + checkpoints.toJson(forged) + "\n";
 
         JsonNode result = json.readTree(verify("", body).body());
