@@ -18,13 +18,14 @@ import java.util.regex.Pattern;
  * without an import) that are neither fact model nor allowed helper, and the handful of methods that open reflection, class loading or the process
  * ({@code getClass}, {@code forName}, {@code exit}, {@code .class}, ...). It errs on the side of refusing: a refused
  * rule is reported with its place and can be rewritten against the fact model.
+ *
+ * <p>Text can be written so that this check and the compiler read it differently (unicode escapes, spaced names), so
+ * it only gives early, friendly messages; {@link CompiledRuleCode} decides, on what the build compiled.
  */
 public final class CodeSafety {
 
-    /** The fact model: every public type of dev.dunning.decision a rule may name. */
-    static final Set<String> FACT_MODEL = Set.of("Action", "Channel", "ContactAttempt", "Customer", "Decision",
-            "DeclineClass", "DunningCase", "Exposure", "Fee", "Hold", "HoldKind", "Invoice", "InvoiceCase",
-            "InvoiceStatus", "Outcome", "Segment", "Tone", "TraceEntry");
+    /** The fact model: every public type of dev.dunning.decision a rule may name (the compiled-code gate's too). */
+    static final Set<String> FACT_MODEL = RuleCodeAllowList.FACT_MODEL;
 
     /** Pure helpers: values, arithmetic, time arithmetic and collections. */
     static final Set<String> HELPERS = Set.of(

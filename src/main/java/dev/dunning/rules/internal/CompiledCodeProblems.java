@@ -5,7 +5,6 @@ import dev.dunning.rules.RuleProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
@@ -145,11 +144,5 @@ public final class CompiledCodeProblems {
     private static String packageOf(String className) {
         String folder = className.contains("/") ? className.substring(0, className.lastIndexOf('/')) : "";
         return LAMBDA_PACKAGE.matcher(folder).replaceAll("").replace('/', '.');
-    }
-
-    /** For callers that key origins by a joined string. */
-    public static BiFunction<String, String, RuleOrigin> byKey(Map<String, RuleOrigin> origins,
-            BiFunction<String, String, String> key) {
-        return (pkg, rule) -> origins.get(key.apply(pkg, rule));
     }
 }

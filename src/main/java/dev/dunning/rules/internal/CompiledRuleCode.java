@@ -605,8 +605,7 @@ public final class CompiledRuleCode {
         String type = descriptor.startsWith("L") ? descriptor.substring(1, descriptor.length() - 1) : "";
         return VALUE_TYPES.contains(type) || type.startsWith("java/time/")
                 || model.containsKey(type) && model.get(type).isEnum
-                || type.startsWith("dev/dunning/decision/") && RuleCodeAllowList.type(type)
-                && model.get(type) == null && isFactEnum(type);
+                || type.startsWith("dev/dunning/decision/") && isFactEnum(type);
     }
 
     private static boolean isFactEnum(String type) {
