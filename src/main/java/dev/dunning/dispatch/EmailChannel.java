@@ -14,6 +14,17 @@ class EmailChannel {
     /** Carries the decision id, so that a relay or provider that deduplicates can drop a repeated send. */
     static final String IDEMPOTENCY_HEADER = "X-Idempotency-Key";
 
+    /**
+     * The Message-ID of an entry's e-mail: the decision id at the sender's domain, the same at every send, so that a
+     * message sent again after a retry or a crash is recognisably the one sent before. Mail servers and clients, unlike
+     * providers, read no {@value #IDEMPOTENCY_HEADER}; Message-ID is the key they know.
+     */
+    static String messageId(String decisionId, String from) {
+        int at = from.lastIndexOf('@');
+        String domain = at < 0 ? "" : from.substring(at + 1).strip();
+        return "<" + decisionId + "@" + (domain.isEmpty() ? "localhost" : domain) + ">";
+    }
+
     private final JavaMailSender mail;
     private final MailComposer composer;
     private final DispatchProperties properties;
@@ -63,6 +74,10 @@ class EmailChannel {
             message.setHeader("Content-Language", rendered.language());
             message.setHeader(IDEMPOTENCY_HEADER, facts.entry().decisionId());
             message.setHeader("X-Dunning-Decision-Id", facts.entry().decisionId());
+            // Without one, saveChanges() draws a random id at every send. Spring's JavaMailSenderImpl keeps one set
+            // here (it reads it before saveChanges() and sets it again after); EmailDispatchIT and CrashSafetyIT
+            // check what the SMTP server receives.
+            message.setHeader("Message-ID", messageId(facts.entry().decisionId(), rendered.from()));
             if (rendered.optOutLine() && properties.company().optOutUrl() != null) {
                 message.setHeader("List-Unsubscribe", "<" + properties.company().optOutUrl()
                         .replace("{customerId}", facts.customer().id()) + ">");

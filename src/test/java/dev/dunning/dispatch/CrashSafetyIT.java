@@ -28,6 +28,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mail.MailSendException;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessagePreparator;
@@ -126,6 +127,67 @@ class CrashSafetyIT {
         }
     }
 
+    /**
+     * A dispatcher that died after the mail server took the message but before recording it: once the lease is over
+     * the message goes out again, and the receiver can tell it is the same one by its Message-ID.
+     */
+    @Test
+    void aMessageSentAgainAfterADispatcherDiedKeepsItsMessageId() throws Exception {
+        ConfigurableApplicationContext context = start(TestDatabase.freshDatabase("dispatch_msgid_crash"), null);
+        try {
+            DispatchService dispatch = context.getBean(DispatchService.class);
+            String id = dispatch.enqueue(Fixtures.reminder(new Fixtures(context.getBean(FactsService.class))
+                    .englishCustomer(), "FRIENDLY")).orElseThrow().decisionId();
+            claimByDeadInstance(context.getBean(JdbcClient.class), id, Instant.now().minusSeconds(1));
+            // What the dead dispatcher did before it died: the send, with nothing recorded.
+            MessageFacts facts = context.getBean(MessageFacts.Loader.class).load(dispatch.find(id));
+            context.getBean(EmailChannel.class).send(facts);
+
+            assertThat(context.getBean(Dispatcher.class).runOnce()).isEqualTo(1);
+
+            assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.SENT);
+            assertThat(messageIds(smtp.getReceivedMessages())).containsExactly("<" + id + "@example.com>",
+                    "<" + id + "@example.com>");
+        } finally {
+            context.close();
+        }
+    }
+
+    /**
+     * The mail server took the message, but the answer was lost (the connection broke before its reply to DATA): the
+     * attempt counts as failed and is retried, and the retry carries the same Message-ID.
+     */
+    @Test
+    void aRetryOfAMessageTheServerHadTakenKeepsItsMessageId() throws Exception {
+        ConfigurableApplicationContext context = start(TestDatabase.freshDatabase("dispatch_msgid_retry"),
+                new AnswerLostOnce());
+        try {
+            DispatchService dispatch = context.getBean(DispatchService.class);
+            String id = dispatch.enqueue(Fixtures.reminder(new Fixtures(context.getBean(FactsService.class))
+                    .englishCustomer(), "FRIENDLY")).orElseThrow().decisionId();
+            Dispatcher dispatcher = context.getBean(Dispatcher.class);
+
+            dispatcher.runOnce();
+            assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.PENDING);
+            assertThat(dispatch.find(id).lastError()).contains("connection lost");
+            assertThat(dispatcher.runOnce(Instant.now().plus(Duration.ofMinutes(1)))).isEqualTo(1);
+
+            assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.SENT);
+            assertThat(messageIds(smtp.getReceivedMessages())).containsExactly("<" + id + "@example.com>",
+                    "<" + id + "@example.com>");
+        } finally {
+            context.close();
+        }
+    }
+
+    private static List<String> messageIds(MimeMessage[] messages) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (MimeMessage m : messages) {
+            ids.add(m.getMessageID());
+        }
+        return ids;
+    }
+
     private static void claimByDeadInstance(JdbcClient jdbc, String decisionId, Instant leaseUntil) {
         jdbc.sql("UPDATE outbox SET status = 'SENDING', claimed_by = 'dead-instance', claim_token = UUID(), "
                         + "due_at = ? WHERE decision_id = ?")
@@ -136,7 +198,7 @@ class CrashSafetyIT {
         return jdbc.sql("SELECT status FROM outbox ORDER BY status").query(String.class).list();
     }
 
-    private static ConfigurableApplicationContext start(TestDatabase.Connection db, BlockingMail blocking) {
+    private static ConfigurableApplicationContext start(TestDatabase.Connection db, BeanPostProcessor mailWrapper) {
         SpringApplicationBuilder builder = new SpringApplicationBuilder(DunningApplication.class);
         // Command-line arguments, because they outrank application.properties (default properties do not).
         List<String> args = new ArrayList<>(List.of(
@@ -148,12 +210,54 @@ class CrashSafetyIT {
                 "--spring.mail.port=" + SMTP_PORT,
                 "--dunning.dispatch.scheduled=false",
                 "--server.port=0"));
-        if (blocking != null) {
+        if (mailWrapper != null) {
             // The health check of the mail server looks for the original sender type, which the wrapper hides.
             args.add("--management.health.mail.enabled=false");
-            builder.initializers(context -> context.getBeanFactory().addBeanPostProcessor(blocking));
+            builder.initializers(context -> context.getBeanFactory().addBeanPostProcessor(mailWrapper));
         }
         return builder.run(args.toArray(String[]::new));
+    }
+
+    /** Wraps the mail sender so that its first send reaches the server and is then reported failed. */
+    static final class AnswerLostOnce implements BeanPostProcessor {
+
+        final AtomicInteger sends = new AtomicInteger();
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String name) {
+            if (!(bean instanceof JavaMailSender sender)) {
+                return bean;
+            }
+            return new JavaMailSender() {
+                @Override
+                public MimeMessage createMimeMessage() {
+                    return sender.createMimeMessage();
+                }
+
+                @Override
+                public MimeMessage createMimeMessage(InputStream contentStream) {
+                    return sender.createMimeMessage(contentStream);
+                }
+
+                @Override
+                public void send(MimeMessage... mimeMessages) {
+                    sender.send(mimeMessages);
+                    if (sends.incrementAndGet() == 1) {
+                        throw new MailSendException("connection lost before the server's reply to DATA");
+                    }
+                }
+
+                @Override
+                public void send(MimeMessagePreparator... mimeMessagePreparators) {
+                    sender.send(mimeMessagePreparators);
+                }
+
+                @Override
+                public void send(SimpleMailMessage... simpleMessages) {
+                    sender.send(simpleMessages);
+                }
+            };
+        }
     }
 
     /** Wraps the mail sender so that the n-th send waits, in the middle of dispatching, until the test lets it go. */

@@ -139,6 +139,7 @@ class EmailDispatchIT {
         assertThat(mail.getSubject()).isEqualTo("A friendly reminder: USD 1,234.50 is open");
         assertThat(mail.getHeader("Content-Language")).containsExactly("en");
         assertThat(mail.getHeader(EmailChannel.IDEMPOTENCY_HEADER)).containsExactly(decisionId);
+        assertThat(mail.getMessageID()).isEqualTo("<" + decisionId + "@acme.example>");
         String text = part(mail, "text/plain");
         String html = part(mail, "text/html");
         assertThat(text).contains("Hello Test Customer,", "friendly reminder", "Invoice N-" + c.invoiceId(),

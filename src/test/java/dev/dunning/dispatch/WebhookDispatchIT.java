@@ -202,6 +202,7 @@ class WebhookDispatchIT {
         dispatcher.runOnce();
 
         assertThat(received).hasSize(3).extracting(Received::idempotencyKey).containsOnly(id);
+        assertThat(received).extracting(r -> json.readTree(r.body()).get("idempotencyKey").asString()).containsOnly(id);
         assertThat(json.readTree(received.get(2).body()).get("attempt").asInt()).isEqualTo(3);
         assertThat(json.readTree(received.get(2).body()).get("postalAddress").asString()).contains("10115 Berlin");
         OutboxEntry sent = dispatch.find(id);
