@@ -11,6 +11,17 @@ public record ContactDetails(String email, String mobile, String postalAddress, 
 
     public static final ContactDetails NONE = new ContactDetails(null, null, null, null, null);
 
+    /** The longest e-mail address, mobile number and postal address customer_contact_details holds. */
+    public static final int EMAIL_MAX = 254;
+    public static final int MOBILE_MAX = 32;
+    public static final int POSTAL_ADDRESS_MAX = 500;
+
+    /**
+     * A mobile number in E.164 form, as the facts API and the CSV import both require it: the SMS gateway gets the
+     * number as given, and a local number without its country code reaches someone else or no one.
+     */
+    public static final String MOBILE = "\\+[1-9][0-9]{6,14}";
+
     /** The e-mail address if there is one that has not been withdrawn. */
     public java.util.Optional<String> usableEmail() {
         return emailWithdrawnAt == null ? java.util.Optional.ofNullable(email) : java.util.Optional.empty();

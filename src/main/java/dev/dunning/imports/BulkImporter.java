@@ -3,6 +3,9 @@ package dev.dunning.imports;
 import dev.dunning.database.Sql;
 import dev.dunning.decision.InvoiceStatus;
 import dev.dunning.decision.Segment;
+import dev.dunning.facts.ContactDetails;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Email;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -49,13 +52,22 @@ public class BulkImporter {
     private final TransactionTemplate transactions;
     private final ImportProperties properties;
     private final Clock clock;
+    private final Validator validator;
 
-    public BulkImporter(JdbcTemplate jdbc, TransactionTemplate transactions, ImportProperties properties, Clock clock) {
+    public BulkImporter(JdbcTemplate jdbc, TransactionTemplate transactions, ImportProperties properties, Clock clock,
+            Validator validator) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
+        this.validator = validator;
     }
+
+    /** The facts API's e-mail constraint, so that both accept the same addresses. */
+    private record EmailAddress(@Email String email) {}
+
+    /** The rows read, and whether the header names any contact detail (otherwise the stored details are kept). */
+    private record Staged(long rows, boolean contactDetails) {}
 
     /**
      * Imports the file or throws {@link ImportRejectedException} with its problems, having written nothing.
@@ -70,8 +82,9 @@ public class BulkImporter {
             jdbc.execute(staging.create());
             try {
                 Problems problems = new Problems(properties.maxListedProblems());
-                long rows = stage(kind, staging, file, problems);
-                long staged = System.nanoTime();
+                Staged staged = stage(kind, staging, file, problems);
+                long rows = staged.rows();
+                long stagedAt = System.nanoTime();
                 checkDuplicates(staging, problems);
                 if (kind == ImportKind.INVOICES) {
                     checkCustomersExist(problems);
@@ -81,9 +94,9 @@ public class BulkImporter {
                     throw problems.rejection(kind);
                 }
                 long checked = System.nanoTime();
-                write(kind, Sql.utc(clock.instant()));
+                write(kind, staged.contactDetails(), Sql.utc(clock.instant()));
                 log.debug("{} {}: read and staged in {} ms, checked in {} ms, written in {} ms", rows, kind.plural(),
-                        (staged - started) / 1_000_000, (checked - staged) / 1_000_000,
+                        (stagedAt - started) / 1_000_000, (checked - stagedAt) / 1_000_000,
                         (System.nanoTime() - checked) / 1_000_000);
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 return new ImportResult(kind.plural(), rows, rows - existing, existing, millis);
@@ -97,8 +110,8 @@ public class BulkImporter {
         return result;
     }
 
-    /** Reads and checks every row, staging the good ones; returns the number of data rows. */
-    private long stage(ImportKind kind, StagingTable staging, Path file, Problems problems) {
+    /** Reads and checks every row, staging the good ones. */
+    private Staged stage(ImportKind kind, StagingTable staging, Path file, Problems problems) {
         try (CsvFile csv = new CsvFile(file)) {
             CsvFile.Line header = csv.next();
             if (header == null) {
@@ -134,7 +147,7 @@ public class BulkImporter {
                 }
             }
             flush(staging, batch);
-            return rows;
+            return new Staged(rows, CsvColumns.CONTACT_DETAILS.stream().anyMatch(index::containsKey));
         } catch (CsvFile.Broken broken) { // before the rows: the first line cannot be read (not UTF-8, say)
             problems.add(new RowProblem(broken.line, null, "", broken.getMessage()));
             throw problems.rejection(kind);
@@ -186,7 +199,7 @@ public class BulkImporter {
     }
 
     /** Staging values after the line number, in {@link StagingTable#CUSTOMERS} column order. */
-    private static Object[] customer(Cells c) {
+    private Object[] customer(Cells c) {
         return new Object[] {
             c.id("id", true, 64, "a customer id"),
             c.text("name", false, 200, null),
@@ -203,7 +216,10 @@ public class BulkImporter {
             c.bool("consentLetter"),
             c.bool("doNotContact"),
             c.bool("vulnerable"),
-            c.bool("thirdPartyCollection")
+            c.bool("thirdPartyCollection"),
+            c.email("email", value -> validator.validateValue(EmailAddress.class, "email", value).isEmpty()),
+            c.mobile("mobile"),
+            c.oneLine("postalAddress", ContactDetails.POSTAL_ADDRESS_MAX)
         };
     }
 
@@ -329,7 +345,7 @@ public class BulkImporter {
         return found;
     }
 
-    private void write(ImportKind kind, LocalDateTime now) {
+    private void write(ImportKind kind, boolean contactDetails, LocalDateTime now) {
         if (kind == ImportKind.CUSTOMERS) {
             jdbc.update("""
                     INSERT INTO customers (id, name, segment, country, language, time_zone, currency, risk_score,
@@ -348,6 +364,9 @@ public class BulkImporter {
                         vulnerable = VALUES(vulnerable), third_party_collection = VALUES(third_party_collection),
                         updated_at = VALUES(updated_at)
                     """, now, now);
+            if (contactDetails) {
+                writeContactDetails(now);
+            }
         } else {
             // As Invoices.upsert: the billing system owns number, amount, dates, method and (unless paid) currency;
             // amount paid and failures are never touched; OPEN/PARTIALLY_PAID/PAID follow the amount paid, DISPUTED
@@ -370,5 +389,24 @@ public class BulkImporter {
                         payment_method = VALUES(payment_method), updated_at = VALUES(updated_at)
                     """, now, now);
         }
+    }
+
+    /**
+     * Replaces the contact details of every customer in the file, as the facts API's PUT does (an empty cell clears
+     * the detail). A withdrawal stays only while the e-mail address is the one that bounced; the withdrawal columns
+     * are assigned before the address, since MariaDB applies the assignments in order.
+     */
+    private void writeContactDetails(LocalDateTime now) {
+        jdbc.update("""
+                INSERT INTO customer_contact_details (customer_id, email, mobile, postal_address, updated_at)
+                SELECT s.id, s.email, s.mobile, s.postal_address, ? FROM import_customers s
+                ON DUPLICATE KEY UPDATE
+                    email_withdrawn_at = IF(BINARY customer_contact_details.email <=> BINARY VALUES(email),
+                        customer_contact_details.email_withdrawn_at, NULL),
+                    email_withdrawn_reason = IF(BINARY customer_contact_details.email <=> BINARY VALUES(email),
+                        customer_contact_details.email_withdrawn_reason, NULL),
+                    email = VALUES(email), mobile = VALUES(mobile), postal_address = VALUES(postal_address),
+                    updated_at = VALUES(updated_at)
+                """, now);
     }
 }

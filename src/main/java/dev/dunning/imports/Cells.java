@@ -1,6 +1,7 @@
 package dev.dunning.imports;
 
 import dev.dunning.decision.Catalogue;
+import dev.dunning.facts.ContactDetails;
 import dev.dunning.validation.Amounts;
 import dev.dunning.validation.DateRange;
 import dev.dunning.validation.Texts;
@@ -13,6 +14,7 @@ import java.util.Currency;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVRecord;
@@ -27,6 +29,7 @@ final class Cells {
     static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
+    private static final Pattern MOBILE = Pattern.compile(ContactDetails.MOBILE);
     /** DECIMAL(19,4): at most 15 digits before the decimal point. */
 
     private final long line;
@@ -233,5 +236,42 @@ final class Cells {
             return null;
         }
         return amount;
+    }
+
+    /**
+     * Optional text on one line: a control character or line break in an address is refused, as in ids, because the
+     * mail server and the letter provider would read it as the end of a header or a field.
+     */
+    String oneLine(String column, int maxLength) {
+        String value = text(column, false, maxLength, null);
+        int at = Texts.controlCharacterAt(value);
+        if (at >= 0) {
+            problem(column, value, "holds a control character or line break (" + Texts.codePoint(value.charAt(at))
+                    + ") at character " + (at + 1) + "; write the value on one line, e.g. separating the lines of a "
+                    + "postal address with commas");
+            return null;
+        }
+        return value;
+    }
+
+    /** An optional e-mail address, well formed as the facts API's {@code @Email} requires. */
+    String email(String column, Predicate<String> wellFormed) {
+        String value = oneLine(column, ContactDetails.EMAIL_MAX);
+        if (value != null && !wellFormed.test(value)) {
+            problem(column, value, "\"" + value + "\" is not an e-mail address such as ada@example.com");
+            return null;
+        }
+        return value;
+    }
+
+    /** An optional mobile number in E.164 form, as the facts API requires. */
+    String mobile(String column) {
+        String value = oneLine(column, ContactDetails.MOBILE_MAX);
+        if (value != null && !MOBILE.matcher(value).matches()) {
+            problem(column, value, "\"" + value + "\" is not a mobile number in E.164 form such as +4915112345678 "
+                    + "(a plus, the country code, then the number without spaces or a leading 0)");
+            return null;
+        }
+        return value;
     }
 }

@@ -26,7 +26,13 @@ public final class CsvColumns {
             new Column("consentLetter", false, "true or false, default false"),
             new Column("doNotContact", false, "true or false, default false"),
             new Column("vulnerable", false, "true or false, default false"),
-            new Column("thirdPartyCollection", false, "true or false, default false"));
+            new Column("thirdPartyCollection", false, "true or false, default false"),
+            new Column("email", false, "e-mail address, up to 254 characters"),
+            new Column("mobile", false, "E.164 number such as +4915112345678"),
+            new Column("postalAddress", false, "text on one line, up to 500 characters"));
+
+    /** The contact details: a file with none of these columns leaves the stored details as they are. */
+    static final List<String> CONTACT_DETAILS = List.of("email", "mobile", "postalAddress");
 
     static final List<Column> INVOICES = List.of(
             new Column("id", true, "text, up to 64 characters"),

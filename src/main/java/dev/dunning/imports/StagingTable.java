@@ -11,14 +11,16 @@ record StagingTable(String name, List<String> columns, String definition) {
 
     static final StagingTable CUSTOMERS = new StagingTable("import_customers", List.of("line", "id", "name",
             "segment", "country", "language", "time_zone", "currency", "risk_score", "tenure_months", "consent_email",
-            "consent_sms", "consent_phone", "consent_letter", "do_not_contact", "vulnerable", "third_party_collection"),
+            "consent_sms", "consent_phone", "consent_letter", "do_not_contact", "vulnerable", "third_party_collection",
+            "email", "mobile", "postal_address"),
             """
             line BIGINT NOT NULL PRIMARY KEY, id VARCHAR(64) NOT NULL, name VARCHAR(200) NULL,
             segment VARCHAR(20) NOT NULL, country CHAR(2) NOT NULL, language VARCHAR(3) NOT NULL,
             time_zone VARCHAR(64) NOT NULL, currency CHAR(3) NULL, risk_score SMALLINT NOT NULL,
             tenure_months SMALLINT NOT NULL, consent_email BOOLEAN NOT NULL, consent_sms BOOLEAN NOT NULL,
             consent_phone BOOLEAN NOT NULL, consent_letter BOOLEAN NOT NULL, do_not_contact BOOLEAN NOT NULL,
-            vulnerable BOOLEAN NOT NULL, third_party_collection BOOLEAN NOT NULL, KEY (id)""");
+            vulnerable BOOLEAN NOT NULL, third_party_collection BOOLEAN NOT NULL, email VARCHAR(254) NULL,
+            mobile VARCHAR(32) NULL, postal_address VARCHAR(500) NULL, KEY (id)""");
 
     static final StagingTable INVOICES = new StagingTable("import_invoices", List.of("line", "id", "customer_id",
             "number", "currency", "amount", "issue_date", "due_date", "status", "payment_method"),

@@ -79,10 +79,10 @@ class CustomerController {
             Boolean doNotContact,
             Boolean vulnerable,
             Boolean thirdPartyCollection,
-            @Email @Size(max = 254) String email,
-            @Pattern(regexp = "\\+[1-9][0-9]{6,14}", message = "must be an E.164 number such as +4915112345678")
+            @Email @Size(max = ContactDetails.EMAIL_MAX) String email,
+            @Pattern(regexp = ContactDetails.MOBILE, message = "must be an E.164 number such as +4915112345678")
                     String mobile,
-            @Size(max = 500) String postalAddress) {
+            @Size(max = ContactDetails.POSTAL_ADDRESS_MAX) String postalAddress) {
 
         ContactDetails toContactDetails() {
             return new ContactDetails(email, mobile, postalAddress, null, null);

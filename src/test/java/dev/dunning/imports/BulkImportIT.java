@@ -3,6 +3,8 @@ package dev.dunning.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.Command;
+import dev.dunning.facts.ContactDetails;
+import dev.dunning.facts.CustomerContactDetails;
 import dev.dunning.facts.Customers;
 import dev.dunning.facts.FactsService;
 import dev.dunning.facts.FactsService.NewPayment;
@@ -59,6 +61,9 @@ class BulkImportIT {
 
     @Autowired
     Invoices invoices;
+
+    @Autowired
+    CustomerContactDetails contactDetails;
 
     @Autowired
     FactsService facts;
@@ -178,6 +183,54 @@ class BulkImportIT {
         assertThat(columns(body)).containsExactly("consentEmail", "country", "timeZone");
         assertThat(body.get("errors").get(0).get("message").asString()).isEqualTo("\"maybe\" is not true or false");
         assertThat(customers.find(p + "C1")).isEmpty();
+    }
+
+    @Test
+    void importsTheContactDetailsWithTheCustomersSoThatMessagesCanBeDispatched() throws Exception {
+        importCustomers("id,segment,country,timeZone,language,email,mobile,postalAddress\n"
+                + p + "C1,CONSUMER,DE,Europe/Berlin,de,ada@example.com,+4915112345678,"
+                + "\"Ada Lovelace, Musterstraße 1, 10115 Berlin\"\n"
+                + p + "C2,CONSUMER,GB,Europe/London,,bob@example.com,,\n");
+
+        assertThat(contactDetails.of(p + "C1")).isEqualTo(new ContactDetails("ada@example.com", "+4915112345678",
+                "Ada Lovelace, Musterstraße 1, 10115 Berlin", null, null));
+        assertThat(customers.find(p + "C1").orElseThrow().language()).isEqualTo("de");
+        assertThat(contactDetails.of(p + "C2")).isEqualTo(new ContactDetails("bob@example.com", null, null, null,
+                null));
+        assertThat(customers.find(p + "C2").orElseThrow().language()).isEqualTo("en");
+
+        // A file without contact columns (an older export, say) leaves the stored details as they are ...
+        importCustomers(CUSTOMER_HEADER + "\n" + p + "C1,Ada,CONSUMER,DE,Europe/Berlin,EUR,true\n");
+        assertThat(contactDetails.of(p + "C1").email()).isEqualTo("ada@example.com");
+        // ... while an empty cell under a contact column clears the detail, as an absent field in the API's PUT does.
+        importCustomers("id,segment,country,timeZone,email,mobile\n"
+                + p + "C1,CONSUMER,DE,Europe/Berlin,,+4915112345678\n");
+        assertThat(contactDetails.of(p + "C1")).isEqualTo(new ContactDetails(null, "+4915112345678", null, null,
+                null));
+    }
+
+    @Test
+    void aBadContactDetailIsARowProblemWithItsLineAndColumnAndNothingIsWritten() throws Exception {
+        String file = "id,segment,country,timeZone,email,mobile,postalAddress\n"
+                + p + "C1,CONSUMER,DE,Europe/Berlin,ada@example.com,+4915112345678,Somewhere 1\n"   // line 2
+                + p + "C2,CONSUMER,DE,Europe/Berlin,ada.example.com,,\n"                            // 3: email
+                + p + "C3,CONSUMER,DE,Europe/Berlin,,015112345678,\n"                               // 4: mobile
+                + p + "C4,CONSUMER,DE,Europe/Berlin,,,\"Somewhere 1\u0007\"\n";                      // 5: control
+
+        HttpResponse<String> response = post("customers", "text/csv", file);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode body = json.readTree(response.body());
+        assertThat(lines(body)).containsExactly(3L, 4L, 5L);
+        assertThat(columns(body)).containsExactly("email", "mobile", "postalAddress");
+        assertThat(body.get("errors").get(0).get("message").asString())
+                .isEqualTo("\"ada.example.com\" is not an e-mail address such as ada@example.com");
+        assertThat(body.get("errors").get(2).get("message").asString()).startsWith("holds a control character or "
+                + "line break (U+0007) at character 12");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM customer_contact_details WHERE customer_id LIKE ?").param(p + "%")
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM customers WHERE id LIKE ?").param(p + "%").query(Long.class)
+                .single()).isZero();
     }
 
     @Test
