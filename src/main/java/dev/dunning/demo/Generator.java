@@ -85,14 +85,14 @@ public final class Generator {
             throw new UncheckedIOException("Cannot create a temporary folder for the generated files", e);
         }
         ExecutorService loader = Executors.newSingleThreadExecutor(r -> new Thread(r, "generate-load"));
-        long[] totals = new long[6];
+        long[] totals = new long[Chunk.FILES.length];
         try {
             Future<?> loading = null;
             for (int from = 1; from <= options.customers(); from += CHUNK) {
                 int to = Math.min(options.customers(), from + CHUNK - 1);
                 Chunk chunk = new Chunk(dir.resolve("chunk-" + from), declineCodes, options);
                 chunk.write(from, to);
-                for (int t = 0; t < 6; t++) {
+                for (int t = 0; t < Chunk.FILES.length; t++) {
                     totals[t] += chunk.rows[t];
                 }
                 if (loading != null) {
@@ -189,8 +189,8 @@ public final class Generator {
         private final List<DeclineCodes.Code> card = new ArrayList<>();
         private final List<DeclineCodes.Code> sepa = new ArrayList<>();
         private final List<DeclineCodes.Code> ach = new ArrayList<>();
-        final long[] rows = new long[6];
-        private final StringBuilder[] out = new StringBuilder[6];
+        final long[] rows = new long[FILES.length];
+        private final StringBuilder[] out = new StringBuilder[FILES.length];
         private final String stamp;
 
         Chunk(Path dir, DeclineCodes codes, Options options) {
@@ -207,14 +207,14 @@ public final class Generator {
             if (card.isEmpty()) {
                 card.add(new DeclineCodes.Code("generic_decline", "card", DeclineClass.SOFT));
             }
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < FILES.length; i++) {
                 out[i] = new StringBuilder(1 << 20);
             }
             stamp = options.asOf() + " 00:00:00";
         }
 
         static final String[] FILES = {"customers", "invoices", "payments", "payment_failures", "contact_attempts",
-                "holds"};
+                "holds", "customer_contact_details"};
         static final String[] COLUMNS = {
                 "id, name, segment, country, language, time_zone, currency, risk_score, tenure_months, consent_email, "
                         + "consent_sms, consent_phone, consent_letter, do_not_contact, vulnerable, "
@@ -225,26 +225,27 @@ public final class Generator {
                 "invoice_id, amount, currency, paid_at, reference, recorded_at",
                 "invoice_id, failed_at, decline_code, decline_class, amount, reference, recorded_at",
                 "customer_id, contacted_at, channel, action, stage, outcome, reference, recorded_at",
-                "customer_id, kind, invoice_id, from_date, until_date, reason, created_at, ended_at"};
+                "customer_id, kind, invoice_id, from_date, until_date, reason, created_at, ended_at",
+                "customer_id, email, mobile, postal_address, updated_at"};
 
         void write(int from, int to) {
             try {
                 Files.createDirectories(dir);
-                BufferedWriter[] writers = new BufferedWriter[6];
-                for (int t = 0; t < 6; t++) {
+                BufferedWriter[] writers = new BufferedWriter[FILES.length];
+                for (int t = 0; t < FILES.length; t++) {
                     writers[t] = Files.newBufferedWriter(dir.resolve(FILES[t] + ".tsv"), StandardCharsets.UTF_8);
                 }
                 try {
                     for (int n = from; n <= to; n++) {
                         customer(n);
-                        for (int t = 0; t < 6; t++) {
+                        for (int t = 0; t < FILES.length; t++) {
                             if (out[t].length() > (1 << 19)) {
                                 writers[t].append(out[t]);
                                 out[t].setLength(0);
                             }
                         }
                     }
-                    for (int t = 0; t < 6; t++) {
+                    for (int t = 0; t < FILES.length; t++) {
                         writers[t].append(out[t]);
                         out[t].setLength(0);
                     }
@@ -260,7 +261,7 @@ public final class Generator {
 
         void load(Connection connection) throws SQLException {
             try (Statement s = connection.createStatement()) {
-                for (int t = 0; t < 6; t++) {
+                for (int t = 0; t < FILES.length; t++) {
                     String file = dir.resolve(FILES[t] + ".tsv").toAbsolutePath().toString()
                             .replace("\\", "\\\\").replace("'", "\\'");
                     s.execute("LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE " + FILES[t]
@@ -304,6 +305,8 @@ public final class Generator {
             row(0, id, name, SEGMENTS[segment], country.code(), country.language(), zone, country.currency(),
                     Integer.toString(risk), Integer.toString(tenure), b(email), b(sms), b(phone), b(letter),
                     b(doNotContact), b(vulnerable), b(thirdParty), stamp, stamp);
+            // From the number alone, drawing nothing from rng: every other value stays as it was for the seed.
+            row(6, id, email(id), mobile(n), postalAddress(id, n, country), stamp);
 
             int digits = java.util.Currency.getInstance(country.currency()).getDefaultFractionDigits();
             double factor = switch (country.currency()) {
@@ -559,6 +562,24 @@ public final class Generator {
         private static String dateTime(long hour, long epochDay) {
             long h = hour % 24;
             return LocalDate.ofEpochDay(epochDay) + (h < 10 ? " 0" : " ") + h + ":00:00";
+        }
+
+        /**
+         * Under {@code example.invalid}, a top-level domain reserved by RFC 2606 that never resolves: a message can
+         * reach only the SMTP server the service is configured with, never a person.
+         */
+        static String email(String id) {
+            return id.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-") + "@example.invalid";
+        }
+
+        /** In +44 7700 900000-900999, a range Ofcom keeps for drama and never assigns to anyone. */
+        static String mobile(int n) {
+            return "+447700900" + String.format("%03d", n % 1000);
+        }
+
+        /** Made up and saying so: no street, town or postcode of any country. */
+        static String postalAddress(String id, int n, Country country) {
+            return id + ", " + (1 + n % 999) + " Example Street, 00000 Nowhere (fictional address), " + country.code();
         }
 
         private static String b(boolean value) {

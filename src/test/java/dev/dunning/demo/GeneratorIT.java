@@ -93,6 +93,15 @@ class GeneratorIT {
     }
 
     @Test
+    void everyGeneratedCustomerCanBeDispatchedToAndOnlyToMadeUpAddresses() {
+        assertThat(count("SELECT COUNT(*) FROM customers c JOIN customer_contact_details d ON d.customer_id = c.id "
+                + "WHERE d.email LIKE '%@example.invalid' AND d.mobile LIKE '+447700900___' "
+                + "AND d.postal_address LIKE '%(fictional address)%' AND d.email_withdrawn_at IS NULL"))
+                .isEqualTo(CUSTOMERS);
+        assertThat(count("SELECT COUNT(*) FROM customer_contact_details")).isEqualTo(CUSTOMERS);
+    }
+
+    @Test
     void keepsTheInvariantsTheServiceReliesOn() {
         // amount paid is the sum of the payments, in the invoice's currency
         assertThat(count("SELECT COUNT(*) FROM invoices i WHERE i.amount_paid <> "
