@@ -7,8 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.ObjectMapper;
 
@@ -16,6 +20,16 @@ import tools.jackson.databind.ObjectMapper;
 final class ChainTampering {
 
     private ChainTampering() {}
+
+    /**
+     * The start of a test's range of records, strictly after every record of earlier tests: waits until the clock
+     * has moved past the moment of the call (records carry microseconds), instead of sleeping a fixed time.
+     */
+    static Instant startAfterEarlierRecords() {
+        Instant earlier = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return Awaitility.await().atMost(Duration.ofSeconds(1)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1)).until(Instant::now, now -> now.isAfter(earlier.plusMillis(1)));
+    }
 
     /**
      * Tampering as a privileged user would: drop the tables' triggers, change them, put the triggers back. The test

@@ -55,6 +55,21 @@ class HostileRuleCodeTest {
         assertThat(marker).doesNotExist();
     }
 
+    /**
+     * A table cell refused at its place by both gates; the compiled-code gate, on its own, names what was used (the
+     * text check words it its own way).
+     */
+    static void refusedAtTheCell(List<RuleSource> sources, Path marker, String location, String named) {
+        for (RuleSetGates candidate : List.of(gates, compiledOnly)) {
+            refused(candidate.check(sources), marker, p -> {
+                assertThat(p.location()).isEqualTo(location);
+                if (candidate == compiledOnly) {
+                    assertThat(p.message()).contains(named);
+                }
+            });
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unicode-escaped-quote.drl|14|java.nio.file.Files.writeString",
@@ -119,14 +134,8 @@ class HostileRuleCodeTest {
         String evil = tone.replace(cell, hostile.replace("@MARKER@", marker.toString()));
         assertThat(evil).isNotEqualTo(tone);
 
-        for (RuleSetGates candidate : List.of(gates, compiledOnly)) {
-            refused(candidate.check(only("decision-tables/tone.csv", evil)), marker, p -> {
-                assertThat(p.location()).isEqualTo("decision-tables/tone.csv, sheet tone, cell " + at);
-                if (candidate == compiledOnly) {
-                    assertThat(p.message()).contains(named);
-                }
-            });
-        }
+        refusedAtTheCell(only("decision-tables/tone.csv", evil), marker,
+                "decision-tables/tone.csv, sheet tone, cell " + at, named);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -144,14 +153,8 @@ class HostileRuleCodeTest {
 
         byte[] workbook = PolicyWorkbook.bytes(List.of(sheet));
 
-        for (RuleSetGates candidate : List.of(gates, compiledOnly)) {
-            refused(candidate.check(only("decision-tables/evil.xlsx", workbook)), marker, p -> {
-                assertThat(p.location()).isEqualTo("decision-tables/evil.xlsx, sheet Evil, cell " + at);
-                if (candidate == compiledOnly) {
-                    assertThat(p.message()).contains(named);
-                }
-            });
-        }
+        refusedAtTheCell(only("decision-tables/evil.xlsx", workbook), marker,
+                "decision-tables/evil.xlsx, sheet Evil, cell " + at, named);
     }
 
     @Test
