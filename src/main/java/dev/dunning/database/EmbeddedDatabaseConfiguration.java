@@ -26,9 +26,14 @@ import org.springframework.util.StringUtils;
 class EmbeddedDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
-    EmbeddedMariaDb embeddedMariaDb(DatabaseProperties properties) {
-        // Stopped by the context, after everything that uses it (the DataSource depends on it), never before.
-        return EmbeddedMariaDb.startOwned(properties.dataDir(), properties.port(), properties.name());
+    EmbeddedMariaDb embeddedMariaDb(DatabaseProperties properties, Environment environment) {
+        // Stopped by the context, after everything that uses it (the DataSource depends on it), never before; a
+        // command beside a running service uses that service's server and leaves it running.
+        String command = environment.getProperty("dunning.command");
+        return StringUtils.hasText(command)
+                ? EmbeddedMariaDb.startOrAttachForCommand(properties.dataDir(), properties.port(), properties.name(),
+                        command)
+                : EmbeddedMariaDb.startForService(properties.dataDir(), properties.port(), properties.name());
     }
 
     /** Pool settings under spring.datasource.hikari.* apply as they would to Spring Boot's own DataSource. */

@@ -44,16 +44,82 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    /** Null when this process uses the server of the process that owns the folder (see {@link #attach}). */
     private final Server server;
     private final Path dataDir;
     private final int port;
     private final EmbeddedAccounts accounts;
+    /** The folder's lock while this process owns its server; null when attached. */
+    private final DataFolderLock lock;
 
-    private EmbeddedMariaDb(Server server, Path dataDir, int port, EmbeddedAccounts accounts) {
+    private EmbeddedMariaDb(Server server, Path dataDir, int port, EmbeddedAccounts accounts, DataFolderLock lock) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
         this.accounts = accounts;
+        this.lock = lock;
+    }
+
+    /** The data folder is owned by another process, which runs its embedded server. */
+    public static final class FolderInUseException extends IllegalStateException {
+        FolderInUseException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The embedded server for the web service: started and owned by this process, which holds the folder's lock
+     * until {@link #close}. Refused with a sentence when another process (a service or a command) owns the folder.
+     */
+    public static EmbeddedMariaDb startForService(Path folder, int port, String database) {
+        return start(folder, folder.resolve("mariadb-base"), port, database, false, DataFolderLock.SERVICE);
+    }
+
+    /**
+     * The embedded server for a one-off command: the server of a service running on the same folder when there is
+     * one (never stopped by this process), else one started and owned by this process for the command's duration.
+     * Refused with a sentence when another command owns the folder, or a service there has not finished starting.
+     */
+    public static EmbeddedMariaDb startOrAttachForCommand(Path folder, int port, String database, String command) {
+        Path root = folder.toAbsolutePath().normalize();
+        try {
+            return start(folder, folder.resolve("mariadb-base"), port, database, false, command);
+        } catch (FolderInUseException inUse) {
+            DataFolderLock.Owner owner = DataFolderLock.owner(root);
+            if (!owner.isService()) {
+                throw new FolderInUseException("The data folder " + root + " is in use by " + owner.describe()
+                        + ", which owns its embedded MariaDB: wait until it has finished, then run '" + command
+                        + "' again.");
+            }
+            if (owner.port().isEmpty()) {
+                throw new FolderInUseException("The data folder " + root + " is in use by " + owner.describe()
+                        + ", which is still starting its embedded MariaDB: run '" + command + "' again once the "
+                        + "service has started.");
+            }
+            return attach(root, owner.port().getAsInt(), owner);
+        }
+    }
+
+    /** The server another process owns on {@code root}, through the passwords kept in the folder. */
+    private static EmbeddedMariaDb attach(Path root, int port, DataFolderLock.Owner owner) {
+        if (!Files.isReadable(root.resolve(EmbeddedAccounts.FILE))) {
+            throw new FolderInUseException("The data folder " + root + " is in use by " + owner.describe()
+                    + ", but this user cannot read its passwords (" + root.resolve(EmbeddedAccounts.FILE)
+                    + "): run the command as the user that runs the service.");
+        }
+        try {
+            EmbeddedAccounts accounts = EmbeddedAccounts.loadOrCreate(root);
+            log.info("Using the embedded MariaDB on 127.0.0.1:{} of {} on {}; it is left running", port,
+                    owner.describe(), root);
+            return new EmbeddedMariaDb(null, root.resolve("mariadb"), port, accounts, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the passwords in " + root, e);
+        }
+    }
+
+    /** True when this process started the server (and stops it at {@link #close}); false when it uses another's. */
+    public boolean owned() {
+        return server != null;
     }
 
     /**
@@ -62,12 +128,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * @param port a TCP port on 127.0.0.1, or 0 for any free port
      */
     public static EmbeddedMariaDb start(Path folder, int port, String database) {
-        return start(folder, folder.resolve("mariadb-base"), port, database, true);
+        return start(folder, folder.resolve("mariadb-base"), port, database, true, DataFolderLock.SERVICE);
     }
 
     /** As {@link #start(Path, int, String)}, with the binaries unpacked to (or found in) a folder of their own. */
     public static EmbeddedMariaDb start(Path folder, Path binaries, int port, String database) {
-        return start(folder, binaries, port, database, true);
+        return start(folder, binaries, port, database, true, DataFolderLock.SERVICE);
     }
 
     /**
@@ -82,12 +148,36 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     /** As {@link #startOwned(Path, int, String)}, with the binaries in a folder of their own. */
     public static EmbeddedMariaDb startOwned(Path folder, Path binaries, int port, String database) {
-        return start(folder, binaries, port, database, false);
+        return start(folder, binaries, port, database, false, DataFolderLock.SERVICE);
     }
 
     private static EmbeddedMariaDb start(Path folder, Path binaries, int port, String database,
-            boolean stopAtJvmExit) {
+            boolean stopAtJvmExit, String role) {
         Path root = folder.toAbsolutePath().normalize();
+        DataFolderLock lock;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the embedded database folder " + root, e);
+        }
+        lock = DataFolderLock.tryAcquire(root, role).orElseThrow(() -> new FolderInUseException("The data folder "
+                + root + " is in use by " + DataFolderLock.owner(root).describe() + ", which owns its embedded "
+                + "MariaDB. Stop that first, or give this instance a folder of its own "
+                + "(--dunning.database.data-dir=...); instances share one database only on a MariaDB server of "
+                + "your own (DUNNING_DB_URL). Commands such as api-key or import use a running service's database "
+                + "by themselves."));
+        try {
+            EmbeddedMariaDb db = start(root, binaries, port, database, stopAtJvmExit, lock);
+            lock.publishPort(db.port());
+            return db;
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedMariaDb start(Path root, Path binaries, int port, String database,
+            boolean stopAtJvmExit, DataFolderLock lock) {
         Path data = root.resolve("mariadb");
         Path base = binaries.toAbsolutePath().normalize();
         Path tmp = root.resolve("mariadb-tmp");
@@ -142,7 +232,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             } finally {
                 Files.deleteIfExists(initFile);
             }
-            EmbeddedMariaDb db = new EmbeddedMariaDb(server, data, built.getPort(), accounts);
+            EmbeddedMariaDb db = new EmbeddedMariaDb(server, data, built.getPort(), accounts, lock);
             try {
                 if (earlierVersion) {
                     log.warn("The embedded MariaDB in {} was made by an earlier version without passwords "
@@ -151,7 +241,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 }
                 TriggerDefiners.repair(db.jdbcUrl(database), accounts.owner());
             } catch (SQLException | RuntimeException e) {
-                db.close(); // without a JVM hook (startOwned) nobody else would, and the next start would find it
+                db.stopServer(); // without a JVM hook (startOwned) nobody else would, and the next start would find it
                 throw new IllegalStateException("The embedded MariaDB in " + data + " started, but its database "
                         + database + " could not be prepared: " + e.getMessage(), e);
             }
@@ -197,8 +287,20 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
     }
 
+    /** Stops the server if this process owns it, then lets the folder go; a server of another process is left. */
     @Override
     public void close() {
+        if (server == null) {
+            return;
+        }
+        try {
+            stopServer();
+        } finally {
+            lock.close();
+        }
+    }
+
+    private void stopServer() {
         try {
             server.stop();
         } catch (ManagedProcessException e) {
@@ -241,6 +343,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /**
      * A JVM killed with SIGKILL leaves its mariadbd running on the data folder, and the next start would then fail on
      * the folder's lock. The server writes its pid next to its data: stop that process if it is still a MariaDB server.
+     * Called only while holding the folder's {@link DataFolderLock}: a server found then has no owner left.
      */
     private static void stopOrphanedServer(Path data) throws IOException {
         try (Stream<Path> files = Files.list(data)) {

@@ -2,6 +2,8 @@ package dev.dunning.demo;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dunning.Command;
+import dev.dunning.CommandSyntax;
+import dev.dunning.CommandSyntax.UsageException;
 import dev.dunning.decision.DeclineCodes;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +22,27 @@ import org.springframework.stereotype.Component;
  * {@code LOAD DATA LOCAL INFILE}; the application's pool is left as it is.
  */
 @Component
-class GenerateCommand implements Command {
+public final class GenerateCommand implements Command {
+
+    public static final CommandSyntax SYNTAX = new CommandSyntax("generate",
+            "generate --customers=N [--seed=42] [--as-of=YYYY-MM-DD] [--id-prefix=G-]   creates N realistic "
+                    + "customers with invoices, payments, failures, contacts and holds (for benchmarks)",
+            """
+            Creates realistic made-up customers in the configured database, for trying the service and for
+            benchmarks. Their contact details are fake by construction (e-mail under example.invalid, mobile numbers
+            in a range reserved for drama). Beside a running service on the same data folder it uses that service's
+            embedded database.
+
+              --customers=N        how many (required; 1_000_000 and 1,000,000 are read as one million)
+              --seed=42            the same seed makes the same customers
+              --as-of=YYYY-MM-DD   the day the invoices are aged to (default today)
+              --id-prefix=G-       customer ids are this prefix and a number
+
+            Exit codes: 0 generated, 1 failed, 2 the command was used wrongly. More in docs/demo-data.md.
+            """, args -> parse(args));
+
+    /** The checked arguments; {@code asOf} is null for today. */
+    record Arguments(int customers, long seed, LocalDate asOf, String prefix) {}
 
     private final DataSource dataSource;
     private final DeclineCodes declineCodes;
@@ -33,21 +55,14 @@ class GenerateCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "generate";
+    public CommandSyntax syntax() {
+        return SYNTAX;
     }
 
-    @Override
-    public String usage() {
-        return "generate --customers=N [--seed=42] [--as-of=YYYY-MM-DD] [--id-prefix=G-]   creates N realistic "
-                + "customers with invoices, payments, failures, contacts and holds (for benchmarks)";
-    }
-
-    @Override
-    public int run(List<String> args) throws Exception {
+    static Arguments parse(List<String> args) throws UsageException {
         Integer customers = null;
         long seed = 42;
-        LocalDate asOf = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate asOf = null;
         String prefix = "G-";
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
@@ -58,21 +73,35 @@ class GenerateCommand implements Command {
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--as-of" -> asOf = LocalDate.parse(value);
                     case "--id-prefix" -> prefix = value;
-                    default -> {
-                        System.err.println("generate: unknown argument \"" + arg + "\"; usage: " + usage());
-                        return 2;
-                    }
+                    default -> throw new UsageException("\"" + arg + "\" is not an argument of generate");
                 }
             } catch (NumberFormatException | DateTimeParseException e) {
-                System.err.println("generate: " + arg + " is not valid (" + e.getMessage() + "); usage: " + usage());
-                return 2;
+                throw new UsageException(arg + " is not valid (" + e.getMessage() + ")");
             }
         }
         if (customers == null) {
-            System.err.println("generate: --customers=N is required; usage: " + usage());
+            throw new UsageException("--customers=N is required");
+        }
+        try {
+            new Generator.Options(customers, seed, LocalDate.EPOCH, prefix); // its own checks, on any day
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return new Arguments(customers, seed, asOf, prefix);
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        Arguments arguments;
+        try {
+            arguments = parse(args);
+        } catch (UsageException e) {
+            System.err.println("generate: " + e.getMessage() + "\nusage: " + usage());
             return 2;
         }
-        Generator.Options options = new Generator.Options(customers, seed, asOf, prefix);
+        long seed = arguments.seed();
+        LocalDate asOf = arguments.asOf() != null ? arguments.asOf() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Generator.Options options = new Generator.Options(arguments.customers(), seed, asOf, arguments.prefix());
         try (Connection connection = openWithLocalInfile()) {
             Generator.Result r = new Generator(declineCodes).generate(connection, options, System.out::println);
             System.out.println(String.format(Locale.ROOT,

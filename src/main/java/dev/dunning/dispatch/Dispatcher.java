@@ -271,6 +271,12 @@ public class Dispatcher implements SmartLifecycle {
         running = false;
     }
 
+    /** Whether passes run on their own schedule ({@code dunning.dispatch.scheduled}); else only when called. */
+    public boolean sendsOnItsOwn() {
+        ScheduledExecutorService s = scheduler;
+        return running && s != null && !s.isShutdown();
+    }
+
     /** Whether stop() has begun (a pass in progress finishes its current send and then ends). */
     public boolean isStopping() {
         return stopping;

@@ -1,6 +1,8 @@
 package dev.dunning.runs;
 
 import dev.dunning.Command;
+import dev.dunning.CommandSyntax;
+import dev.dunning.CommandSyntax.UsageException;
 import dev.dunning.decision.Segment;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -20,13 +22,39 @@ import org.springframework.stereotype.Component;
  * {@code --dispatch} (live runs only) also puts each decision that sends something in the outbox.
  */
 @Component
-class RunCommand implements Command {
+public final class RunCommand implements Command {
 
     static final int FAILED = 1;
     static final int USAGE = 2;
     static final int BAR_WIDTH = 30;
 
     static final long POLL_MILLIS = 500;
+
+    public static final CommandSyntax SYNTAX = new CommandSyntax("run",
+            "run --as-of=YYYY-MM-DD|instant [--mode=dry-run|live] [--dispatch] [--segment=S] [--country=CC] "
+                    + "[--currency=CUR] | run --restart=ID   a dunning run in the foreground with a progress bar; "
+                    + "--dispatch (live only) also sends the decisions through the outbox (docs/runs.md)",
+            """
+            A dunning run over the stored customers, in the foreground, with a progress bar. Beside a running service
+            on the same data folder it uses that service's embedded database; a dispatching run's messages are then
+            sent by the service's dispatcher (a command sends nothing itself).
+
+              --as-of=2026-11-23           the day (00:00 UTC) or instant (2026-11-23T08:00:00Z) to decide as of
+              --mode=dry-run|live          dry-run (default) records nothing on the customers; live does
+              --dispatch                   live runs only: put each decision that sends something in the outbox
+              --segment=S                  only this segment (%s)
+              --country=CC                 only customers in this country (ISO 3166 two letters)
+              --currency=CUR               only invoices in this currency (ISO 4217)
+              --restart=ID                 continue a failed run after its last committed chunk
+
+            Exit codes: 0 the run completed, 1 it failed (continue it with --restart=ID), 2 the command was used
+            wrongly. More in docs/runs.md.
+            """.formatted(String.join(", ", java.util.Arrays.stream(Segment.values()).map(Segment::name).toList())),
+            args -> parse(args));
+
+    /** The checked arguments: a new run ({@code asOf} set) or a restart ({@code restart} set). */
+    record Arguments(Instant asOf, String mode, Segment segment, String country, String currency, Long restart,
+            boolean dispatch) {}
 
     private final Runs runs;
 
@@ -35,15 +63,8 @@ class RunCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "run";
-    }
-
-    @Override
-    public String usage() {
-        return "run --as-of=YYYY-MM-DD|instant [--mode=dry-run|live] [--dispatch] [--segment=S] [--country=CC] "
-                + "[--currency=CUR] | run --restart=ID   a dunning run in the foreground with a progress bar; "
-                + "--dispatch (live only) also sends the decisions through the outbox (docs/runs.md)";
+    public CommandSyntax syntax() {
+        return SYNTAX;
     }
 
     @Override
@@ -51,7 +72,7 @@ class RunCommand implements Command {
         return run(args, System.out, System.console() != null);
     }
 
-    int run(List<String> args, PrintStream out, boolean terminal) throws InterruptedException {
+    static Arguments parse(List<String> args) throws UsageException {
         Instant asOf = null;
         String mode = RunRequest.DRY_RUN;
         Segment segment = null;
@@ -71,29 +92,40 @@ class RunCommand implements Command {
                     case "--currency" -> currency = value.toUpperCase(Locale.ROOT);
                     case "--restart" -> restart = Long.parseLong(value);
                     case "--dispatch" -> dispatch = flag(value);
-                    default -> {
-                        out.println("run: unknown argument \"" + arg + "\"; usage: " + usage());
-                        return USAGE;
-                    }
+                    default -> throw new UsageException("\"" + arg + "\" is not an argument of run");
                 }
             } catch (IllegalArgumentException | DateTimeParseException e) {
-                out.println("run: " + arg + " is not valid (" + e.getMessage() + "); usage: " + usage());
-                return USAGE;
+                throw new UsageException(arg + " is not valid (" + e.getMessage() + ")");
             }
         }
         if (!mode.equals(RunRequest.DRY_RUN) && !mode.equals(RunRequest.LIVE)) {
-            out.println("run: --mode must be dry-run or live, not \"" + mode + "\"");
-            return USAGE;
+            throw new UsageException("--mode must be dry-run or live, not \"" + mode + "\"");
         }
         if (dispatch && restart != null) {
-            out.println("run: --dispatch cannot be given with --restart; a restarted run dispatches as it did when it "
-                    + "was started");
-            return USAGE;
+            throw new UsageException("--dispatch cannot be given with --restart; a restarted run dispatches as it "
+                    + "did when it was started");
         }
         if (dispatch && !mode.equals(RunRequest.LIVE)) {
-            out.println("run: --dispatch needs --mode=live; a dry run dispatches nothing");
+            throw new UsageException("--dispatch needs --mode=live; a dry run dispatches nothing");
+        }
+        if (restart == null && asOf == null) {
+            throw new UsageException("--as-of is required");
+        }
+        return new Arguments(asOf, mode, segment, country, currency, restart, dispatch);
+    }
+
+    int run(List<String> args, PrintStream out, boolean terminal) throws InterruptedException {
+        Arguments a;
+        try {
+            a = parse(args);
+        } catch (UsageException e) {
+            out.println("run: " + e.getMessage() + "; usage: " + usage());
             return USAGE;
         }
+        Long restart = a.restart();
+        String mode = a.mode();
+        boolean dispatch = a.dispatch();
+        Instant asOf = a.asOf();
         long id;
         if (restart != null) {
             try {
@@ -104,12 +136,8 @@ class RunCommand implements Command {
             }
             out.println("run " + id + " restarted");
         } else {
-            if (asOf == null) {
-                out.println("run: --as-of is required; usage: " + usage());
-                return USAGE;
-            }
-            id = runs.start(new RunRequest(asOf, mode.equals(RunRequest.DRY_RUN), segment, country, currency, "cli",
-                    dispatch));
+            id = runs.start(new RunRequest(asOf, mode.equals(RunRequest.DRY_RUN), a.segment(), a.country(),
+                    a.currency(), "cli", dispatch));
             out.println("run " + id + " started (" + mode + (dispatch ? ", dispatching" : "") + ", as of " + asOf
                     + ")");
         }
