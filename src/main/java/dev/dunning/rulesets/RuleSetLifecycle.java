@@ -136,7 +136,8 @@ public class RuleSetLifecycle {
      */
     public Validation validate(UploadRequest request, String principal) {
         UploadCandidate candidate = UploadCandidate.of(request, active.get(), upload);
-        RuleSetGates.Verdict verdict = withWarnings(gates.check(candidate.sources()), candidate.warnings());
+        RuleSetGates.Verdict verdict = UploadCandidate.withWarnings(gates.check(candidate.sources()),
+                candidate.warnings());
         String version = RuleSetCompiler.versionOf(candidate.sources());
         versions.event(version, clock.instant(), principal, VALIDATED,
                 new ValidatedUpload(request.filename(), RuleSetCompiler.sha256(request.content()),
@@ -149,17 +150,6 @@ public class RuleSetLifecycle {
 
     public RuleSetGates.Verdict validate(String filename, byte[] content, String principal) {
         return validate(UploadRequest.of(filename, content), principal).verdict();
-    }
-
-    /** The gates' verdict with the upload's own warnings (files a whole set leaves out) first. */
-    private static RuleSetGates.Verdict withWarnings(RuleSetGates.Verdict verdict, List<RuleProblem> warnings) {
-        if (warnings.isEmpty()) {
-            return verdict;
-        }
-        List<RuleProblem> all = new ArrayList<>(warnings);
-        all.addAll(verdict.problems());
-        return new RuleSetGates.Verdict(verdict.version(), verdict.ruleSet(), verdict.stoppedAt(), all,
-                verdict.scenariosRun(), verdict.scenarioFailures());
     }
 
     /**
@@ -225,7 +215,7 @@ public class RuleSetLifecycle {
         if (known.isPresent()) {
             return new Submitted(known.get(), false);
         }
-        RuleSetGates.Verdict verdict = withWarnings(gates.check(sources), warnings);
+        RuleSetGates.Verdict verdict = UploadCandidate.withWarnings(gates.check(sources), warnings);
         if (!readProblems.isEmpty()) {
             List<RuleProblem> all = new ArrayList<>(readProblems);
             all.addAll(verdict.problems());

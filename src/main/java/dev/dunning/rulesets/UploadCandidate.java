@@ -2,6 +2,7 @@ package dev.dunning.rulesets;
 
 import dev.dunning.rules.RuleProblem;
 import dev.dunning.rules.RuleSet;
+import dev.dunning.rules.RuleSetGates;
 import dev.dunning.rules.RuleSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,12 +27,12 @@ record UploadCandidate(List<RuleSource> sources, TakenAs takenAs, List<RuleProbl
     static UploadCandidate of(UploadRequest request, RuleSet serving, RuleSetUpload upload) {
         String filename = request.filename();
         if (!RuleSetUpload.isZip(filename)) {
+            RuleSource file = upload.single(filename, request.content());
             if (request.scope() == UploadRequest.Scope.WHOLE) {
                 throw refused(filename, "one file cannot be a whole rule set: send it without scope (it replaces its "
                         + "namesake in the active set, or is added), or zip every file of the set and send the zip "
                         + "with scope=whole");
             }
-            RuleSource file = upload.single(filename, request.content());
             return change(List.of(file), true, request, serving);
         }
         List<RuleSource> zipped = upload.unzip(filename, request.content());
@@ -63,6 +64,17 @@ record UploadCandidate(List<RuleSource> sources, TakenAs takenAs, List<RuleProbl
         return new UploadCandidate(zipped, new TakenAs(UploadRequest.Scope.WHOLE.value(), serving.version(), files,
                 List.of(), missing, TakenAs.summary(UploadRequest.Scope.WHOLE, request.scope() != null,
                         serving.version(), files, List.of(), missing)), warnings);
+    }
+
+    /** The gates' verdict with the upload's own warnings (files a whole set leaves out) first. */
+    static RuleSetGates.Verdict withWarnings(RuleSetGates.Verdict verdict, List<RuleProblem> warnings) {
+        if (warnings.isEmpty()) {
+            return verdict;
+        }
+        List<RuleProblem> all = new ArrayList<>(warnings);
+        all.addAll(verdict.problems());
+        return new RuleSetGates.Verdict(verdict.version(), verdict.ruleSet(), verdict.stoppedAt(), all,
+                verdict.scenariosRun(), verdict.scenarioFailures());
     }
 
     /**
