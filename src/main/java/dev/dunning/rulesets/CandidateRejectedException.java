@@ -12,17 +12,35 @@ public class CandidateRejectedException extends RuntimeException {
     private final List<RuleProblem> problems;
     private final List<RuleSetGates.ScenarioFailure> scenarioFailures;
     private final boolean onActivation;
+    private final TakenAs upload;
 
     CandidateRejectedException(String version, String stoppedAt, List<RuleProblem> problems,
             List<RuleSetGates.ScenarioFailure> scenarioFailures, boolean onActivation) {
+        this(version, stoppedAt, problems, scenarioFailures, onActivation, null);
+    }
+
+    private CandidateRejectedException(String version, String stoppedAt, List<RuleProblem> problems,
+            List<RuleSetGates.ScenarioFailure> scenarioFailures, boolean onActivation, TakenAs upload) {
         super("rule-set version " + version + " was rejected at the " + stoppedAt + " gate with "
                 + problems.stream().filter(RuleProblem::isError).count() + " problem(s); the active version keeps "
-                + "serving. Correct the files named in \"problems\" and upload them again");
+                + "serving. Correct the files named in \"problems\" and upload them again"
+                + (upload == null ? "" : ". " + upload.summary()));
         this.version = version;
         this.stoppedAt = stoppedAt;
         this.problems = List.copyOf(problems);
         this.scenarioFailures = List.copyOf(scenarioFailures);
         this.onActivation = onActivation;
+        this.upload = upload;
+    }
+
+    /** The same rejection, saying how the upload was taken (whole set or change, what it left out). */
+    CandidateRejectedException withUpload(TakenAs takenAs) {
+        return new CandidateRejectedException(version, stoppedAt, problems, scenarioFailures, onActivation, takenAs);
+    }
+
+    /** How the upload was taken; null for a rejection on activation. */
+    public TakenAs upload() {
+        return upload;
     }
 
     public String version() {

@@ -51,8 +51,16 @@ public class RuleSetLifecycle {
         }
     }
 
-    /** A submitted candidate: stored now, or already known (then {@code created} is false). */
-    public record Submitted(RuleSetVersions.Stored stored, boolean created) {}
+    /**
+     * A submitted candidate: stored now, or already known (then {@code created} is false); {@code upload} says how an
+     * upload was taken (null for directory content).
+     */
+    public record Submitted(RuleSetVersions.Stored stored, boolean created, TakenAs upload) {
+
+        public Submitted(RuleSetVersions.Stored stored, boolean created) {
+            this(stored, created, null);
+        }
+    }
 
     private final RuleSetVersions versions;
     private final RuleSetGates gates;
@@ -104,57 +112,44 @@ public class RuleSetLifecycle {
         poller.shutdownNow();
     }
 
-    /** The files an upload stands for: a zip is a whole set; one file replaces its namesake in the active set. */
-    public List<RuleSource> candidateSources(String filename, byte[] content) {
-        return candidate(filename, content).sources();
-    }
-
     /**
-     * A candidate made of an upload: all its files, those of them the upload brought (every file of a zip, else the
-     * one file as placed in the set), and the version whose other files it took (null for a zip).
+     * The files an upload stands for: a zip is the whole set or a change to the active set (as {@code request.scope()}
+     * says; unsaid, a zip that leaves out files of the active set is refused with {@link ScopeNeededException}); one
+     * file replaces its namesake in the active set or is added beside it.
      */
-    private record Candidate(List<RuleSource> sources, List<RuleSource> uploaded, String basedOn) {}
-
-    private Candidate candidate(String filename, byte[] content) {
-        if (RuleSetUpload.isZip(filename)) {
-            List<RuleSource> sources = upload.unzip(filename, content);
-            return new Candidate(sources, sources, null);
-        }
-        RuleSource file = upload.single(filename, content);
-        RuleSet serving = active.get();
-        List<RuleSource> sources = new ArrayList<>();
-        boolean replaced = false;
-        RuleSource placed = file;
-        for (RuleSource s : serving.sources()) {
-            if (s.name().equals(file.name()) || (!replaced && s.baseName().equals(file.baseName()))) {
-                placed = new RuleSource(s.name(), file.content());
-                sources.add(placed);
-                replaced = true;
-            } else {
-                sources.add(s);
-            }
-        }
-        if (!replaced) {
-            sources.add(file); // a new file beside the active set's files
-        }
-        return new Candidate(sources, List.of(placed), serving.version());
+    public List<RuleSource> candidateSources(UploadRequest request) {
+        return UploadCandidate.of(request, active.get(), upload).sources();
     }
+
+    public List<RuleSource> candidateSources(String filename, byte[] content) {
+        return candidateSources(UploadRequest.of(filename, content));
+    }
+
+    /** What the gates said about an upload, and how the upload was taken (whole set or change, each file's origin). */
+    public record Validation(RuleSetGates.Verdict verdict, TakenAs upload) {}
 
     /**
      * Every gate's findings for an upload. Stores no version and changes nothing served, but is recorded like an
      * upload: a {@value #VALIDATED} event in the candidate version's history (whether or not that version is ever
-     * stored) says who validated which files (names and SHA-256 hashes) when, and what the gates said.
+     * stored) says who validated which files (names and SHA-256 hashes, and where each came from) when, and what the
+     * gates said.
      */
-    public RuleSetGates.Verdict validate(String filename, byte[] content, String principal) {
-        Candidate candidate = candidate(filename, content);
-        RuleSetGates.Verdict verdict = gates.check(candidate.sources());
+    public Validation validate(UploadRequest request, String principal) {
+        UploadCandidate candidate = UploadCandidate.of(request, active.get(), upload);
+        RuleSetGates.Verdict verdict = UploadCandidate.withWarnings(gates.check(candidate.sources()),
+                candidate.warnings());
         String version = RuleSetCompiler.versionOf(candidate.sources());
         versions.event(version, clock.instant(), principal, VALIDATED,
-                new ValidatedUpload(filename, RuleSetCompiler.sha256(content), content.length, candidate.uploaded(),
-                        candidate.basedOn(), verdict).detail());
-        log.info("Rule-set upload {} validated by {}: version {} {}", filename, principal, version.substring(0, 12),
+                new ValidatedUpload(request.filename(), RuleSetCompiler.sha256(request.content()),
+                        request.content().length, candidate.takenAs(), verdict).detail());
+        log.info("Rule-set upload {} ({}) validated by {}: version {} {}", request.filename(),
+                candidate.takenAs().scope(), principal, version.substring(0, 12),
                 verdict.passed() ? "passed" : "stopped at the " + verdict.stoppedAt() + " gate");
-        return verdict;
+        return new Validation(verdict, candidate.takenAs());
+    }
+
+    public RuleSetGates.Verdict validate(String filename, byte[] content, String principal) {
+        return validate(UploadRequest.of(filename, content), principal).verdict();
     }
 
     /**
@@ -173,7 +168,25 @@ public class RuleSetLifecycle {
     }
 
     public Submitted submit(String filename, byte[] content, String author, String comment) {
-        return submit(candidateSources(filename, content), author, comment, UPLOAD);
+        return submit(UploadRequest.of(filename, content), author, comment);
+    }
+
+    /**
+     * Stores the candidate an upload makes (see {@link #candidateSources(UploadRequest)}); the answer, the rejection
+     * and the version's {@code SUBMITTED} or {@code REJECTED} event say how the upload was taken.
+     *
+     * @throws CandidateRejectedException when a gate refuses it (stored as rejected), carrying how it was taken
+     */
+    public Submitted submit(UploadRequest request, String author, String comment) {
+        UploadCandidate candidate = UploadCandidate.of(request, active.get(), upload);
+        String detail = UPLOAD + (comment == null ? "" : ": " + comment) + "; " + candidate.takenAs().detail();
+        try {
+            Submitted submitted = submit(candidate.sources(), List.of(), candidate.warnings(), author, comment,
+                    UPLOAD, detail);
+            return new Submitted(submitted.stored(), submitted.created(), candidate.takenAs());
+        } catch (CandidateRejectedException e) {
+            throw e.withUpload(candidate.takenAs());
+        }
     }
 
     /**
@@ -192,12 +205,17 @@ public class RuleSetLifecycle {
      */
     public Submitted submit(List<RuleSource> sources, List<RuleProblem> readProblems, String author, String comment,
             String origin) {
+        return submit(sources, readProblems, List.of(), author, comment, origin, null);
+    }
+
+    private Submitted submit(List<RuleSource> sources, List<RuleProblem> readProblems, List<RuleProblem> warnings,
+            String author, String comment, String origin, String detail) {
         String version = RuleSetCompiler.versionOf(sources);
         Optional<RuleSetVersions.Stored> known = versions.find(version);
         if (known.isPresent()) {
             return new Submitted(known.get(), false);
         }
-        RuleSetGates.Verdict verdict = gates.check(sources);
+        RuleSetGates.Verdict verdict = UploadCandidate.withWarnings(gates.check(sources), warnings);
         if (!readProblems.isEmpty()) {
             List<RuleProblem> all = new ArrayList<>(readProblems);
             all.addAll(verdict.problems());
@@ -208,7 +226,7 @@ public class RuleSetLifecycle {
         RuleSetVersions.Status status = verdict.passed() ? RuleSetVersions.Status.CANDIDATE
                 : RuleSetVersions.Status.REJECTED;
         versions.insert(version, status, origin, author, comment, json.writeValueAsString(Report.of(verdict)), sources,
-                clock.instant());
+                clock.instant(), detail);
         log.info("Rule-set version {} submitted by {} ({}): {}", version.substring(0, 12), author, origin,
                 verdict.passed() ? "a candidate" : "rejected at the " + verdict.stoppedAt() + " gate");
         if (!verdict.passed()) {

@@ -54,6 +54,15 @@ public class RuleSetVersions {
     /** Stores a version and its files; false (and nothing changed) when the version is already known. */
     public boolean insert(String version, Status status, String origin, String author, String comment,
             String problems, List<RuleSource> sources, Instant now) {
+        return insert(version, status, origin, author, comment, problems, sources, now, null);
+    }
+
+    /**
+     * As {@link #insert(String, Status, String, String, String, String, List, Instant)}, with the detail of the
+     * {@code SUBMITTED} or {@code REJECTED} event (null: the origin and the comment), e.g. how an upload was taken.
+     */
+    public boolean insert(String version, Status status, String origin, String author, String comment,
+            String problems, List<RuleSource> sources, Instant now, String detail) {
         Boolean inserted = transactions.execute(tx -> {
             int rows = jdbc.sql("INSERT IGNORE INTO rule_set_versions (version, status, origin, author, created_at, "
                     + "comment, problems) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -69,7 +78,7 @@ public class RuleSetVersions {
                         .params(version, source.name(), sha).update();
             }
             event(version, now, author, status == Status.REJECTED ? "REJECTED" : "SUBMITTED",
-                    origin + (comment == null ? "" : ": " + comment));
+                    detail != null ? detail : origin + (comment == null ? "" : ": " + comment));
             return true;
         });
         return Boolean.TRUE.equals(inserted);

@@ -13,8 +13,11 @@ import dev.dunning.rulesets.CandidateRejectedException;
 import dev.dunning.rulesets.RuleSetLifecycle;
 import dev.dunning.rulesets.RuleSetSimulation;
 import dev.dunning.rulesets.RuleSetVersions;
+import dev.dunning.rulesets.ScopeNeededException;
+import dev.dunning.rulesets.TakenAs;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.rulesets.UploadRefusedException;
+import dev.dunning.rulesets.UploadRequest;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -56,13 +59,17 @@ class RuleSetController {
 
     record RuleSetView(String version, Instant loadedAt, int ruleCount, List<String> groups, List<RuleSet.File> files) {}
 
-    /** What the gates said about an upload; {@code valid} when every gate passed. */
+    /**
+     * What the gates said about an upload; {@code valid} when every gate passed; {@code upload}: whether it was taken
+     * as a whole set or a change, and every file of the candidate with its origin.
+     */
     record ValidationView(String version, boolean valid, String stoppedAt, List<ProblemView> problems,
-            int scenariosRun, List<RuleSetGates.ScenarioFailure> scenarioFailures) {
+            int scenariosRun, List<RuleSetGates.ScenarioFailure> scenarioFailures, TakenAs upload) {
 
-        static ValidationView of(RuleSetGates.Verdict v) {
+        static ValidationView of(RuleSetLifecycle.Validation validation) {
+            RuleSetGates.Verdict v = validation.verdict();
             return new ValidationView(v.version(), v.passed(), v.stoppedAt(), ProblemView.all(v.problems()),
-                    v.scenariosRun(), v.scenarioFailures());
+                    v.scenariosRun(), v.scenarioFailures(), validation.upload());
         }
     }
 
@@ -90,7 +97,8 @@ class RuleSetController {
     record VersionView(String version, String status, boolean serving, String origin, String author,
             Instant createdAt, String comment, String activatedBy, Instant activatedAt,
             List<RuleSetVersions.FileRow> files, String stoppedAt, List<ProblemView> problems, Integer scenariosRun,
-            List<RuleSetGates.ScenarioFailure> scenarioFailures, List<RuleSetVersions.Event> history) {}
+            List<RuleSetGates.ScenarioFailure> scenarioFailures, List<RuleSetVersions.Event> history,
+            TakenAs upload) {}
 
     private final ActiveRuleSet active;
     private final RuleSetLifecycle lifecycle;
@@ -138,27 +146,43 @@ class RuleSetController {
      */
     @PostMapping(path = "/rule-sets/validate", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ValidationView validate(@RequestPart("file") MultipartFile file, Principal principal) throws IOException {
-        return ValidationView.of(lifecycle.validate(file.getOriginalFilename(), file.getBytes(),
-                Principals.name(principal)));
+    ValidationView validate(@RequestPart("file") MultipartFile file, @RequestParam(required = false) String scope,
+            @RequestParam(required = false) List<String> delete, Principal principal) throws IOException {
+        return ValidationView.of(lifecycle.validate(uploadRequest(file, scope, delete), Principals.name(principal)));
     }
 
     /** Stores a candidate; 201 when new, 200 when the same content is already a version, 422 when rejected. */
     @PostMapping(path = "/rule-sets", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<VersionView> submit(@RequestPart("file") MultipartFile file,
-            @RequestParam(required = false) String comment, Principal principal) throws IOException {
+            @RequestParam(required = false) String comment, @RequestParam(required = false) String scope,
+            @RequestParam(required = false) List<String> delete, Principal principal) throws IOException {
         if (comment != null && comment.length() > MAX_COMMENT) {
             // the column holds 2,000 characters; a longer comment was cut off without a word
             throw new InvalidRequestException(List.of(new FieldProblem("comment", "the comment has "
                     + comment.length() + " characters; at most " + MAX_COMMENT + " are allowed")));
         }
-        RuleSetLifecycle.Submitted submitted = lifecycle.submit(file.getOriginalFilename(), file.getBytes(),
-                Principals.name(principal), comment);
-        VersionView view = view(submitted.stored());
+        UploadRequest request = uploadRequest(file, scope, delete);
+        RuleSetLifecycle.Submitted submitted = lifecycle.submit(request, Principals.name(principal), comment);
+        VersionView view = view(submitted.stored(), submitted.upload());
         return submitted.created()
                 ? ResponseEntity.created(URI.create("/api/v1/rule-sets/" + view.version())).body(view)
                 : ResponseEntity.ok(view);
+    }
+
+    /**
+     * An upload with what it is: {@code scope} (form field or query parameter) {@code whole} or {@code change}, and for
+     * a change the active files to {@code delete} (repeatable).
+     */
+    private static UploadRequest uploadRequest(MultipartFile file, String scope, List<String> delete)
+            throws IOException {
+        UploadRequest.Scope parsed;
+        try {
+            parsed = UploadRequest.Scope.parse(scope);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(List.of(new FieldProblem("scope", e.getMessage())));
+        }
+        return new UploadRequest(file.getOriginalFilename(), file.getBytes(), parsed, delete);
     }
 
     /** Makes a version the active one everywhere; the same call rolls back to an earlier version. */
@@ -268,6 +292,9 @@ class RuleSetController {
         problem.setProperty("stoppedAt", ex.stoppedAt());
         problem.setProperty("problems", ProblemView.all(ex.problems()));
         problem.setProperty("scenarioFailures", ex.scenarioFailures());
+        if (ex.upload() != null) {
+            problem.setProperty("upload", ex.upload());
+        }
         return ResponseEntity.status(status).body(problem);
     }
 
@@ -281,6 +308,18 @@ class RuleSetController {
         problem.setTitle(ex.tooLarge() ? "Upload too large" : "Upload refused");
         problem.setProperty("problems", ProblemView.all(ex.problems()));
         return ResponseEntity.status(status).body(problem);
+    }
+
+    /** A zip that leaves out files of the active set without saying whether it is the whole set or a change: 422. */
+    @ExceptionHandler(ScopeNeededException.class)
+    ResponseEntity<ProblemDetail> scopeNeeded(ScopeNeededException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+        problem.setType(URI.create("https://dunning.dev/problems/upload-scope-needed"));
+        problem.setTitle("Whole rule set or a change?");
+        problem.setProperty("activeVersion", ex.activeVersion());
+        problem.setProperty("missing", ex.missing());
+        problem.setProperty("problems", ProblemView.all(ex.problems()));
+        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(problem);
     }
 
     /** Stored files that no longer hash to their version: never compiled or handed out (409, nothing changed). */
@@ -302,13 +341,17 @@ class RuleSetController {
     }
 
     private VersionView view(RuleSetVersions.Stored s) {
+        return view(s, null);
+    }
+
+    private VersionView view(RuleSetVersions.Stored s, TakenAs upload) {
         RuleSetLifecycle.Report report = lifecycle.report(s);
         return new VersionView(s.version(), s.status().name(), s.version().equals(lifecycle.serving().version()),
                 s.origin(), s.author(), s.createdAt(), s.comment(), s.activatedBy(), s.activatedAt(),
                 lifecycle.files(s.version()), report == null ? null : report.stoppedAt(),
                 report == null ? List.of() : ProblemView.all(report.problems()),
                 report == null ? null : report.scenariosRun(),
-                report == null ? List.of() : report.scenarioFailures(), lifecycle.events(s.version()));
+                report == null ? List.of() : report.scenarioFailures(), lifecycle.events(s.version()), upload);
     }
 
     private static MediaType mediaType(String name) {

@@ -173,7 +173,7 @@ class RuleSetApiIT {
         String shipped = active.get().version();
         assertThat(evaluate().get("tone").asString()).isEqualTo("FRIENDLY");
 
-        HttpResponse<String> submitted = upload("/api/v1/rule-sets?comment=neutral%20first%20reminder",
+        HttpResponse<String> submitted = upload("/api/v1/rule-sets?comment=neutral%20first%20reminder&scope=whole",
                 "policy.zip", neutralFirstReminderZip("activation"));
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
         String candidate = api().body(submitted).get("version").asString();
@@ -324,7 +324,7 @@ class RuleSetApiIT {
         byte[] set = neutralFirstReminderZip("validated-" + UUID.randomUUID());
 
         JsonNode stopped = api().body(upload("/api/v1/rule-sets/validate", "fallback.drl", refused));
-        JsonNode passed = api().body(upload("/api/v1/rule-sets/validate", "policy.zip", set));
+        JsonNode passed = api().body(upload("/api/v1/rule-sets/validate?scope=whole", "policy.zip", set));
 
         // Never stored, still on record: its history is readable by the full hash the validation answered with.
         String stoppedVersion = stopped.get("version").asString();
@@ -337,7 +337,7 @@ class RuleSetApiIT {
                 .isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now());
         assertThat(event.get("detail").asString())
                 .contains("upload fallback.drl (sha256 " + dev.dunning.rules.RuleSetCompiler.sha256(refused))
-                .contains("with the other files of version " + active.get().version().substring(0, 12))
+                .contains("as a change, with the other files of version " + active.get().version().substring(0, 12))
                 .contains("stopped at the safety gate, " + stopped.get("problems").size() + " problem")
                 .contains("files: rules/fallback.drl sha256 " + dev.dunning.rules.RuleSetCompiler.sha256(refused));
         assertThat(jdbc.sql("SELECT COUNT(*) FROM rule_set_versions WHERE version = ?").param(stoppedVersion)
@@ -347,12 +347,14 @@ class RuleSetApiIT {
         String detail = api().body(api().get("/api/v1/rule-sets/" + passedVersion + "/events")).get(0).get("detail")
                 .asString();
         assertThat(detail).startsWith("upload policy.zip (sha256 " + dev.dunning.rules.RuleSetCompiler.sha256(set))
-                .contains(": passed, 0 problems")
+                .contains(" as a whole set: passed, 1 problem (0 errors)")
                 .contains("decision-tables/tone.csv sha256 ", "scenarios/neutral.csv sha256 ", "rules/holds.drl sha256 ")
+                .contains("left out (the active version " + active.get().version().substring(0, 12)
+                        + " has them): scenarios/default-policy.csv")
                 .doesNotContain("with the other files");
 
         // Submitted later, the version's history starts with the validation.
-        HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", set);
+        HttpResponse<String> submitted = upload("/api/v1/rule-sets?scope=whole", "policy.zip", set);
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
         assertThat(api().body(submitted).get("history").valueStream().map(e -> e.get("event").asString()))
                 .containsExactly("VALIDATED", "SUBMITTED");
@@ -433,7 +435,7 @@ class RuleSetApiIT {
             ActiveRuleSet other = second.getBean(ActiveRuleSet.class);
             assertThat(other.get().version()).isEqualTo(shipped);
 
-            HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", neutralFirstReminderZip("two instances"));
+            HttpResponse<String> submitted = upload("/api/v1/rule-sets?scope=whole", "policy.zip", neutralFirstReminderZip("two instances"));
             String candidate = api().body(submitted).get("version").asString();
             assertThat(colleague().post("/api/v1/rule-sets/" + candidate + "/activate", "").statusCode())
                     .isEqualTo(200);
@@ -559,7 +561,7 @@ class RuleSetApiIT {
                     .build());
             facts.upsertInvoice(id, anInvoice().id(id + "-I1").amount("EUR", "120.00").due("2025-03-05").build());
         }
-        HttpResponse<String> submitted = upload("/api/v1/rule-sets", "policy.zip", neutralFirstReminderZip("simulation"));
+        HttpResponse<String> submitted = upload("/api/v1/rule-sets?scope=whole", "policy.zip", neutralFirstReminderZip("simulation"));
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
         String candidate = api().body(submitted).get("version").asString();
         String serving = active.get().version();
