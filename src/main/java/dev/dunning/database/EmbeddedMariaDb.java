@@ -48,12 +48,17 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final EmbeddedAccounts accounts;
+    private final Path initFile;
+    private final String database;
 
-    private EmbeddedMariaDb(Server server, Path dataDir, int port, EmbeddedAccounts accounts) {
+    private EmbeddedMariaDb(Server server, Path dataDir, int port, EmbeddedAccounts accounts, Path initFile,
+            String database) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
         this.accounts = accounts;
+        this.initFile = initFile;
+        this.database = database;
     }
 
     /**
@@ -142,7 +147,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             } finally {
                 Files.deleteIfExists(initFile);
             }
-            EmbeddedMariaDb db = new EmbeddedMariaDb(server, data, built.getPort(), accounts);
+            EmbeddedMariaDb db = new EmbeddedMariaDb(server, data, built.getPort(), accounts, initFile, database);
             try {
                 if (earlierVersion) {
                     log.warn("The embedded MariaDB in {} was made by an earlier version without passwords "
@@ -195,6 +200,47 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** JDBC URL of {@code database} on this server, for the MariaDB driver. */
     public String jdbcUrl(String database) {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+    }
+
+    /**
+     * The server's process, as its pid file names it: empty if there is none or it has ended. Read once a start is
+     * complete; after the process ended, the pid file names it still until the next start.
+     */
+    public Optional<ProcessHandle> process() {
+        try (Stream<Path> files = Files.list(dataDir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".pid")).findFirst()
+                    .map(f -> {
+                        try {
+                            return Files.readString(f, StandardCharsets.US_ASCII).trim();
+                        } catch (IOException e) {
+                            return "";
+                        }
+                    })
+                    .filter(pid -> pid.matches("\\d+"))
+                    .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts the server again after its process ended (see {@code EmbeddedServerWatch}): same data, port and accounts;
+     * InnoDB recovers what was committed.
+     *
+     * @throws IllegalStateException if it does not start
+     */
+    public void restart() {
+        try {
+            EmbeddedAccounts.writeOwnerOnly(initFile, accounts.initStatements(database));
+            try {
+                server.start();
+            } finally {
+                Files.deleteIfExists(initFile);
+            }
+        } catch (IOException e) { // ManagedProcessException included
+            throw new IllegalStateException("The embedded MariaDB in " + dataDir + " did not start again: "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override
