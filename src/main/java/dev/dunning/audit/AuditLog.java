@@ -1,6 +1,7 @@
 package dev.dunning.audit;
 
 import dev.dunning.database.Sql;
+import dev.dunning.database.Unreachable;
 import dev.dunning.decision.TraceEntry;
 import dev.dunning.rules.RuleSource;
 import io.micrometer.core.instrument.Counter;
@@ -289,7 +290,18 @@ public class AuditLog {
                 return;
             } catch (RuntimeException e) {
                 rules.rolledBack();
-                log.error("Writing {} audit records failed; their callers get 503", batch.size(), e);
+                if (Unreachable.causedBy(e)) {
+                    // Records queued meanwhile would each wait another connection timeout behind this one: they fail
+                    // now, the same way, so that every caller hears within about one timeout (503, Retry-After).
+                    List<Pending> waiting = new ArrayList<>();
+                    queue.drainTo(waiting);
+                    waiting.removeIf(p -> !p.take());
+                    batch.addAll(waiting);
+                    log.error("Writing {} audit records failed, the database is unreachable ({}); their callers get "
+                            + "503", batch.size(), e.getMessage());
+                } else {
+                    log.error("Writing {} audit records failed; their callers get 503", batch.size(), e);
+                }
                 failed.increment(batch.size());
                 batch.forEach(p -> p.done.completeExceptionally(e));
             } finally {

@@ -36,6 +36,12 @@ class EmbeddedDatabaseConfiguration {
                 : EmbeddedMariaDb.startForService(properties.dataDir(), properties.port(), properties.name());
     }
 
+    /** Starts the server again should its process end while the service runs, or stops the service. */
+    @Bean
+    EmbeddedServerWatch embeddedServerWatch(EmbeddedMariaDb server) {
+        return new EmbeddedServerWatch(server, EmbeddedServerWatch::exit);
+    }
+
     /** Pool settings under spring.datasource.hikari.* apply as they would to Spring Boot's own DataSource. */
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")

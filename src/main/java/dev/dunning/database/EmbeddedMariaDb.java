@@ -52,12 +52,18 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** The folder's lock while this process owns its server; null when attached. */
     private final DataFolderLock lock;
 
-    private EmbeddedMariaDb(Server server, Path dataDir, int port, EmbeddedAccounts accounts, DataFolderLock lock) {
+    private final Path initFile;
+    private final String database;
+
+    private EmbeddedMariaDb(Server server, Path dataDir, int port, EmbeddedAccounts accounts, DataFolderLock lock,
+            Path initFile, String database) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
         this.accounts = accounts;
         this.lock = lock;
+        this.initFile = initFile;
+        this.database = database;
     }
 
     /** The data folder is owned by another process, which runs its embedded server. */
@@ -111,7 +117,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             EmbeddedAccounts accounts = EmbeddedAccounts.loadOrCreate(root);
             log.info("Using the embedded MariaDB on 127.0.0.1:{} of {} on {}; it is left running", port,
                     owner.describe(), root);
-            return new EmbeddedMariaDb(null, root.resolve("mariadb"), port, accounts, null);
+            return new EmbeddedMariaDb(null, root.resolve("mariadb"), port, accounts, null, null, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the passwords in " + root, e);
         }
@@ -232,7 +238,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             } finally {
                 Files.deleteIfExists(initFile);
             }
-            EmbeddedMariaDb db = new EmbeddedMariaDb(server, data, built.getPort(), accounts, lock);
+            EmbeddedMariaDb db = new EmbeddedMariaDb(server, data, built.getPort(), accounts, lock, initFile,
+                    database);
             try {
                 if (earlierVersion) {
                     log.warn("The embedded MariaDB in {} was made by an earlier version without passwords "
@@ -285,6 +292,51 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** JDBC URL of {@code database} on this server, for the MariaDB driver. */
     public String jdbcUrl(String database) {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+    }
+
+    /**
+     * The server's process, as its pid file names it: empty if there is none or it has ended. Read once a start is
+     * complete; after the process ended, the pid file names it still until the next start.
+     */
+    public Optional<ProcessHandle> process() {
+        try (Stream<Path> files = Files.list(dataDir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".pid")).findFirst()
+                    .map(f -> {
+                        try {
+                            return Files.readString(f, StandardCharsets.US_ASCII).trim();
+                        } catch (IOException e) {
+                            return "";
+                        }
+                    })
+                    .filter(pid -> pid.matches("\\d+"))
+                    .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts the server again after its process ended (see {@code EmbeddedServerWatch}): same data, port and accounts;
+     * InnoDB recovers what was committed.
+     *
+     * @throws IllegalStateException if it does not start
+     */
+    public void restart() {
+        if (server == null) {
+            throw new IllegalStateException("The embedded MariaDB in " + dataDir + " belongs to another process; it "
+                    + "is not this process's to start");
+        }
+        try {
+            EmbeddedAccounts.writeOwnerOnly(initFile, accounts.initStatements(database));
+            try {
+                server.start();
+            } finally {
+                Files.deleteIfExists(initFile);
+            }
+        } catch (IOException e) { // ManagedProcessException included
+            throw new IllegalStateException("The embedded MariaDB in " + dataDir + " did not start again: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Stops the server if this process owns it, then lets the folder go; a server of another process is left. */

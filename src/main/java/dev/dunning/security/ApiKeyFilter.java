@@ -1,5 +1,7 @@
 package dev.dunning.security;
 
+import dev.dunning.database.Unreachable;
+import dev.dunning.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,12 +15,14 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Authenticates a request that carries an API key, in {@code X-Api-Key} or as {@code Authorization: Bearer <key>}.
  * A bearer token shaped like a JWT (three dot-separated parts) is left to the JWT sign-in when that is configured. A
  * key that is unknown or revoked is answered with 401 at once: a caller that sent a wrong key must not be treated as
- * an anonymous one.
+ * an anonymous one. A key is checked against the short-lived cache of verified keys first ({@link ApiKeys#verify});
+ * one that must be looked up while the database is unreachable is answered 503 with {@code Retry-After} at once.
  */
 final class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -27,10 +31,12 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     private final ApiKeys keys;
     private final AuthenticationEntryPoint entryPoint;
     private final boolean jwtEnabled;
+    private final JsonMapper json;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-    ApiKeyFilter(ApiKeys keys, AuthenticationEntryPoint entryPoint, boolean jwtEnabled) {
+    ApiKeyFilter(ApiKeys keys, AuthenticationEntryPoint entryPoint, boolean jwtEnabled, JsonMapper json) {
         this.keys = keys;
+        this.json = json;
         this.entryPoint = entryPoint;
         this.jwtEnabled = jwtEnabled;
     }
@@ -43,7 +49,18 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<ApiKeys.StoredKey> key = keys.findActive(presented.get());
+        Optional<ApiKeys.StoredKey> key;
+        try {
+            key = keys.verify(presented.get());
+        } catch (RuntimeException e) {
+            if (!Unreachable.causedBy(e)) {
+                throw e;
+            }
+            // A key not in the cache cannot be checked: 503 at once, as the endpoint itself would answer.
+            contexts.clearContext();
+            Problems.databaseUnavailable(request, response, json);
+            return;
+        }
         if (key.isEmpty()) {
             contexts.clearContext();
             entryPoint.commence(request, response, new BadCredentialsException(

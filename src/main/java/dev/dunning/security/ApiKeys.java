@@ -1,6 +1,9 @@
 package dev.dunning.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dunning.database.Sql;
+import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,7 +16,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -22,6 +33,11 @@ import org.springframework.stereotype.Repository;
  * The API keys of machine clients and administrators. A key is 256 random bits, shown once when it is created; only
  * its SHA-256 hash is stored. A salted slow hash (bcrypt) would add nothing for values that cannot be guessed, and
  * would cost milliseconds on every request.
+ *
+ * <p>Keys found active are remembered for {@code dunning.security.api-key-cache} (30 s by default), by their hash, so
+ * that requests authenticate without the database (while it is unreachable they get the 503 of the endpoint, not of
+ * the sign-in) and a busy client does not cost a query per request. Unknown and revoked keys are never remembered. A
+ * key revoked through this instance is refused at once; another instance may accept it until its cache entry expires.
  */
 @Repository
 public class ApiKeys {
@@ -33,13 +49,30 @@ public class ApiKeys {
     static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    /** When this instance last wrote a key's last use, by key id. */
+    private final Map<Long, Instant> lastTouched = new ConcurrentHashMap<>();
+    /** Active keys by hash, for a short while (see above). */
+    private final Cache<String, StoredKey> verified;
+    /**
+     * Writes last-use times off the request path: a request must not wait for the database to note that it came
+     * (while the database is unreachable that wait would be the pool's connection timeout). At most one per key and
+     * minute; when the queue is full, a last-use time is simply written a minute later.
+     */
+    private final ThreadPoolExecutor lastUse = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(1000), r -> {
+                Thread t = new Thread(r, "api-key-last-use");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
 
-    ApiKeys(JdbcClient jdbc, Clock clock) {
+    ApiKeys(JdbcClient jdbc, Clock clock, SecurityProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.verified = Caffeine.newBuilder().expireAfterWrite(properties.apiKeyCache()).maximumSize(10_000).build();
     }
 
     /** A key as stored: everything but the key itself. */
@@ -49,6 +82,7 @@ public class ApiKeys {
         public boolean active() {
             return revokedAt == null;
         }
+
     }
 
     /** A key just created: {@code key} is the only time the secret is available. */
@@ -98,6 +132,22 @@ public class ApiKeys {
         return findByHash(key).filter(StoredKey::active);
     }
 
+    /**
+     * As {@link #findActive}, answered from the short-lived cache of keys found active when it holds this one: how a
+     * request authenticates.
+     */
+    Optional<StoredKey> verify(String key) {
+        String hash = hash(key);
+        StoredKey known = verified.getIfPresent(hash);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<StoredKey> found = jdbc.sql("SELECT * FROM api_keys WHERE key_hash = ?").param(hash)
+                .query(ApiKeys::row).optional().filter(StoredKey::active);
+        found.ifPresent(k -> verified.put(hash, k));
+        return found;
+    }
+
     Optional<StoredKey> findByHash(String key) {
         return jdbc.sql("SELECT * FROM api_keys WHERE key_hash = ?").param(hash(key)).query(ApiKeys::row).optional();
     }
@@ -111,19 +161,42 @@ public class ApiKeys {
         return jdbc.sql("SELECT * FROM api_keys ORDER BY id").query(ApiKeys::row).list();
     }
 
-    /** Records that the key was used now, unless that was recorded less than a minute ago. */
-    void touch(StoredKey key) {
+    /**
+     * Records, in the background, that the key was used now, unless that was recorded less than a minute ago. A write
+     * that fails (the database is unreachable) is given up: a use a minute later writes it.
+     */
+    void touch(StoredKey stored) {
         Instant now = clock.instant();
-        if (key.lastUsedAt() != null && key.lastUsedAt().isAfter(now.minus(LAST_USED_GRANULARITY))) {
+        Instant due = now.minus(LAST_USED_GRANULARITY);
+        boolean[] write = {false};
+        lastTouched.compute(stored.id(), (id, last) -> {
+            Instant known = last == null || stored.lastUsedAt() != null && stored.lastUsedAt().isAfter(last)
+                    ? stored.lastUsedAt() : last;
+            write[0] = known == null || !known.isAfter(due);
+            return write[0] ? now : known;
+        });
+        if (!write[0]) {
             return;
         }
-        jdbc.sql("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")
-                .params(Sql.utc(now), key.id(), Sql.utc(now.minus(LAST_USED_GRANULARITY)))
-                .update();
+        lastUse.execute(() -> {
+            try {
+                jdbc.sql("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")
+                        .params(Sql.utc(now), stored.id(), Sql.utc(due))
+                        .update();
+            } catch (DataAccessException e) {
+                log.debug("Last use of API key {} not recorded: {}", stored.name(), e.getMessage());
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        lastUse.shutdownNow();
     }
 
     /**
-     * Revokes the key: from now on it is refused. Revoking a revoked key changes nothing.
+     * Revokes the key: from now on it is refused (by this instance at once, by others once their cache of verified keys
+     * lets go of it, within {@code dunning.security.api-key-cache}). Revoking a revoked key changes nothing.
      *
      * @return the key as stored afterwards, empty if there is no key with this id
      */
@@ -131,6 +204,8 @@ public class ApiKeys {
         jdbc.sql("UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL")
                 .params(Sql.utc(clock.instant()), revokedBy, id)
                 .update();
+        // After the update: a request that read the key before it may have put it back in the meantime.
+        verified.asMap().values().removeIf(k -> k.id() == id);
         return find(id);
     }
 

@@ -57,7 +57,7 @@ class SecurityConfiguration {
                     }
                     authorize.anyRequest().access(new UnmappedOnly(mappings));
                 })
-                .addFilterBefore(new ApiKeyFilter(keys, problems, jwt), BearerTokenAuthenticationFilter.class);
+                .addFilterBefore(new ApiKeyFilter(keys, problems, jwt, json), BearerTokenAuthenticationFilter.class);
         if (jwt) {
             DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
             http.oauth2ResourceServer(o -> o

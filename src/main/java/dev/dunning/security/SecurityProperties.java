@@ -1,5 +1,6 @@
 package dev.dunning.security;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fourEyesRelaxed whether the uploader of a rule set may also activate it; unset means relaxed only for the
  *     embedded default (one person trying the service), required with the operator's own database
  * @param jwt sign-in with an identity provider's JWTs
+ * @param apiKeyCache how long a key found active is accepted without asking the database again (requests then
+ *     authenticate while it is unreachable); a revoked key is refused by the instance that revoked it at once, by other
+ *     instances after at most this long. Zero asks the database on every request.
  */
 @ConfigurationProperties("dunning.security")
 public record SecurityProperties(
@@ -22,7 +26,14 @@ public record SecurityProperties(
         @DefaultValue("admin") String adminKeyName,
         @DefaultValue("ADMIN") Set<Role> adminKeyRoles,
         Boolean fourEyesRelaxed,
-        @DefaultValue Jwt jwt) {
+        @DefaultValue Jwt jwt,
+        @DefaultValue("30s") Duration apiKeyCache) {
+
+    public SecurityProperties {
+        if (apiKeyCache.isNegative()) {
+            throw new IllegalArgumentException("dunning.security.api-key-cache must not be negative, was " + apiKeyCache);
+        }
+    }
 
     /**
      * How a JWT becomes a principal. The token itself is checked by Spring Boot's resource server settings

@@ -1,6 +1,7 @@
 package dev.dunning.web;
 
 import dev.dunning.audit.AuditUnavailableException;
+import dev.dunning.database.Unreachable;
 import dev.dunning.decision.Catalogue;
 import dev.dunning.facts.FactRejectedException;
 import dev.dunning.facts.UnknownFactException;
@@ -8,12 +9,15 @@ import dev.dunning.rules.RuleEvaluationException;
 import dev.dunning.rules.RuleTimeoutException;
 import dev.dunning.rulesets.SimulationsBusyException;
 import java.net.URI;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -21,6 +25,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -181,13 +186,37 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     /** The decision could not be made durable: it is not returned, and the caller may try again. */
     @ExceptionHandler(AuditUnavailableException.class)
     ResponseEntity<ProblemDetail> auditUnavailable(AuditUnavailableException ex) {
-        log.error("Decision refused: {}", ex.getMessage(), ex.getCause());
+        if (Unreachable.causedBy(ex)) {
+            log.warn("Decision refused, the database is unreachable: {}", ex.getMessage());
+        } else {
+            log.error("Decision refused: {}", ex.getMessage(), ex.getCause());
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The decision could not be recorded in the audit log, so it was not made; try again shortly");
         problem.setType(URI.create("https://dunning.dev/problems/audit-unavailable"));
         problem.setTitle("Audit log unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
                 .body(problem);
+    }
+
+    /**
+     * The database could not be reached (down, unreachable, or no pool connection within its short timeout): 503 with
+     * Retry-After at once, rather than a 500 after a long wait. Spring matches these types on the causes of what a
+     * controller threw too; anything else of these types (not a lost database) stays a 500.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
+        SQLTransientConnectionException.class, SQLNonTransientConnectionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) throws Exception {
+        if (!Unreachable.causedBy(ex)) {
+            throw ex;
+        }
+        log.warn("Request refused, the database is unreachable: {}", ex.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                Problems.DATABASE_UNAVAILABLE_DETAIL);
+        problem.setType(Problems.DATABASE_UNAVAILABLE);
+        problem.setTitle(Problems.DATABASE_UNAVAILABLE_TITLE);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(Unreachable.RETRY_AFTER.toSeconds())).body(problem);
     }
 
     /** Too many background simulations on this instance: the caller may try again shortly (503, Retry-After). */

@@ -1,11 +1,13 @@
 package dev.dunning.web;
 
+import dev.dunning.database.Unreachable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +22,11 @@ public final class Problems {
     public static final URI UNAUTHENTICATED = URI.create(BASE + "unauthenticated");
     public static final URI FORBIDDEN = URI.create(BASE + "forbidden");
     public static final URI BODY_TOO_LARGE = URI.create(BASE + "body-too-large");
+    public static final URI DATABASE_UNAVAILABLE = URI.create(BASE + "database-unavailable");
+    static final String DATABASE_UNAVAILABLE_TITLE = "Database unavailable";
+    static final String DATABASE_UNAVAILABLE_DETAIL = "The service cannot reach its database just now, so the request "
+            + "was not carried out; try again in " + Unreachable.RETRY_AFTER.toSeconds() + " s (/actuator/health "
+            + "shows when the database is back)";
 
     private Problems() {}
 
@@ -39,6 +46,17 @@ public final class Problems {
             case 503 -> "unavailable";
             default -> "http-" + status;
         });
+    }
+
+    /**
+     * Writes the 503 answer for a request that could not reach the database (see {@link Unreachable}), with
+     * {@code Retry-After}: for filters, which run before any controller advice (API key authentication).
+     */
+    public static void databaseUnavailable(HttpServletRequest request, HttpServletResponse response, JsonMapper json)
+            throws IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Unreachable.RETRY_AFTER.toSeconds()));
+        write(request, response, json, HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE,
+                DATABASE_UNAVAILABLE_TITLE, DATABASE_UNAVAILABLE_DETAIL);
     }
 
     /** Writes an {@code application/problem+json} answer with the request's trace id. */
