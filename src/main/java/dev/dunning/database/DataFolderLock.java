@@ -118,8 +118,12 @@ final class DataFolderLock implements AutoCloseable {
         }
     }
 
+    /** Lets the folder go; closing again does nothing. */
     @Override
     public void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             // The file stays: deleting it could race with a process that has just opened it to lock.
             lock.release();
