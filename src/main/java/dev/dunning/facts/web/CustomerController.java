@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.facts.web;
 
 import dev.dunning.decision.Catalogue;
 import dev.dunning.decision.Channel;
@@ -16,6 +16,10 @@ import dev.dunning.validation.CountryCode;
 import dev.dunning.validation.CurrencyCode;
 import dev.dunning.validation.Identifier;
 import dev.dunning.validation.TimeZoneId;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
+import dev.dunning.web.PageView;
+import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;

@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.facts.web;
 
 import dev.dunning.facts.Written;
 import java.net.URI;

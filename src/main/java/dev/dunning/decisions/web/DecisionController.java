@@ -1,10 +1,14 @@
-package dev.dunning.web;
+package dev.dunning.decisions.web;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.dunning.decision.Facts;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
+import dev.dunning.dispatch.web.OutboxController;
 import dev.dunning.validation.Identifier;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
+import dev.dunning.web.Principals;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;

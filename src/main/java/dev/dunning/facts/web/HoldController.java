@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.facts.web;
 
 import dev.dunning.decision.Customer;
 import dev.dunning.decision.Hold;
@@ -10,6 +10,9 @@ import dev.dunning.facts.StoredHold;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.facts.Written;
 import dev.dunning.validation.Identifier;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
+import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;

@@ -1,10 +1,11 @@
-package dev.dunning.web;
+package dev.dunning.imports.web;
 
 import dev.dunning.imports.BulkImporter;
 import dev.dunning.imports.ImportKind;
 import dev.dunning.imports.ImportProperties;
 import dev.dunning.imports.ImportRejectedException;
 import dev.dunning.imports.ImportResult;
+import dev.dunning.web.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.facts.web;
 
 import dev.dunning.decision.DeclineClass;
 import dev.dunning.decision.DeclineCodes;
@@ -16,6 +16,7 @@ import dev.dunning.facts.UnknownFactException;
 import dev.dunning.facts.Written;
 import dev.dunning.validation.CurrencyCode;
 import dev.dunning.validation.Identifier;
+import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;

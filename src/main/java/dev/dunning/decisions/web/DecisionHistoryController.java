@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.decisions.web;
 
 import dev.dunning.audit.AuditCheckpoints;
 import dev.dunning.audit.AuditRecord;
@@ -7,6 +7,9 @@ import dev.dunning.audit.ChainVerifier;
 import dev.dunning.audit.Checkpoint;
 import dev.dunning.audit.Explanation;
 import dev.dunning.decisions.DecisionService;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
+import dev.dunning.web.NotFoundException;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.security.PublicKey;

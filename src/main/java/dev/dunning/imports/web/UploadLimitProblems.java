@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.imports.web;
 
 import dev.dunning.imports.ImportProperties;
 import dev.dunning.rulesets.RuleSetProperties;
@@ -16,7 +16,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 /**
  * An upload over the multipart limit becomes a 413 problem that names the limit that applies to what was uploaded, and
  * its setting: {@code dunning.rule-sets.max-upload-size} for a rule set, {@code dunning.import.max-upload-size} (which
- * the multipart limits follow) for an import. An advice of its own (ahead of {@link ProblemResponses}) because a
+ * the multipart limits follow) for an import. An advice of its own (ahead of {@link dev.dunning.web.ProblemResponses}) because a
  * multipart upload is refused while the request is parsed, before any controller is chosen.
  */
 @RestControllerAdvice

@@ -1,10 +1,13 @@
-package dev.dunning.web;
+package dev.dunning.dispatch.web;
 
 import dev.dunning.decision.Catalogue;
 import dev.dunning.dispatch.DispatchService;
 import dev.dunning.dispatch.Outbox;
 import dev.dunning.dispatch.OutboxEntry;
 import dev.dunning.dispatch.OutboxStatus;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
+import dev.dunning.web.PageView;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Instant;
@@ -23,7 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** The outbox for operators: what is waiting, sent or dead, a message's preview, and re-queueing dead letters. */
 @RestController
 @RequestMapping(path = "/api/v1/outbox", produces = MediaType.APPLICATION_JSON_VALUE)
-class OutboxController {
+public class OutboxController {
 
     private final DispatchService dispatch;
 
@@ -32,14 +35,14 @@ class OutboxController {
     }
 
     /** An outbox entry as the API shows it. */
-    record EntryView(
+    public record EntryView(
             String decisionId, String customerId, String action, String channel, String route, String tone, int stage,
             String template, List<String> invoiceIds, OutboxStatus status, Instant notBefore, Instant dueAt,
             int attempts, String claimedBy, String recipient, String lastError, String supersededBy,
             String reviewedBy, String reviewReason, Instant reviewedAt, Long contactId, Instant createdAt,
             Instant updatedAt, Instant sentAt) {
 
-        static EntryView of(OutboxEntry e) {
+        public static EntryView of(OutboxEntry e) {
             return new EntryView(e.decisionId(), e.customerId(), e.action(), e.channel(), e.route(), e.tone(),
                     e.stage(), e.template(), e.invoiceIds(), e.status(), e.notBefore(), e.dueAt(), e.attempts(),
                     e.claimedBy(), e.recipient(), e.lastError(), e.supersededBy(), e.reviewedBy(), e.reviewReason(),

@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.facts.web;
 
 import java.util.function.Supplier;
 import org.slf4j.Logger;

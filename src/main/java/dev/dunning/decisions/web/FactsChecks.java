@@ -1,10 +1,11 @@
-package dev.dunning.web;
+package dev.dunning.decisions.web;
 
 import dev.dunning.decision.Facts;
 import dev.dunning.decision.Hold;
 import dev.dunning.decision.Invoice;
 import dev.dunning.validation.Amounts;
 import dev.dunning.validation.Codes;
+import dev.dunning.web.FieldProblem;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.rulesets.web;
 
 import dev.dunning.decision.Catalogue;
 import dev.dunning.rules.ActiveRuleSet;
@@ -15,6 +15,12 @@ import dev.dunning.rulesets.RuleSetSimulation;
 import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.rulesets.UploadRefusedException;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
+import dev.dunning.web.NotFoundException;
+import dev.dunning.web.Principals;
+import dev.dunning.web.ProblemResponses;
+import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

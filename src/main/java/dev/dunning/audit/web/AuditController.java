@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.audit.web;
 
 import dev.dunning.audit.AuditCheckpoints;
 import dev.dunning.audit.AuditExport;
@@ -10,6 +10,8 @@ import dev.dunning.audit.Checkpoint;
 import dev.dunning.audit.RuleStatistics;
 import dev.dunning.decision.Action;
 import dev.dunning.decision.Channel;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

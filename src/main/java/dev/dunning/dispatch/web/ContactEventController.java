@@ -1,8 +1,10 @@
-package dev.dunning.web;
+package dev.dunning.dispatch.web;
 
 import dev.dunning.dispatch.ContactEventType;
 import dev.dunning.dispatch.DispatchService;
+import dev.dunning.facts.web.ContactController;
 import dev.dunning.validation.Identifier;
+import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.facts.web;
 
 import dev.dunning.decision.Action;
 import dev.dunning.decision.Channel;
@@ -11,6 +11,8 @@ import dev.dunning.facts.StoredContact;
 import dev.dunning.facts.UnknownFactException;
 import dev.dunning.facts.Written;
 import dev.dunning.validation.Identifier;
+import dev.dunning.web.PageView;
+import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** The contact history of a customer: what was sent or said, when, and what came of it. */
 @RestController
 @RequestMapping(path = "/api/v1/customers/{id}/contacts", produces = MediaType.APPLICATION_JSON_VALUE)
-class ContactController {
+public class ContactController {
 
     private final FactsService facts;
     private final Contacts contacts;
@@ -53,11 +55,11 @@ class ContactController {
             @NotNull Outcome outcome,
             @Size(max = 100) @Identifier String reference) {}
 
-    record ContactView(
+    public record ContactView(
             long id, String customerId, Instant at, Channel channel, Action action, Integer stage, Outcome outcome,
             String reference, Instant recordedAt) {
 
-        static ContactView of(StoredContact c) {
+        public static ContactView of(StoredContact c) {
             ContactAttempt a = c.attempt();
             return new ContactView(c.id(), c.customerId(), a.at(), a.channel(), a.action(), a.stage(), a.outcome(),
                     c.reference(), c.recordedAt());

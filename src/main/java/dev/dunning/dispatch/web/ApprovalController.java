@@ -1,8 +1,11 @@
-package dev.dunning.web;
+package dev.dunning.dispatch.web;
 
 import dev.dunning.dispatch.DispatchService;
 import dev.dunning.dispatch.Outbox;
 import dev.dunning.dispatch.OutboxStatus;
+import dev.dunning.web.PageView;
+import dev.dunning.web.Principals;
+import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

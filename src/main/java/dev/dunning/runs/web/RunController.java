@@ -1,4 +1,4 @@
-package dev.dunning.web;
+package dev.dunning.runs.web;
 
 import dev.dunning.decision.Segment;
 import dev.dunning.runs.RunRequest;
@@ -6,6 +6,10 @@ import dev.dunning.runs.RunStatus;
 import dev.dunning.runs.Runs;
 import dev.dunning.validation.CountryCode;
 import dev.dunning.validation.CurrencyCode;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.NotFoundException;
+import dev.dunning.web.Principals;
+import dev.dunning.web.ProblemResponses;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
