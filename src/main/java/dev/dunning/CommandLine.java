@@ -4,6 +4,7 @@ import dev.dunning.demo.GenerateCommand;
 import dev.dunning.imports.ImportCommand;
 import dev.dunning.runs.RunCommand;
 import dev.dunning.security.ApiKeyCommand;
+import dev.dunning.security.UserCommand;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ final class CommandLine {
 
     /** Every command, in the order the help lists them. */
     static final List<CommandSyntax> COMMANDS = List.of(ImportCommand.SYNTAX, GenerateCommand.SYNTAX,
-            RunCommand.SYNTAX, ApiKeyCommand.SYNTAX);
+            RunCommand.SYNTAX, ApiKeyCommand.SYNTAX, UserCommand.SYNTAX);
 
     static final int OK = 0;
     static final int USAGE = 2;

@@ -44,7 +44,7 @@ class CommandLineTest {
         CommandLine.Answer answer = answer("imprt", "invoices", "a.csv");
         assertThat(answer.exitCode()).isEqualTo(CommandLine.USAGE);
         assertThat(answer.text()).contains("\"imprt\" is not a command of this service",
-                "import, generate, run, api-key");
+                "import, generate, run, api-key, user");
         assertThat(answer("help", "nothing").exitCode()).isEqualTo(CommandLine.USAGE);
     }
 
@@ -64,6 +64,9 @@ class CommandLineTest {
         assertWrong(new String[] {"api-key", "create", "ops", "ROOT"}, "ROOT");
         assertWrong(new String[] {"api-key", "revoke", "seven"}, "revoke needs the key's id");
         assertWrong(new String[] {"api-key", "list", "--all"}, "list takes no arguments");
+        assertWrong(new String[] {"user", "add", "maria", "CREDIT_CONTROLLER"}, "add needs a name and --role");
+        assertWrong(new String[] {"user", "add", "maria", "--role", "BOSS"}, "BOSS");
+        assertWrong(new String[] {"user", "remove", "maria"}, "\"remove\" is not something user does");
     }
 
     @Test

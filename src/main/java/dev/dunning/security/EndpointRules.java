@@ -103,11 +103,32 @@ public final class EndpointRules {
             rule(GET, "/api/v1/outbox/**", ADMIN, CREDIT_CONTROLLER),
             rule(ANY, "/api/v1/outbox/**", ADMIN));
 
+    /**
+     * The console's pages ({@code /console/**}, its own filter chain: people signed in with a session). Same roles,
+     * same rule: the first match decides and a page without a rule is refused. A page of a feature is open to the
+     * roles its API endpoints are open to, so that nothing is possible in one that the other refuses.
+     */
+    public static final List<Rule> CONSOLE = List.of(
+            open(GET, "/console/login"),
+            open(POST, "/console/login"),
+            open(GET, "/console/assets/**"),
+            open(GET, "/console/webjars/**"),
+            rule(POST, "/console/logout", Role.values()),
+            rule(GET, "/console", Role.values()),
+            rule(ANY, "/console/denied", Role.values()),
+            // The problem page of a console request that failed outside any controller (forwarded to).
+            open(ANY, "/console/failed"),
+
+            // Rule sets: credit controllers change them; auditors may look.
+            rule(GET, "/console/rule-sets/**", CREDIT_CONTROLLER, AUDITOR),
+            rule(ANY, "/console/rule-sets/**", CREDIT_CONTROLLER));
+
     private EndpointRules() {}
 
-    /** The rule that decides this request, as the filter chain applies them: the first match. */
+    /** The rule that decides this request, as the filter chains apply them: the first match of its chain's rules. */
     public static Optional<Rule> find(HttpMethod method, String path) {
-        return ALL.stream().filter(r -> r.matches(method, path)).findFirst();
+        List<Rule> rules = path.equals("/console") || path.startsWith("/console/") ? CONSOLE : ALL;
+        return rules.stream().filter(r -> r.matches(method, path)).findFirst();
     }
 
     private static Rule open(HttpMethod method, String pattern) {

@@ -6,6 +6,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -14,26 +15,31 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The security filter chain: API keys, optionally JWTs, and {@link EndpointRules} applied in order with everything
  * else refused. Stateless: no sessions and no cookies, so there is nothing for cross-site request forgery to ride on
- * and CSRF protection is off. Only in the web service: the command-line forms have no HTTP to protect.
+ * and CSRF protection is off. It is the first chain and takes every request but the console's ({@link
+ * ConsoleSecurityConfiguration}), whose session it never reads. Only in the web service: the command-line forms have no
+ * HTTP to protect.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class SecurityConfiguration {
 
     @Bean
+    @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys keys, SecurityProperties properties, JsonMapper json,
             ObjectProvider<JwtDecoder> jwtDecoder,
             @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings)
             throws Exception {
         ProblemEntryPoints problems = new ProblemEntryPoints(json);
         boolean jwt = jwtDecoder.getIfAvailable() != null;
-        http.csrf(AbstractHttpConfigurer::disable)
+        http.securityMatcher(new NegatedRequestMatcher(ConsoleSecurityConfiguration.CONSOLE))
+                .csrf(AbstractHttpConfigurer::disable)
                 .cors(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)

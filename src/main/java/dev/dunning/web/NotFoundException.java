@@ -1,9 +1,9 @@
 package dev.dunning.web;
 
 /** Something the caller named does not exist; answered with 404. */
-class NotFoundException extends RuntimeException {
+public class NotFoundException extends RuntimeException {
 
-    NotFoundException(String message) {
+    public NotFoundException(String message) {
         super(message);
     }
 }

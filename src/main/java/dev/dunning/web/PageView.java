@@ -3,4 +3,4 @@ package dev.dunning.web;
 import java.util.List;
 
 /** One page of a longer list: which page, its size, how many there are in all, and the items. */
-record PageView<T>(int page, int size, long total, List<T> items) {}
+public record PageView<T>(int page, int size, long total, List<T> items) {}

@@ -1,6 +1,9 @@
 package dev.dunning.web;
 
 import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
@@ -19,7 +22,14 @@ import org.springframework.web.bind.annotation.RestController;
 class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
-    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        Object failed = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (failed instanceof String path && ConsoleProblems.isConsole(path) && !response.isCommitted()) {
+            // A console page that failed where no resolver saw it (rendering its template, a filter): its problem page.
+            request.getRequestDispatcher(ConsoleController.FAILED).forward(request, response);
+            return null;
+        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer i && HttpStatus.resolve(i) != null ? HttpStatus.resolve(i)
                 : HttpStatus.NOT_FOUND; // /error asked for directly: there is nothing here

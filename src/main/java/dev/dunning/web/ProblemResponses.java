@@ -1,13 +1,9 @@
 package dev.dunning.web;
 
-import dev.dunning.audit.AuditUnavailableException;
 import dev.dunning.database.Unreachable;
 import dev.dunning.decision.Catalogue;
-import dev.dunning.facts.FactRejectedException;
-import dev.dunning.facts.UnknownFactException;
 import dev.dunning.rules.RuleEvaluationException;
 import dev.dunning.rules.RuleTimeoutException;
-import dev.dunning.rulesets.SimulationsBusyException;
 import java.net.URI;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -51,12 +47,12 @@ import tools.jackson.databind.exc.ValueInstantiationException;
  * 4xx status; bad input never yields a 500.
  */
 @RestControllerAdvice
-class ProblemResponses extends ResponseEntityExceptionHandler {
+public class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
-    static final URI INVALID = URI.create("https://dunning.dev/problems/invalid-request");
-    static final URI CONFLICT = URI.create("https://dunning.dev/problems/conflict");
-    static final URI NOT_FOUND = URI.create("https://dunning.dev/problems/not-found");
+    public static final URI INVALID = URI.create("https://dunning.dev/problems/invalid-request");
+    public static final URI CONFLICT = URI.create("https://dunning.dev/problems/conflict");
+    public static final URI NOT_FOUND = URI.create("https://dunning.dev/problems/not-found");
     /** Jackson's words for a value of another JSON type (see StrictJson); group 1 is the value as written. */
     private static final java.util.regex.Pattern COERCED = java.util.regex.Pattern.compile(
             "Cannot coerce (?:String|Integer|Float|Boolean) value \\((.*)\\) to ");
@@ -164,41 +160,6 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(invalid(ex.problems()));
     }
 
-    @ExceptionHandler(UnknownFactException.class)
-    ResponseEntity<ProblemDetail> unknownFact(UnknownFactException ex) {
-        return notFound(new NotFoundException(ex.getMessage()));
-    }
-
-    /** A write the stored facts do not allow: 400 if the request names something wrong, 409 if the state forbids it. */
-    @ExceptionHandler(FactRejectedException.class)
-    ResponseEntity<ProblemDetail> factRejected(FactRejectedException ex) {
-        List<FieldProblem> problems = List.of(new FieldProblem(ex.field(), ex.getMessage()));
-        if (!ex.conflict()) {
-            return ResponseEntity.badRequest().body(invalid(problems));
-        }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.field() + ": " + ex.getMessage());
-        problem.setType(CONFLICT);
-        problem.setTitle("Conflicts with the stored facts");
-        problem.setProperty("errors", problems);
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
-    }
-
-    /** The decision could not be made durable: it is not returned, and the caller may try again. */
-    @ExceptionHandler(AuditUnavailableException.class)
-    ResponseEntity<ProblemDetail> auditUnavailable(AuditUnavailableException ex) {
-        if (Unreachable.causedBy(ex)) {
-            log.warn("Decision refused, the database is unreachable: {}", ex.getMessage());
-        } else {
-            log.error("Decision refused: {}", ex.getMessage(), ex.getCause());
-        }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "The decision could not be recorded in the audit log, so it was not made; try again shortly");
-        problem.setType(URI.create("https://dunning.dev/problems/audit-unavailable"));
-        problem.setTitle("Audit log unavailable");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .body(problem);
-    }
-
     /**
      * The database could not be reached (down, unreachable, or no pool connection within its short timeout): 503 with
      * Retry-After at once, rather than a 500 after a long wait. Spring matches these types on the causes of what a
@@ -219,22 +180,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(Unreachable.RETRY_AFTER.toSeconds())).body(problem);
     }
 
-    /** Too many background simulations on this instance: the caller may try again shortly (503, Retry-After). */
-    @ExceptionHandler(SimulationsBusyException.class)
-    ResponseEntity<ProblemDetail> simulationsBusy(SimulationsBusyException ex) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-        problem.setType(URI.create("https://dunning.dev/problems/simulations-busy"));
-        problem.setTitle("Too many background simulations");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
-                .body(problem);
-    }
-
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(NotFoundException ex) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(notFound(ex.getMessage()));
+    }
+
+    /** The 404 problem for something the caller named that does not exist; for the advices of the features. */
+    public static ProblemDetail notFound(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail);
         problem.setType(NOT_FOUND);
         problem.setTitle("Not found");
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+        return problem;
     }
 
     /**
@@ -281,7 +237,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem);
     }
 
-    private static ProblemDetail invalid(List<FieldProblem> problems) {
+    /** The 400 problem naming every field problem; for the advices of the features. */
+    public static ProblemDetail invalid(List<FieldProblem> problems) {
         ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
         problem.setType(INVALID);
         problem.setTitle("Invalid request");

@@ -13,33 +13,33 @@ import java.util.Objects;
  * Collects every problem of a write request (field constraints first, then the checks across fields) so that the
  * caller sees them all in one 400 answer rather than one per round trip.
  */
-final class RequestChecks {
+public final class RequestChecks {
 
     /** The length of the id columns; a longer id in a path could never be stored. */
-    static final int ID_LENGTH = 64;
+    public static final int ID_LENGTH = 64;
 
     private final List<FieldProblem> problems = new ArrayList<>();
 
     private RequestChecks() {}
 
     /** Checks of a request without a body to validate, e.g. of its parameters. */
-    static RequestChecks empty() {
+    public static RequestChecks empty() {
         return new RequestChecks();
     }
 
-    static RequestChecks of(Validator validator, Object request) {
+    public static RequestChecks of(Validator validator, Object request) {
         RequestChecks checks = new RequestChecks();
         validator.validate(request).forEach(v -> checks.add(v.getPropertyPath().toString(), v.getMessage()));
         return checks;
     }
 
-    RequestChecks add(String field, String message) {
+    public RequestChecks add(String field, String message) {
         problems.add(new FieldProblem(field, message));
         return this;
     }
 
     /** The id in the path is the one that counts; a body that names another is a mistake the caller must see. */
-    RequestChecks pathId(String pathId, String bodyId) {
+    public RequestChecks pathId(String pathId, String bodyId) {
         if (pathId.isBlank() || pathId.chars().anyMatch(Character::isISOControl)) {
             // "%20%20" or a tab once created a customer nobody could tell apart from another blank one
             add("id", "the id in the path is blank or holds control characters; use the billing system's id, "
@@ -56,7 +56,7 @@ final class RequestChecks {
         return this;
     }
 
-    RequestChecks notBefore(String field, LocalDate later, String laterName, LocalDate earlier, String earlierName) {
+    public RequestChecks notBefore(String field, LocalDate later, String laterName, LocalDate earlier, String earlierName) {
         if (later != null && earlier != null && later.isBefore(earlier)) {
             add(field, "the " + laterName + " " + later + " is before the " + earlierName + " " + earlier);
         }
@@ -67,7 +67,7 @@ final class RequestChecks {
      * An amount with more decimals than its currency has (EUR 1.005, JPY 10.5) was meant for another currency or was
      * miscalculated; storing it would create money nobody can pay. Unknown currencies are reported on their own field.
      */
-    RequestChecks fitsCurrency(String field, BigDecimal amount, String currencyCode) {
+    public RequestChecks fitsCurrency(String field, BigDecimal amount, String currencyCode) {
         String size = dev.dunning.validation.Amounts.problem(amount);
         if (size != null) {
             add(field, size);
@@ -88,7 +88,7 @@ final class RequestChecks {
      * A page of a list of which only the first {@code kept} entries are kept (a simulation's changed customers): the
      * page must start within them.
      */
-    RequestChecks pageWithin(int page, int size, int kept, String narrowing) {
+    public RequestChecks pageWithin(int page, int size, int kept, String narrowing) {
         if ((long) page * size >= kept) {
             add("page", "pages go up to the first " + kept + " entries (page × size below " + kept + "); "
                     + narrowing);
@@ -97,7 +97,7 @@ final class RequestChecks {
     }
 
     /** Answers 400 with every problem found, in field order, if there is any. */
-    void throwIfAny() {
+    public void throwIfAny() {
         if (!problems.isEmpty()) {
             List<FieldProblem> sorted = new ArrayList<>(problems);
             sorted.sort(Comparator.comparing(FieldProblem::field));

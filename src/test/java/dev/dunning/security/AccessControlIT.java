@@ -81,6 +81,8 @@ class AccessControlIT {
     @Autowired
     ApiKeys keys;
     @Autowired
+    ConsoleUsers consoleUsers;
+    @Autowired
     JdbcClient jdbc;
     @Autowired
     JsonMapper json;
@@ -122,7 +124,8 @@ class AccessControlIT {
     @Test
     void eachRoleGetsThroughExactlyWhereTheRulesSayAndNoCredentialsGet401() {
         Set<Endpoint> endpoints = new LinkedHashSet<>(mapped());
-        endpoints.addAll(ruleSamples()); // paths still being built elsewhere: protected before they exist
+        endpoints.addAll(ruleSamples(EndpointRules.ALL)); // paths still being built elsewhere: protected before they exist
+        endpoints.removeIf(AccessControlIT::isConsole); // people with a session: the test below
         List<String> wrong = new ArrayList<>();
         for (Endpoint e : endpoints) {
             EndpointRules.Rule rule = EndpointRules.find(e.method(), e.path()).orElseThrow();
@@ -304,6 +307,54 @@ class AccessControlIT {
                            "issueDate": "2025-01-01", "dueDate": "2025-02-01", "status": "OPEN"}]}
             """;
 
+    /**
+     * The console's pages as people meet them: each role, signed in with a session, gets through exactly where
+     * EndpointRules.CONSOLE says and sees the console's 403 page elsewhere; without a session every page but the
+     * sign-in sends to the login page; an API key opens no console page.
+     */
+    @Test
+    void eachPersonGetsIntoTheConsoleExactlyWhereTheRulesSay() {
+        Set<Endpoint> endpoints = new LinkedHashSet<>(mapped());
+        endpoints.addAll(ruleSamples(EndpointRules.CONSOLE));
+        // Sign-out ends the session the loop goes on with; the 403 page answers 403 to everyone by design.
+        endpoints.removeIf(e -> !isConsole(e) || e.path().equals("/console/logout")
+                || e.path().equals("/console/denied"));
+        assertThat(endpoints).as("the console's pages").hasSizeGreaterThan(5);
+        Map<Role, ConsoleSession> people = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            String name = "person-" + role.name().toLowerCase() + "-" + System.nanoTime();
+            consoleUsers.create(name, EnumSet.of(role), "a long enough password", "test");
+            people.put(role, ConsoleSession.signIn(http, name, "a long enough password"));
+        }
+        List<String> wrong = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            EndpointRules.Rule rule = EndpointRules.find(e.method(), e.path()).orElseThrow();
+            // Open pages are open to read; a form sent without a session (so without its CSRF token) signs in first.
+            boolean reads = e.method() == HttpMethod.GET;
+            HttpResponse<String> anonymous = ConsoleSession.NONE.send(http, e.method().name(), e.path());
+            expect(wrong, e, "no session", anonymous, rule.open() && reads ? !ConsoleSession.isDenied(anonymous)
+                    : ConsoleSession.isLoginRedirect(anonymous));
+            HttpResponse<String> withKey = http.withKey(e.method().name(), e.path(), onlyRole.get(Role.ADMIN));
+            expect(wrong, e, "an API key", withKey, rule.open() && reads ? !ConsoleSession.isDenied(withKey)
+                    : ConsoleSession.isLoginRedirect(withKey));
+            if (rule.open()) {
+                continue;
+            }
+            for (Role role : Role.values()) {
+                HttpResponse<String> response = people.get(role).send(http, e.method().name(), e.path());
+                boolean allowed = rule.allows(EnumSet.of(role));
+                expect(wrong, e, "a person with " + role.name(), response, allowed
+                        ? !ConsoleSession.isDenied(response)
+                        : response.statusCode() == 403 && response.body().contains("class=\"problem\""));
+            }
+        }
+        assertThat(wrong).as("console responses that do not match EndpointRules.CONSOLE").isEmpty();
+    }
+
+    static boolean isConsole(Endpoint e) {
+        return e.path().equals("/console") || e.path().startsWith("/console/");
+    }
+
     private List<Endpoint> mapped() {
         List<Endpoint> endpoints = new ArrayList<>();
         for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
@@ -320,9 +371,9 @@ class AccessControlIT {
     }
 
     /** One request per rule, for rules of paths that no mapping has (yet). */
-    private static List<Endpoint> ruleSamples() {
+    private static List<Endpoint> ruleSamples(List<EndpointRules.Rule> rules) {
         List<Endpoint> samples = new ArrayList<>();
-        for (EndpointRules.Rule rule : EndpointRules.ALL) {
+        for (EndpointRules.Rule rule : rules) {
             String path = rule.pattern().replace("/**", "/1").replace("*", "1");
             if (rule.method() != null) {
                 samples.add(new Endpoint(rule.method(), path));

@@ -30,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class AdminBootstrapIT {
 
     static final Pattern PRINTED_KEY = Pattern.compile("^\\s+(dk_[A-Za-z0-9_-]{43})$", Pattern.MULTILINE);
+    static final Pattern PRINTED_PASSWORD = Pattern.compile("^\\s+password: (\\S{20})$", Pattern.MULTILINE);
 
     @Test
     void withItsOwnDatabaseTheServiceRefusesToStartUntilAnAdminKeyIsMadeOnTheCommandLine() {
@@ -87,11 +88,20 @@ class AdminBootstrapIT {
                     .hasSize(1);
             Http http = new Http(((WebServerApplicationContext) first).getWebServer().getPort());
             assertThat(http.withKey("GET", "/api/v1/api-keys", key).body()).contains(AdminBootstrap.GENERATED_NAME);
+
+            // And a first console administrator, whose password is printed once too and signs in.
+            Matcher password = PRINTED_PASSWORD.matcher(output.getOut());
+            assertThat(password.find()).as(output.getOut()).isTrue();
+            String secret = password.group(1);
+            assertThat(output.getAll().lines().filter(l -> l.contains(secret))).hasSize(1);
+            ConsoleSession session = ConsoleSession.signIn(http, ConsoleAdminBootstrap.FIRST_ADMIN, secret);
+            assertThat(session.send(http, "GET", "/console").body()).contains("Welcome, administrator");
         }
         int printedBefore = output.getOut().length();
 
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(DunningApplication.class).run(args)) {
-            assertThat(output.getOut().substring(printedBefore)).doesNotContain("admin API key was created");
+            assertThat(output.getOut().substring(printedBefore)).doesNotContain("admin API key was created")
+                    .doesNotContain("console administrator was created");
             Http http = new Http(((WebServerApplicationContext) second).getWebServer().getPort());
             assertThat(http.withKey("GET", "/api/v1/api-keys", key).statusCode()).isEqualTo(200);
         }

@@ -35,6 +35,19 @@ final class Http {
         }
     }
 
+    /** A request without a body and with these headers. */
+    HttpResponse<String> send(String method, String path, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header(TestCredentials.NO_CREDENTIALS, "true")
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        }
+    }
+
     HttpResponse<String> withKey(String method, String path, String key) {
         return send(method, path, ApiKeyFilter.HEADER, key, null, null);
     }

@@ -1,0 +1,229 @@
+package dev.dunning.audit.web;
+
+import dev.dunning.audit.AuditCheckpoints;
+import dev.dunning.audit.AuditExport;
+import dev.dunning.audit.AuditFilter;
+import dev.dunning.audit.AuditRecord;
+import dev.dunning.audit.AuditRecords;
+import dev.dunning.audit.AuditRetention;
+import dev.dunning.audit.Checkpoint;
+import dev.dunning.audit.RuleStatistics;
+import dev.dunning.decision.Action;
+import dev.dunning.decision.Channel;
+import dev.dunning.web.FieldProblem;
+import dev.dunning.web.InvalidRequestException;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reading the audit log for auditors: filtered pages of decisions, streamed exports and rule firing statistics. */
+@RestController
+@RequestMapping("/api/v1/audit")
+class AuditController {
+
+    static final List<String> ENTRY_POINTS = List.of("evaluate", "decide", "run", AuditRetention.ENTRY_POINT);
+
+    private final AuditRecords records;
+    private final AuditExport export;
+    private final RuleStatistics statistics;
+    private final JsonMapper json;
+    private final AuditCheckpoints checkpoints;
+
+    AuditController(AuditRecords records, AuditExport export, RuleStatistics statistics, JsonMapper json,
+            AuditCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
+        this.records = records;
+        this.export = export;
+        this.statistics = statistics;
+        this.json = json;
+    }
+
+    /** A decision of the log with its place in the chain and the decision exactly as it was answered. */
+    record LoggedDecision(long seq, String decisionId, Instant recordedAt, Instant asOf, String customerId,
+            String principal, String entryPoint, String ruleSetVersion, String action, String channel, String tone,
+            String hash, JsonNode decision) {}
+
+    /** One page, newest first; {@code next} is the cursor of the following page, null on the last one. */
+    record DecisionPage(int limit, String next, List<LoggedDecision> decisions) {}
+
+    @GetMapping(path = "/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
+    DecisionPage decisions(
+            @RequestParam(required = false) String customerId,
+            @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String action,
+            @RequestParam(required = false) String channel,
+            @RequestParam(required = false) String ruleName,
+            @RequestParam(required = false) String ruleSetVersion,
+            @RequestParam(required = false) String entryPoint,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        List<FieldProblem> problems = new ArrayList<>();
+        AuditFilter filter = filter(problems, customerId, from, to, action, channel, ruleName, ruleSetVersion,
+                entryPoint);
+        Long before = cursor == null ? null : Cursor.decode(cursor, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        // One more than asked for tells whether there is a next page without a second query.
+        List<AuditRecord> found = records.find(filter, before, limit + 1);
+        List<AuditRecord> page = found.size() > limit ? found.subList(0, limit) : found;
+        String next = found.size() > limit ? Cursor.encode(page.get(page.size() - 1).seq()) : null;
+        return new DecisionPage(limit, next, page.stream().map(this::logged).toList());
+    }
+
+    /**
+     * The filtered range as CSV or JSON Lines, oldest first, written while it is read: the response starts at once
+     * and memory stays flat. Written on the request thread straight to the response rather than as an async
+     * StreamingResponseBody, so that a long export is not cut off by the async request timeout. A failure after the
+     * first bytes cannot become a problem response any more; the chunked response is then cut off without its final
+     * chunk, which HTTP clients report as an incomplete transfer.
+     */
+    @GetMapping(path = "/export")
+    void export(
+            @RequestParam(defaultValue = "jsonl") String format,
+            @RequestParam(required = false) String customerId,
+            @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String action,
+            @RequestParam(required = false) String channel,
+            @RequestParam(required = false) String ruleName,
+            @RequestParam(required = false) String ruleSetVersion,
+            @RequestParam(required = false) String entryPoint,
+            HttpServletResponse response) throws IOException {
+        List<FieldProblem> problems = new ArrayList<>();
+        AuditFilter filter = filter(problems, customerId, from, to, action, channel, ruleName, ruleSetVersion,
+                entryPoint);
+        if (!format.equals("csv") && !format.equals("jsonl")) {
+            problems.add(new FieldProblem("format", "\"" + format + "\" is not a known export format; use csv or jsonl"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        boolean csv = format.equals("csv");
+        response.setContentType(csv ? "text/csv;charset=UTF-8" : "application/jsonl;charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+                "attachment; filename=\"audit-decisions." + format + "\"");
+        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8),
+                64 * 1024);
+        if (csv) {
+            export.csv(filter, out);
+        } else {
+            export.jsonLines(filter, out);
+        }
+    }
+
+    /** The key checkpoints are signed with, and the latest checkpoints the database holds (a convenience, not proof). */
+    record Checkpoints(String keyId, String publicKey, List<Checkpoint> latest) {}
+
+    @GetMapping(path = "/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
+    Checkpoints checkpoints(@RequestParam(defaultValue = "20") @Min(1) @Max(1000) int limit) {
+        return new Checkpoints(checkpoints.keyId(), checkpoints.publicKeyText(), checkpoints.stored(limit));
+    }
+
+    /** Firings per rule and rule-set version over [from, to), with the rules that never fired at 0. */
+    @GetMapping(path = "/rule-stats", produces = MediaType.APPLICATION_JSON_VALUE)
+    RuleStatistics.Report ruleStats(
+            @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String ruleSetVersion) {
+        List<FieldProblem> problems = new ArrayList<>();
+        filter(problems, null, from, to, null, null, null, ruleSetVersion, null);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return statistics.over(from, to, ruleSetVersion);
+    }
+
+    private LoggedDecision logged(AuditRecord r) {
+        return new LoggedDecision(r.seq(), r.decisionId(), r.recordedAt(), r.asOf(), r.customerId(), r.principal(),
+                r.entryPoint(), r.ruleSetVersion(), r.action(), r.channel(), r.tone(), r.hash(),
+                json.readTree(r.content()).get("decision"));
+    }
+
+    /** The filter, with a problem added for every parameter that can match nothing because it is misspelt. */
+    static AuditFilter filter(List<FieldProblem> problems, String customerId, Instant from, Instant to,
+            String action, String channel, String ruleName, String ruleSetVersion, String entryPoint) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            problems.add(new FieldProblem("to", "the end of the range " + to + " is not after its start " + from
+                    + " (from is inclusive, to exclusive)"));
+        }
+        code(problems, "action", action, Action.class);
+        code(problems, "channel", channel, Channel.class);
+        if (entryPoint != null && !ENTRY_POINTS.contains(entryPoint)) {
+            problems.add(new FieldProblem("entryPoint", "\"" + entryPoint + "\" is not a known entry point; use one of "
+                    + String.join(", ", ENTRY_POINTS)));
+        }
+        if (ruleSetVersion != null && !ruleSetVersion.matches("[0-9a-f]{64}")) {
+            problems.add(new FieldProblem("ruleSetVersion", "\"" + ruleSetVersion + "\" is not a rule-set version; "
+                    + "give the 64 lower-case hex digits of its content hash, as GET /api/v1/rule-set shows it"));
+        }
+        if (customerId != null && customerId.length() > 64) {
+            problems.add(new FieldProblem("customerId", "a customer id has at most 64 characters"));
+        }
+        if (ruleName != null && ruleName.length() > 200) {
+            problems.add(new FieldProblem("ruleName", "a rule name has at most 200 characters"));
+        }
+        return new AuditFilter(blankToNull(customerId), from, to, action, channel, blankToNull(ruleName),
+                ruleSetVersion, entryPoint);
+    }
+
+    private static <E extends Enum<E>> void code(List<FieldProblem> problems, String field, String value,
+            Class<E> type) {
+        if (value != null && Arrays.stream(type.getEnumConstants()).noneMatch(c -> c.name().equals(value))) {
+            problems.add(new FieldProblem(field, "\"" + value + "\" is not a known " + field + "; use one of "
+                    + Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "))));
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** The paging cursor: opaque to callers (base64url), the seq of the last decision of the page inside. */
+    static final class Cursor {
+        private static final String PREFIX = "before:";
+
+        private Cursor() {}
+
+        static String encode(long seq) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + seq).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Long decode(String cursor, List<FieldProblem> problems) {
+            try {
+                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                if (text.startsWith(PREFIX)) {
+                    long seq = Long.parseLong(text.substring(PREFIX.length()));
+                    if (seq > 0) {
+                        return seq;
+                    }
+                }
+            } catch (IllegalArgumentException malformed) {
+                // reported below
+            }
+            problems.add(new FieldProblem("cursor", "\"" + cursor + "\" is not a cursor this service gave out; pass "
+                    + "the \"next\" value of the previous page unchanged, or leave it out for the first page"));
+            return null;
+        }
+    }
+}

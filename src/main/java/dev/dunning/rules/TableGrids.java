@@ -1,0 +1,166 @@
+package dev.dunning.rules;
+
+import dev.dunning.rules.internal.SheetGrid;
+import dev.dunning.rules.internal.TableReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cells of a decision table as its author sees them in Excel (the same reading the checks and Drools make), with
+ * the problems found in it placed on their cells: what the console shows so that a credit controller sees which cell
+ * is wrong. A long sheet is cut to its first rows and the rows around each problem.
+ */
+public final class TableGrids {
+
+    /** Rows of a sheet shown in full; a longer sheet shows its head and the rows near its problems. */
+    static final int WHOLE_SHEET_ROWS = 60;
+    static final int HEAD_ROWS = 8;
+    /** RuleTable, RuleSet type row, object types, constraints, column labels. */
+    static final int TABLE_HEAD_ROWS = 5;
+    static final int AROUND = 2;
+    private static final Pattern CELL = Pattern.compile("([A-Z]{1,3})([0-9]{1,7})");
+
+    private TableGrids() {}
+
+    /** One sheet: its column letters, its rows (gaps between shown rows are marked), and the problems in it. */
+    public record Grid(String file, String sheet, List<String> columns, List<Row> rows, List<RuleProblem> problems) {}
+
+    /** A row as Excel numbers it; {@code gapBefore} when rows above it are left out. */
+    public record Row(int number, boolean gapBefore, List<Cell> cells) {}
+
+    /** A cell's text and the problems placed on it (their numbers in the sheet's list, 1-based). */
+    public record Cell(String name, String text, String severity, List<Integer> marks) {}
+
+    /**
+     * The sheets of a decision table file that the problems point into, each with its problems on their cells. A file
+     * that cannot be read gives no grids (its problems say why).
+     */
+    public static List<Grid> of(RuleSource source, List<RuleProblem> problems) {
+        if (!(source.isSpreadsheet() || source.isCsv())) {
+            return List.of();
+        }
+        List<RuleProblem> mine = problems.stream().filter(p -> source.name().equals(p.file()) && p.sheet() != null)
+                .toList();
+        if (mine.isEmpty()) {
+            return List.of();
+        }
+        List<Grid> grids = new ArrayList<>();
+        for (SheetGrid sheet : new TableReader().read(source).sheets()) {
+            List<RuleProblem> inSheet = mine.stream().filter(p -> p.sheet().equals(sheet.name())).toList();
+            if (!inSheet.isEmpty()) {
+                grids.add(grid(source.name(), sheet, inSheet));
+            }
+        }
+        return grids;
+    }
+
+    private static Grid grid(String file, SheetGrid sheet, List<RuleProblem> problems) {
+        NavigableMap<Integer, NavigableMap<Integer, String>> rows = sheet.rows();
+        TreeSet<Integer> shown = new TreeSet<>();
+        int last = rows.isEmpty() ? 0 : rows.lastKey();
+        for (RuleProblem p : problems) {
+            int[] at = at(p.cell());
+            if (at != null) {
+                last = Math.max(last, at[0]);
+            }
+        }
+        if (last < WHOLE_SHEET_ROWS) {
+            for (int r = 0; r <= last; r++) {
+                shown.add(r);
+            }
+        } else {
+            // The head of each table a problem is in (its RuleTable row down to the column labels), so that a marked
+            // cell is seen under its column's name, and the rows around the problem.
+            TreeSet<Integer> tables = new TreeSet<>();
+            rows.forEach((r, cells) -> {
+                if (cells.values().stream().anyMatch(v -> v.startsWith("RuleTable"))) {
+                    tables.add(r);
+                }
+            });
+            for (int r = 0; r < HEAD_ROWS && tables.isEmpty(); r++) {
+                shown.add(r);
+            }
+            for (RuleProblem p : problems) {
+                int[] at = at(p.cell());
+                if (at == null) {
+                    continue;
+                }
+                Integer table = tables.floor(at[0]);
+                if (table != null) {
+                    for (int r = table; r <= Math.min(at[0], table + TABLE_HEAD_ROWS - 1); r++) {
+                        shown.add(r);
+                    }
+                }
+                for (int r = Math.max(0, at[0] - AROUND); r <= at[0] + AROUND; r++) {
+                    shown.add(r);
+                }
+            }
+        }
+        int columns = 0;
+        for (int r : shown) {
+            NavigableMap<Integer, String> row = rows.get(r);
+            if (row != null && !row.isEmpty()) {
+                columns = Math.max(columns, row.lastKey() + 1);
+            }
+        }
+        for (RuleProblem p : problems) {
+            int[] at = at(p.cell());
+            if (at != null) {
+                columns = Math.max(columns, at[1] + 1);
+            }
+        }
+        List<String> letters = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            String name = SheetGrid.cellName(0, c);
+            letters.add(name.substring(0, name.length() - 1));
+        }
+        List<Row> out = new ArrayList<>();
+        Integer previous = null;
+        for (int r : shown) {
+            List<Cell> cells = new ArrayList<>();
+            for (int c = 0; c < columns; c++) {
+                String name = SheetGrid.cellName(r, c);
+                List<Integer> marks = new ArrayList<>();
+                String severity = null;
+                for (int i = 0; i < problems.size(); i++) {
+                    RuleProblem p = problems.get(i);
+                    int[] at = at(p.cell());
+                    if (at != null && at[0] == r && at[1] == c) {
+                        marks.add(i + 1);
+                        // an error outweighs a warning on the same cell
+                        severity = p.isError() || "ERROR".equals(severity) ? "ERROR" : "WARNING";
+                    }
+                }
+                String text = sheet.get(r, c);
+                cells.add(new Cell(name, text == null ? "" : text, severity, marks));
+            }
+            out.add(new Row(r + 1, previous != null && r != previous + 1, cells));
+            previous = r;
+        }
+        return new Grid(file, sheet.name(), letters, out, problems);
+    }
+
+    /** 0-based row and column of a cell name such as D12 (the first cell of a range), or null. */
+    private static int[] at(String cell) {
+        if (cell == null) {
+            return null;
+        }
+        Matcher m = CELL.matcher(cell.toUpperCase(java.util.Locale.ROOT));
+        if (!m.lookingAt()) {
+            return null;
+        }
+        return new int[] {Integer.parseInt(m.group(2)) - 1, SheetGrid.columnIndex(m.group(1))};
+    }
+
+    /** Problems of the list by file, in the order of their files' first problem. */
+    public static Map<String, List<RuleProblem>> byFile(List<RuleProblem> problems) {
+        Map<String, List<RuleProblem>> files = new java.util.LinkedHashMap<>();
+        problems.forEach(p -> files.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p));
+        return files;
+    }
+}

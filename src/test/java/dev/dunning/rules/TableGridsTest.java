@@ -1,0 +1,72 @@
+package dev.dunning.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The grid of a table shows its cells as the author wrote them, with each problem on its cell. */
+class TableGridsTest {
+
+    static final String ESCALATION = "decision-tables/escalation.xlsx";
+
+    @Test
+    void aProblemIsMarkedOnItsCellAndAnErrorOutweighsAWarningThere() throws Exception {
+        RuleSource source = new RuleSource(ESCALATION, Files.readAllBytes(Path.of(ESCALATION)));
+        RuleProblem error = RuleProblem.atCell(ESCALATION, "Ladder", "E14", "not a whole number of days");
+        RuleProblem warning = RuleProblem.warningAtCell(ESCALATION, "Ladder", "E14", "a gap");
+        RuleProblem sheetWide = RuleProblem.inSheet(ESCALATION, "Ladder", "no RuleSet setting");
+
+        List<TableGrids.Grid> grids = TableGrids.of(source, List.of(error, warning, sheetWide));
+
+        assertThat(grids).singleElement().satisfies(grid -> {
+            assertThat(grid.sheet()).isEqualTo("Ladder");
+            assertThat(grid.columns()).startsWith("A", "B", "C", "D", "E");
+            TableGrids.Cell e14 = cell(grid, 14, "E14");
+            assertThat(e14.marks()).containsExactly(1, 2);
+            assertThat(e14.severity()).isEqualTo("ERROR");
+            assertThat(grid.rows().stream().flatMap(r -> r.cells().stream()).filter(c -> !c.marks().isEmpty()))
+                    .as("the sheet-wide problem has no cell").hasSize(1);
+            assertThat(grid.rows().get(0).number()).as("from the RuleTable row").isEqualTo(12);
+            assertThat(grid.rows()).noneMatch(TableGrids.Row::gapBefore);
+        });
+    }
+
+    @Test
+    void aWarningAloneMarksItsCellAsAWarningAndOtherFilesAreNotDrawn() throws Exception {
+        RuleSource source = new RuleSource(ESCALATION, Files.readAllBytes(Path.of(ESCALATION)));
+        RuleProblem warning = RuleProblem.warningAtCell(ESCALATION, "Ladder", "D12", "a gap");
+        RuleProblem elsewhere = RuleProblem.atCell("decision-tables/tone.csv", "Tone", "B3", "unknown tone");
+
+        List<TableGrids.Grid> grids = TableGrids.of(source, List.of(warning, elsewhere));
+
+        assertThat(grids).singleElement().satisfies(grid -> {
+            assertThat(cell(grid, 12, "D12").severity()).isEqualTo("WARNING");
+            assertThat(grid.problems()).containsExactly(warning);
+        });
+        assertThat(TableGrids.of(new RuleSource("rules/holds.drl", "rule x".getBytes()), List.of(warning))).isEmpty();
+    }
+
+    @Test
+    void aLongSheetShowsTheHeadOfTheTableAndTheRowsAroundTheProblem() throws Exception {
+        RuleSource source = new RuleSource(ESCALATION, Files.readAllBytes(Path.of(ESCALATION)));
+        RuleProblem late = RuleProblem.atCell(ESCALATION, "Ladder", "F90", "not a whole number of days");
+
+        TableGrids.Grid grid = TableGrids.of(source, List.of(late)).get(0);
+
+        assertThat(grid.rows()).extracting(TableGrids.Row::number)
+                .as("RuleTable row 12 to the labels in row 16, then rows 88 to 92")
+                .containsExactly(12, 13, 14, 15, 16, 88, 89, 90, 91, 92);
+        assertThat(grid.rows()).filteredOn(TableGrids.Row::gapBefore).extracting(TableGrids.Row::number)
+                .containsExactly(88);
+        assertThat(cell(grid, 16, "F16").text()).isEqualTo("Days overdue from");
+        assertThat(cell(grid, 90, "F90").marks()).containsExactly(1);
+    }
+
+    private static TableGrids.Cell cell(TableGrids.Grid grid, int row, String name) {
+        return grid.rows().stream().filter(r -> r.number() == row).findFirst().orElseThrow().cells().stream()
+                .filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+}
