@@ -60,7 +60,8 @@ final class Histories {
                 ids.append(ids.isEmpty() ? "" : ",").append('"').append(i).append('"');
             }
             String content = "{\"decision\": {\"action\": \"" + action + "\", \"template\": "
-                    + (template == null ? "null" : "\"" + template + "\"") + ", \"invoiceIds\": [" + ids + "]}}";
+                    + (template == null ? "null" : "\"" + template.replace("\"", "\\\"") + "\"")
+                    + ", \"invoiceIds\": [" + ids + "]}}";
             jdbc.sql("""
                     INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, entry_point,
                         rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash)
