@@ -130,7 +130,8 @@ public class Figures {
                     counts.put(rs.getString(1), c);
                 });
         Map<String, List<Recovered>> recovered = new HashMap<>();
-        jdbc.sql("SELECT " + key + " AS k, d.currency, SUM(d.amount) AS amount, SUM(d.payments) FROM effect_daily_amounts d"
+        jdbc.sql("SELECT " + key + " AS k, d.currency, SUM(d.amount) AS amount, SUM(d.payments) "
+                        + "FROM effect_daily_amounts d"
                         + from + " GROUP BY k, d.currency ORDER BY k, d.currency")
                 .params(params).query(rs -> {
                     if (rs.getLong(4) != 0 || rs.getBigDecimal(3).signum() != 0) {

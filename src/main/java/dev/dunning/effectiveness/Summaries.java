@@ -210,8 +210,8 @@ public class Summaries {
                 cellsOf.put(a.decisionId(), ids);
                 before.put(a.decisionId(), DecisionState.NONE);
             }
-            jdbcTemplate.batchUpdate("INSERT INTO effect_decisions (decision_id, seq, customer_id, decided_at, day, cell, "
-                    + "contact) VALUES (?, ?, ?, ?, ?, ?, FALSE)", decisionRows);
+            jdbcTemplate.batchUpdate("INSERT INTO effect_decisions (decision_id, seq, customer_id, decided_at, day, "
+                    + "cell, contact) VALUES (?, ?, ?, ?, ?, ?, FALSE)", decisionRows);
             jdbcTemplate.batchUpdate("INSERT IGNORE INTO effect_decision_cells (decision_id, cell) VALUES (?, ?)",
                     cellRows);
             if (!invoiceRows.isEmpty()) {
@@ -225,7 +225,8 @@ public class Summaries {
         /** Takes a batch of queued changes off the queue; returns how many. */
         int queuedChanges() {
             record Change(long id, String decisionId, Long paymentId) {}
-            List<Change> changes = jdbc.sql("SELECT id, decision_id, payment_id FROM effect_changes ORDER BY id LIMIT ?")
+            List<Change> changes = jdbc.sql("SELECT id, decision_id, payment_id FROM effect_changes ORDER BY id "
+                            + "LIMIT ?")
                     .param(properties.batchSize())
                     .query((rs, n) -> new Change(rs.getLong(1), rs.getString(2), rs.getObject(3, Long.class))).list();
             if (changes.isEmpty()) {
@@ -251,7 +252,8 @@ public class Summaries {
             }
             if (!payments.isEmpty()) {
                 jdbc.sql("""
-                        INSERT IGNORE INTO effect_payments (payment_id, invoice_id, customer_id, currency, amount, paid_at)
+                        INSERT IGNORE INTO effect_payments (payment_id, invoice_id, customer_id, currency, amount,
+                            paid_at)
                         SELECT p.id, p.invoice_id, i.customer_id, p.currency, p.amount, p.paid_at
                         FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id IN (:ids)""")
                         .param("ids", payments).update();
@@ -312,6 +314,7 @@ public class Summaries {
                     });
             Map<String, Stored> stored = stored(before.keySet());
             List<Object[]> updates = new ArrayList<>();
+            Set<String> reach = new LinkedHashSet<>();
             for (Stored s : stored.values()) {
                 Contact c = contacts.get(s.decisionId());
                 boolean contact = c != null;
@@ -324,19 +327,34 @@ public class Summaries {
                     updates.add(new Object[] {contact, Sql.utc(sentAt), outcome, s.decisionId()});
                     storedCache.remove(s.decisionId());
                 }
-                if (!Objects.equals(old.sentAt(), sentAt) || before.get(s.decisionId()) == DecisionState.NONE) {
-                    // Payments in this decision's reach may now belong to it, or no longer.
-                    Instant from = s.decidedAt();
+                if (old.sentAt() != null && !old.sentAt().equals(sentAt)) {
+                    // Sent again at another time (rare): what the old sending reached may move too.
                     Instant to = latest(s.decidedAt(), old.sentAt(), sentAt).plus(window);
                     jdbc.sql("SELECT payment_id FROM effect_payments WHERE customer_id = ? AND paid_at >= ? "
                                     + "AND paid_at <= ?")
-                            .params(s.customerId(), Sql.utc(earliest(from, old.sentAt(), sentAt)), Sql.utc(to))
+                            .params(s.customerId(), Sql.utc(earliest(s.decidedAt(), old.sentAt(), sentAt)),
+                                    Sql.utc(to))
                             .query(Long.class).list().forEach(paymentsToAttribute::add);
+                } else if (!Objects.equals(old.sentAt(), sentAt)
+                        || before.get(s.decisionId()) == DecisionState.NONE) {
+                    reach.add(s.decisionId());
                 }
             }
             if (!updates.isEmpty()) {
                 jdbcTemplate.batchUpdate("UPDATE effect_decisions SET contact = ?, sent_at = ?, outcome = ? "
                         + "WHERE decision_id = ?", updates);
+            }
+            if (!reach.isEmpty()) {
+                // Payments in reach of these decisions (new, or sent since) may now belong to them: one query.
+                jdbc.sql("""
+                        SELECT DISTINCT p.payment_id FROM effect_decisions d
+                        JOIN effect_payments p ON p.customer_id = d.customer_id
+                        WHERE d.decision_id IN (:ids)
+                            AND p.paid_at >= LEAST(d.decided_at, COALESCE(d.sent_at, d.decided_at))
+                            AND p.paid_at <= GREATEST(d.decided_at, COALESCE(d.sent_at, d.decided_at))
+                                + INTERVAL :days DAY""")
+                        .param("ids", reach).param("days", properties.windowDays())
+                        .query(Long.class).list().forEach(paymentsToAttribute::add);
             }
         }
 
@@ -358,8 +376,22 @@ public class Summaries {
                             rs.getString("customer_id"), rs.getString("currency"), rs.getBigDecimal("amount"),
                             Sql.instant(rs, "paid_at"), rs.getString("decision_id"), Sql.intOrNull(rs, "days")))
                     .list();
+            // Payments no decision can reach (none of the customer's decided before it and touching the window) and
+            // that belong to none: nothing to look up one by one. Necessary for any touch: decided at or before the
+            // payment, and sent (or, having sent nothing, decided) at most the window before it.
+            Set<Long> reachable = new HashSet<>(jdbc.sql("""
+                    SELECT p.payment_id FROM effect_payments p
+                    WHERE p.payment_id IN (:ids) AND (p.decision_id IS NOT NULL
+                        OR EXISTS (SELECT 1 FROM effect_decisions d WHERE d.customer_id = p.customer_id
+                            AND d.decided_at <= p.paid_at
+                            AND COALESCE(d.sent_at, d.decided_at) >= p.paid_at - INTERVAL :days DAY))""")
+                    .param("ids", paymentsToAttribute).param("days", properties.windowDays())
+                    .query(Long.class).list());
             List<Object[]> updates = new ArrayList<>();
             for (Paid p : paid) {
+                if (!reachable.contains(p.id())) {
+                    continue;
+                }
                 Instant earliest = p.paidAt().minus(window);
                 record Touch(String decisionId, Instant at) {}
                 Touch touch = jdbc.sql("""

@@ -63,8 +63,8 @@ final class Histories {
                     + (template == null ? "null" : "\"" + template.replace("\"", "\\\"") + "\"")
                     + ", \"invoiceIds\": [" + ids + "]}}";
             jdbc.sql("""
-                    INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, entry_point,
-                        rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash)
+                    INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal,
+                        entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash)
                     VALUES (?, ?, ?, ?, ?, 'test', 'decide', ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(seq, decisionId, Sql.utc(at), Sql.utc(at), customerId, VERSION, action, channel, tone,
                             "0".repeat(64), content, "0".repeat(64), "0".repeat(64))

@@ -49,7 +49,7 @@ class EffectivenessController {
         this.clock = clock;
     }
 
-    /** Decisions, contacts, their outcomes, payments and recovered amounts, in total and cut {@code by} one dimension. */
+    /** Decisions, contacts, outcomes, payments and recovered amounts, in total and cut {@code by} one dimension. */
     @GetMapping("/figures")
     ResponseEntity<?> figures(
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
