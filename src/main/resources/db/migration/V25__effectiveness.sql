@@ -26,21 +26,19 @@ CREATE TABLE effect_changes (
     PRIMARY KEY (id)
 ) ENGINE = InnoDB;
 
--- A cut of the figures: every combination of the dimensions seen, once. policy '' is the row that counts each
--- decision once; a decision also counts in one row per policy reference it fired (table row or DRL rule).
+-- Where a decision counts: one row per cut and value, under the three filters (version, segment, currency). Cut
+-- NONE (value '') counts each decision once and serves the totals and the cuts by the filters themselves; each other
+-- cut (ACTION, CHANNEL, TONE, TEMPLATE, LANGUAGE, POLICY) counts it again under its value, once per policy reference
+-- for POLICY. A request reads the rows of one cut only: a few per day, however many combinations exist.
 CREATE TABLE effect_cells (
     id               INT          NOT NULL AUTO_INCREMENT,
+    cut              VARCHAR(10)  NOT NULL,
     rule_set_version CHAR(64)     NOT NULL,
-    action           VARCHAR(30)  NOT NULL,
-    channel          VARCHAR(10)  NOT NULL,
-    tone             VARCHAR(10)  NOT NULL,
-    template         VARCHAR(100) NOT NULL,
     segment          VARCHAR(20)  NOT NULL,
-    language         VARCHAR(3)   NOT NULL,
     currency         VARCHAR(3)   NOT NULL,
-    policy           VARCHAR(200) COLLATE utf8mb4_bin NOT NULL,
+    value            VARCHAR(200) COLLATE utf8mb4_bin NOT NULL,
     PRIMARY KEY (id),
-    UNIQUE KEY effect_cells_all (rule_set_version, action, channel, tone, template, segment, language, currency, policy)
+    UNIQUE KEY effect_cells_all (cut, rule_set_version, segment, currency, value)
 ) ENGINE = InnoDB;
 
 -- One row per audited decision: where it counts and what has come of it so far.
@@ -103,7 +101,8 @@ CREATE TABLE effect_daily (
     bounced   INT  NOT NULL,
     failed    INT  NOT NULL,
     paid      INT  NOT NULL,
-    PRIMARY KEY (day, cell)
+    PRIMARY KEY (day, cell),
+    KEY effect_daily_cell (cell, day)
 ) ENGINE = InnoDB;
 
 CREATE TABLE effect_daily_amounts (
@@ -112,7 +111,8 @@ CREATE TABLE effect_daily_amounts (
     currency CHAR(3)       NOT NULL,
     amount   DECIMAL(19,4) NOT NULL,
     payments INT           NOT NULL,
-    PRIMARY KEY (day, cell, currency)
+    PRIMARY KEY (day, cell, currency),
+    KEY effect_daily_amounts_cell (cell, day)
 ) ENGINE = InnoDB;
 
 -- How many paid decisions took how many days to their first payment (for medians).
@@ -121,7 +121,8 @@ CREATE TABLE effect_daily_days (
     cell      INT  NOT NULL,
     days      INT  NOT NULL,
     decisions INT  NOT NULL,
-    PRIMARY KEY (day, cell, days)
+    PRIMARY KEY (day, cell, days),
+    KEY effect_daily_days_cell (cell, day)
 ) ENGINE = InnoDB;
 
 -- Receivables, kept by the triggers on invoices: the open amount per currency and due date (ageing, DSO), and what

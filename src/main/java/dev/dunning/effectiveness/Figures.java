@@ -24,13 +24,17 @@ public class Figures {
 
     /** How the figures are cut: one row per value of this dimension. */
     public enum Cut {
-        NONE("''"), RULE_SET_VERSION("c.rule_set_version"), POLICY("c.policy"), ACTION("c.action"),
-        TEMPLATE("c.template"), CHANNEL("c.channel"), TONE("c.tone"), SEGMENT("c.segment"),
-        LANGUAGE("c.language"), CURRENCY("c.currency");
+        NONE("NONE", "''"), RULE_SET_VERSION("NONE", "c.rule_set_version"), POLICY("POLICY", "c.value"),
+        ACTION("ACTION", "c.value"), TEMPLATE("TEMPLATE", "c.value"), CHANNEL("CHANNEL", "c.value"),
+        TONE("TONE", "c.value"), SEGMENT("NONE", "c.segment"), LANGUAGE("LANGUAGE", "c.value"),
+        CURRENCY("NONE", "c.currency");
 
+        /** The cells the cut reads (effect_cells.cut), and the column of its key. */
+        private final String cells;
         private final String column;
 
-        Cut(String column) {
+        Cut(String cells, String column) {
+            this.cells = cells;
             this.column = column;
         }
     }
@@ -102,9 +106,9 @@ public class Figures {
     }
 
     private Map<String, Row> rows(Filter filter, Cut cut, String key) {
-        StringBuilder where = new StringBuilder(" WHERE d.day BETWEEN ? AND ? AND c.policy ")
-                .append(cut == Cut.POLICY ? "<> ''" : "= ''");
-        List<Object> params = new ArrayList<>(List.of(Date.valueOf(filter.from()), Date.valueOf(filter.to())));
+        StringBuilder where = new StringBuilder(" WHERE d.day BETWEEN ? AND ? AND c.cut = ?");
+        List<Object> params = new ArrayList<>(List.of(Date.valueOf(filter.from()), Date.valueOf(filter.to()),
+                cut.cells));
         if (filter.ruleSetVersion() != null) {
             where.append(" AND c.rule_set_version = ?");
             params.add(filter.ruleSetVersion());

@@ -195,12 +195,15 @@ public class Summaries {
             for (Audited a : audited) {
                 String currency = a.invoiceIds().stream().map(invoiceCurrency::get).filter(Objects::nonNull)
                         .findFirst().orElse(a.customerCurrency());
-                SummaryRows.Cell base = new SummaryRows.Cell(a.version(), a.action(), a.channel(), a.tone(),
-                        a.template(), a.segment(), a.language(), currency, "");
                 List<Integer> ids = new ArrayList<>();
-                ids.add(rows.cellId(base));
+                ids.add(rows.cellId(cell(a.version(), a.segment(), currency, "NONE", "")));
+                ids.add(rows.cellId(cell(a.version(), a.segment(), currency, "ACTION", a.action())));
+                ids.add(rows.cellId(cell(a.version(), a.segment(), currency, "CHANNEL", a.channel())));
+                ids.add(rows.cellId(cell(a.version(), a.segment(), currency, "TONE", a.tone())));
+                ids.add(rows.cellId(cell(a.version(), a.segment(), currency, "TEMPLATE", a.template())));
+                ids.add(rows.cellId(cell(a.version(), a.segment(), currency, "LANGUAGE", a.language())));
                 for (String reference : policies.getOrDefault(a.seq(), Set.of())) {
-                    ids.add(rows.cellId(base.withPolicy(truncate(reference, 200))));
+                    ids.add(rows.cellId(cell(a.version(), a.segment(), currency, "POLICY", truncate(reference, 200))));
                 }
                 LocalDate day = LocalDate.ofInstant(a.at(), ZoneOffset.UTC);
                 decisionRows.add(new Object[] {a.decisionId(), a.seq(), a.customerId(), Sql.utc(a.at()),
@@ -467,6 +470,10 @@ public class Summaries {
             }
             return found;
         }
+    }
+
+    private static SummaryRows.Cell cell(String version, String segment, String currency, String cut, String value) {
+        return new SummaryRows.Cell(cut, version, segment, currency, value);
     }
 
     private List<String> ids(String jsonArray) {

@@ -17,21 +17,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class SummaryRows {
 
-    /** One combination of the cuts; '' stands for "none" (no tone, no template, unknown segment). */
-    record Cell(String version, String action, String channel, String tone, String template, String segment,
-            String language, String currency, String policy) {
+    /** A cut and its value under the three filters; '' stands for "none" (no tone, no template, unknown segment). */
+    record Cell(String cut, String version, String segment, String currency, String value) {
 
         Cell {
-            tone = blank(tone);
-            template = blank(template);
             segment = blank(segment);
-            language = blank(language);
             currency = blank(currency);
-            policy = blank(policy);
-        }
-
-        Cell withPolicy(String reference) {
-            return new Cell(version, action, channel, tone, template, segment, language, currency, reference);
+            value = blank(value);
         }
 
         private static String blank(String value) {
@@ -71,15 +63,12 @@ final class SummaryRows {
             id = learnt.get(cell);
         }
         if (id == null) {
-            jdbc.sql("INSERT IGNORE INTO effect_cells (rule_set_version, action, channel, tone, template, segment, "
-                            + "language, currency, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(cell.version(), cell.action(), cell.channel(), cell.tone(), cell.template(), cell.segment(),
-                            cell.language(), cell.currency(), cell.policy()).update();
-            id = jdbc.sql("SELECT id FROM effect_cells WHERE rule_set_version = ? AND action = ? AND channel = ? "
-                            + "AND tone = ? AND template = ? AND segment = ? AND language = ? AND currency = ? "
-                            + "AND policy = ?")
-                    .params(cell.version(), cell.action(), cell.channel(), cell.tone(), cell.template(), cell.segment(),
-                            cell.language(), cell.currency(), cell.policy())
+            jdbc.sql("INSERT IGNORE INTO effect_cells (cut, rule_set_version, segment, currency, value) "
+                            + "VALUES (?, ?, ?, ?, ?)")
+                    .params(cell.cut(), cell.version(), cell.segment(), cell.currency(), cell.value()).update();
+            id = jdbc.sql("SELECT id FROM effect_cells WHERE cut = ? AND rule_set_version = ? AND segment = ? "
+                            + "AND currency = ? AND value = ?")
+                    .params(cell.cut(), cell.version(), cell.segment(), cell.currency(), cell.value())
                     .query(Integer.class).single();
             learnt.put(cell, id);
         }
