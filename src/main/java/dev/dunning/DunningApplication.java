@@ -24,7 +24,7 @@ public class DunningApplication {
 
     /**
      * Set for a one-off command: the command's name. Its context has no web server, no scheduled work (dispatcher,
-     * run worker, audit checkpoints, retention, scheduled runs) and no rule-set watcher, and it uses the embedded
+     * run worker, audit checkpoints, retention, scheduled runs, effectiveness summaries) and no rule-set watcher, and it uses the embedded
      * database of a service running on the same data folder instead of starting one.
      */
     public static final String COMMAND_PROPERTY = "dunning.command";
@@ -68,6 +68,7 @@ public class DunningApplication {
         command.put("dunning.scheduling", "false");
         command.put("dunning.dispatch.scheduled", "false");
         command.put("dunning.rule-sets.watch", "false");
+        command.put("dunning.effectiveness.scheduled", "false");
         // A command works on the database as it finds it: no demo customers unless asked for explicitly, and no
         // activation of whatever rule set the directories of this machine hold.
         command.put("dunning.database.demo-data", "false");

@@ -3,6 +3,7 @@ package dev.dunning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.dispatch.Dispatcher;
+import dev.dunning.effectiveness.SummarySchedule;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -19,6 +20,8 @@ class CommandContextIT {
                     .as("nothing @Scheduled runs: no run worker, audit checkpoints, retention or scheduled runs")
                     .isEmpty();
             assertThat(context.getBean(Dispatcher.class).sendsOnItsOwn()).as("the dispatcher sends nothing").isFalse();
+            assertThat(context.getBean(SummarySchedule.class).passesOnItsOwn()).as("no effectiveness passes")
+                    .isFalse();
             assertThat(context.getBeansOfType(Command.class).values()).extracting(Command::name)
                     .containsExactlyInAnyOrderElementsOf(
                             CommandLine.COMMANDS.stream().map(CommandSyntax::name).toList());

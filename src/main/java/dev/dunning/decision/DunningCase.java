@@ -47,6 +47,7 @@ public final class DunningCase {
     private final Instant lastContactAt;
     private final int callsLast7Days;
     private final ContactAttempt lastConversation;
+    private final int consecutiveBounces;
     private final List<Hold> activeHolds;
     private final Hold customerHold;
 
@@ -68,6 +69,7 @@ public final class DunningCase {
         this.lastContactAt = b.lastContactAt;
         this.callsLast7Days = b.callsLast7Days;
         this.lastConversation = b.lastConversation;
+        this.consecutiveBounces = b.consecutiveBounces;
         this.activeHolds = List.copyOf(b.activeHolds);
         this.customerHold = b.customerHold;
     }
@@ -152,6 +154,16 @@ public final class DunningCase {
                     && (b.lastConversation == null || contact.at().isAfter(b.lastConversation.at()))) {
                 b.lastConversation = contact;
             }
+        }
+
+        // The latest contacts, newest first, for as long as they bounced (inline facts may come in any order).
+        List<ContactAttempt> newestFirst = facts.contacts().stream().filter(c -> !c.at().isAfter(b.asOf))
+                .sorted(java.util.Comparator.comparing(ContactAttempt::at).reversed()).toList();
+        for (ContactAttempt contact : newestFirst) {
+            if (contact.outcome() != Outcome.BOUNCED) {
+                break;
+            }
+            b.consecutiveBounces++;
         }
 
         String segment = customer.segment().name();
@@ -392,6 +404,19 @@ public final class DunningCase {
         return lastConversation == null ? null : localDaysSince(lastConversation.at());
     }
 
+    /**
+     * How many of the customer's latest contacts bounced in a row, any channel (0 when the latest did not bounce): a
+     * message that bounces again and again is better sent another way.
+     */
+    public int getConsecutiveBounces() {
+        return consecutiveBounces;
+    }
+
+    /** True when at least the last two contacts bounced: the customer bounces repeatedly. */
+    public boolean isBouncingRepeatedly() {
+        return consecutiveBounces >= 2;
+    }
+
     // --- holds ----------------------------------------------------------------------------------------------------
 
     public List<Hold> getActiveHolds() {
@@ -447,6 +472,7 @@ public final class DunningCase {
         Instant lastContactAt;
         int callsLast7Days;
         ContactAttempt lastConversation;
+        int consecutiveBounces;
         final List<Hold> activeHolds = new ArrayList<>();
         Hold customerHold;
     }

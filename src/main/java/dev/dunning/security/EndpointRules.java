@@ -99,6 +99,9 @@ public final class EndpointRules {
             rule(ANY, "/api/v1/runs/**", CREDIT_CONTROLLER),
             rule(ANY, "/api/v1/approvals/**", CREDIT_CONTROLLER),
 
+            // Effectiveness figures: read by credit controllers and auditors.
+            rule(GET, "/api/v1/effectiveness/**", CREDIT_CONTROLLER, AUDITOR),
+
             // Dispatch: operations; credit controllers may look at what is waiting or failed.
             rule(GET, "/api/v1/outbox/**", ADMIN, CREDIT_CONTROLLER),
             rule(ANY, "/api/v1/outbox/**", ADMIN));

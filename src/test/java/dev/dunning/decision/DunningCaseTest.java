@@ -363,6 +363,30 @@ class DunningCaseTest {
         }
 
         @Test
+        void countsTheLatestContactsThatBouncedInARowWhateverOrderTheyCameIn() {
+            DunningCase repeated = facts()
+                    .invoice(anInvoice().daysOverdue(40))
+                    .contact(contact(daysBeforeNow(1), Channel.EMAIL, Action.REMINDER, 2, Outcome.BOUNCED))
+                    .contact(contact(daysBeforeNow(9), Channel.EMAIL, Action.REMINDER, 1, Outcome.DELIVERED))
+                    .contact(contact(daysBeforeNow(4), Channel.SMS, Action.REMINDER, 2, Outcome.BOUNCED))
+                    // after asOf: ignored
+                    .contact(contact(TestData.NOW.plusSeconds(60), Channel.EMAIL, Action.REMINDER, 2,
+                            Outcome.DELIVERED))
+                    .derive();
+            DunningCase once = facts()
+                    .invoice(anInvoice().daysOverdue(40))
+                    .contact(contact(daysBeforeNow(4), Channel.EMAIL, Action.REMINDER, 2, Outcome.BOUNCED))
+                    .contact(contact(daysBeforeNow(1), Channel.EMAIL, Action.REMINDER, 2, Outcome.BOUNCED))
+                    .contact(contact(daysBeforeNow(2), Channel.LETTER, Action.REMINDER, 2, Outcome.SENT))
+                    .derive();
+
+            assertThat(repeated.getConsecutiveBounces()).isEqualTo(2);
+            assertThat(repeated.isBouncingRepeatedly()).isTrue();
+            assertThat(once.getConsecutiveBounces()).isEqualTo(1);
+            assertThat(once.isBouncingRepeatedly()).isFalse();
+        }
+
+        @Test
         void theLastConversationIsTheLatestContactWithAConversation() {
             DunningCase c = facts()
                     .invoice(anInvoice().daysOverdue(40))

@@ -1,0 +1,242 @@
+package dev.dunning.bench;
+
+import dev.dunning.DunningApplication;
+import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.DeclineCodes;
+import dev.dunning.demo.Generator;
+import dev.dunning.effectiveness.Deliverability;
+import dev.dunning.effectiveness.Figures;
+import dev.dunning.effectiveness.Receivables;
+import dev.dunning.effectiveness.Summaries;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Effectiveness figures at scale (docs/benchmarks.md, "Effectiveness figures"): on a fresh database of the test
+ * setup's embedded MariaDB (or DUNNING_TEST_DB_URL), generates N customers with their invoices and payments
+ * ({@code generate}), then one dispatched decision per customer (an audit record, a sent outbox entry and its contact
+ * with an outcome: N contacts over the 180 days before the as-of day, two rule-set versions, five policy references)
+ * and a decision that sent nothing (HOLD or NO_ACTION) for every tenth customer, written in JDBC batches (their
+ * audit hashes are not a chain: this database is for measuring, not for verifying). Then it times the summary job's
+ * catch-up from nothing, and the median and p90 latency of each figure request over the default range (90 days).
+ *
+ * <pre>
+ * ./mvnw -o -q -Pbench test-compile exec:exec -Dbench.main=dev.dunning.bench.EffectivenessBenchmark \
+ *     -Dbench.args="1000000 21"
+ * </pre>
+ */
+public final class EffectivenessBenchmark {
+
+    static final LocalDate AS_OF = LocalDate.parse("2026-11-23");
+
+    private EffectivenessBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int customers = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 100_000;
+        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 21;
+        TestDatabase.Connection db = TestDatabase.freshDatabase("effect_bench");
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DunningApplication.class)
+                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF)
+                .run("--dunning.test.own-database=true", "--spring.datasource.url=" + db.url(),
+                        "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+                        "--logging.level.root=WARN", "--dunning.effectiveness.scheduled=false",
+                        "--dunning.dispatch.scheduled=false", "--dunning.database.demo-data=false")) {
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            long t0 = System.nanoTime();
+            try (Connection c = DriverManager.getConnection(Generator.withLocalInfile(db.url()), db.user(),
+                    db.password())) {
+                Generator.Result r = new Generator(context.getBean(DeclineCodes.class)).generate(c,
+                        new Generator.Options(customers, 42, AS_OF, "G-"), System.out::println);
+                System.out.printf(Locale.ROOT, "generated %,d customers, %,d invoices, %,d payments in %.1f s%n",
+                        r.customers(), r.invoices(), r.payments(), r.took().toMillis() / 1000.0);
+            }
+            long t1 = System.nanoTime();
+            jdbcDataSource = context.getBean(javax.sql.DataSource.class);
+            decisions(jdbc);
+            long t2 = System.nanoTime();
+            long counts = jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single();
+            long contacts = jdbc.sql("SELECT COUNT(*) FROM outbox").query(Long.class).single();
+            long queued = jdbc.sql("SELECT COUNT(*) FROM effect_changes").query(Long.class).single();
+            System.out.printf(Locale.ROOT, "wrote %,d decisions, %,d contacts in %.1f s; %,d payments queued%n",
+                    counts, contacts, (t2 - t1) / 1e9, queued);
+            long applied = context.getBean(Summaries.class).catchUp();
+            long t3 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "summary job caught up: %,d decisions and changes in %.1f s (%,.0f/s)%n",
+                    applied, (t3 - t2) / 1e9, applied / ((t3 - t2) / 1e9));
+            long attributed = jdbc.sql("SELECT COUNT(*) FROM effect_payments WHERE decision_id IS NOT NULL")
+                    .query(Long.class).single();
+            long rows = jdbc.sql("SELECT COUNT(*) FROM effect_daily").query(Long.class).single();
+            System.out.printf(Locale.ROOT, "%,d payments attributed; %,d daily summary rows, %,d cells%n", attributed,
+                    rows, jdbc.sql("SELECT COUNT(*) FROM effect_cells").query(Long.class).single());
+
+            Figures figures = context.getBean(Figures.class);
+            Receivables receivables = context.getBean(Receivables.class);
+            Deliverability deliverability = context.getBean(Deliverability.class);
+            Figures.Filter range = new Figures.Filter(AS_OF.minusDays(89), AS_OF, null, null, null);
+            Map<String, Supplier<Object>> requests = new LinkedHashMap<>();
+            requests.put("figures, total", () -> figures.report(range, Figures.Cut.NONE));
+            requests.put("figures by policy", () -> figures.report(range, Figures.Cut.POLICY));
+            requests.put("figures by channel", () -> figures.report(range, Figures.Cut.CHANNEL));
+            requests.put("figures by template, EUR", () -> figures.report(new Figures.Filter(range.from(), range.to(),
+                    null, null, "EUR"), Figures.Cut.TEMPLATE));
+            requests.put("timeline by week, 180 days", () -> figures.timeline(new Figures.Filter(AS_OF.minusDays(179),
+                    AS_OF, null, null, null), false));
+            requests.put("receivables", () -> receivables.report(AS_OF, null));
+            requests.put("deliverability", () -> deliverability.report(range));
+            System.out.printf(Locale.ROOT, "%n%-28s %10s %10s %10s%n", "request (90 days)", "median ms", "p90 ms",
+                    "max ms");
+            for (var e : requests.entrySet()) {
+                e.getValue().get(); // warm
+                List<Double> millis = new ArrayList<>();
+                for (int i = 0; i < samples; i++) {
+                    long s = System.nanoTime();
+                    e.getValue().get();
+                    millis.add((System.nanoTime() - s) / 1e6);
+                }
+                millis.sort(Double::compare);
+                System.out.printf(Locale.ROOT, "%-28s %10.1f %10.1f %10.1f%n", e.getKey(),
+                        millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.9) - 1),
+                        millis.get(millis.size() - 1));
+            }
+            Figures.Row total = figures.report(range, Figures.Cut.NONE).total();
+            System.out.printf(Locale.ROOT, "%nlast 90 days: %,d decisions, %,d sent, %,d delivered, %,d bounced, %,d "
+                    + "paid, recovered %s, median %s days%n", total.decisions(), total.sent(), total.delivered(),
+                    total.bounced(), total.paid(), total.recovered(), total.medianDaysToPayment());
+        }
+    }
+
+    static javax.sql.DataSource jdbcDataSource;
+
+    static long crc32(String text) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return crc.getValue();
+    }
+
+    /**
+     * One sent contact per customer (its seq the number in the generated id "G-0000001"), over the 180 days before
+     * AS_OF, and a decision that sent nothing for every tenth; all derived from the customer id (CRC32), so the same
+     * for the same data set.
+     */
+    static void decisions(JdbcClient jdbc) {
+        String v1 = "1".repeat(64);
+        String v2 = "2".repeat(64);
+        jdbc.sql("INSERT INTO rule_set_versions (version, status, origin, author, created_at) VALUES (?, 'RETIRED', "
+                + "'bench', 'bench', ?), (?, 'RETIRED', 'bench', 'bench', ?)")
+                .params(v1, AS_OF.minusDays(200).atStartOfDay(), v2, AS_OF.minusDays(60).atStartOfDay()).update();
+        jdbc.sql("INSERT INTO rule_set_events (version, at, principal, event) VALUES (?, ?, 'bench', 'ACTIVATED'), "
+                + "(?, ?, 'bench', 'ACTIVATED')")
+                .params(v1, AS_OF.minusDays(200).atStartOfDay(), v2, AS_OF.minusDays(60).atStartOfDay()).update();
+        for (String v : List.of(v1, v2)) {
+            for (int p = 1; p <= 5; p++) {
+                jdbc.sql("INSERT IGNORE INTO audit_rule_names (rule_name) VALUES (?)").param("ladder row " + p)
+                        .update();
+                jdbc.sql("INSERT INTO audit_rules (rule_set_version, rule_name, name_id, source, sheet, sheet_row, "
+                        + "policy) SELECT ?, rule_name, id, 'escalation.xlsx', 'Ladder', ?, ? FROM audit_rule_names "
+                        + "WHERE rule_name = ?").params(v, 10 + p, "ESC-0" + p, "ladder row " + p).update();
+            }
+        }
+        // The contacts: h = CRC32 of the customer id drives everything; day 0..179 before AS_OF. Written in batches
+        // from here (an INSERT ... SELECT computing seq was refused by the server: "Column 'seq' cannot be null").
+        List<String> ids = jdbc.sql("SELECT id FROM customers ORDER BY id").query(String.class).list();
+        String[] actions = {"REMINDER", "REMINDER", "REMINDER", "FINAL_NOTICE", "PHONE_CALL"};
+        String[] channels = {"EMAIL", "EMAIL", "SMS", "LETTER", "PHONE"};
+        java.time.LocalDateTime switchAt = AS_OF.minusDays(60).atStartOfDay();
+        List<Object[]> contactRows = new ArrayList<>();
+        List<Object[]> quietRows = new ArrayList<>();
+        long seq = 0;
+        for (String id : ids) {
+            long h = crc32(id);
+            java.time.LocalDateTime at = AS_OF.atStartOfDay().minusDays(h % 180).plusSeconds(h % 36_000).plusHours(8);
+            String action = actions[(int) (h % 5)];
+            String version = at.isBefore(switchAt) ? v1 : v2;
+            contactRows.add(new Object[] {++seq, java.util.UUID.randomUUID().toString(), at, at, id, version, action,
+                channels[(int) ((h / 5) % 5)], h % 3 == 0 ? "FIRM" : "FRIENDLY", "0".repeat(64),
+                "{\"decision\": {\"template\": \"" + action + "-" + h % 3 + "\", \"invoiceIds\": [\"" + id
+                        + "-1\"]}}", "0".repeat(64), "0".repeat(64)});
+            if (h % 10 == 0) {
+                quietRows.add(new Object[] {id, at.plusDays(7), version, h % 20 < 10 ? "HOLD" : "NO_ACTION"});
+            }
+        }
+        long contacts = seq;
+        List<Object[]> all = new ArrayList<>(contactRows);
+        for (Object[] q : quietRows) {
+            all.add(new Object[] {++seq, java.util.UUID.randomUUID().toString(), q[1], q[1], q[0], q[2], q[3],
+                "NONE", null, "0".repeat(64), "{\"decision\": {\"template\": null, \"invoiceIds\": [\"" + q[0]
+                        + "-1\"]}}", "0".repeat(64), "0".repeat(64)});
+        }
+        var template = new org.springframework.jdbc.core.JdbcTemplate(jdbcDataSource);
+        batches(template, """
+                INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal,
+                    entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, 'bench', 'run', ?, ?, ?, ?, ?, ?, ?, ?)""", all);
+        // Firings, contacts and outbox entries in batches too (INSERT ... SELECT into these tables, which carry
+        // triggers, was refused the same way).
+        Map<String, Integer[]> rules = new java.util.HashMap<>();
+        jdbc.sql("SELECT rule_set_version, policy, id, name_id FROM audit_rules").query(rs -> {
+            rules.put(rs.getString(1) + rs.getString(2), new Integer[] {rs.getInt(3), rs.getInt(4)});
+        });
+        List<Object[]> firings = new ArrayList<>();
+        List<Object[]> attempts = new ArrayList<>();
+        List<Object[]> entries = new ArrayList<>();
+        for (Object[] a : all) {
+            String decisionId = (String) a[1];
+            Integer[] rule = rules.get(a[5] + "ESC-0" + (1 + crc32(decisionId) % 5));
+            firings.add(new Object[] {a[0], rule[0], rule[1]});
+            if ((long) a[0] > contacts) {
+                continue;
+            }
+            java.time.LocalDateTime sent = ((java.time.LocalDateTime) a[2]).plusHours(1);
+            String channel = (String) a[7];
+            String tone = (String) a[8];
+            long r = crc32(decisionId + "o") % 100;
+            boolean dead = crc32(decisionId) % 50 == 0;
+            // Outcomes: e-mail opens and bounces more than letters; firm reminders get more replies.
+            String outcome = dead ? "FAILED"
+                    : channel.equals("EMAIL") && r < 6 ? "BOUNCED"
+                    : channel.equals("SMS") && r < 3 ? "BOUNCED"
+                    : channel.equals("PHONE") ? (r < 45 ? "CONVERSATION" : "SENT")
+                    : r < (tone.equals("FIRM") ? 14 : 9) ? "REPLIED"
+                    : channel.equals("EMAIL") && r < 45 ? "OPENED"
+                    : r < 85 ? "DELIVERED" : "SENT";
+            attempts.add(new Object[] {a[4], sent, channel, a[6], outcome, "outbox:" + decisionId, sent});
+            String json = (String) a[10];
+            String name = json.substring(json.indexOf("\"template\": \"") + 13, json.indexOf("\", \"invoiceIds"));
+            entries.add(new Object[] {decisionId, a[4], a[6], channel, channel, tone, name, dead ? "DEAD" : "SENT",
+                a[2], a[2], a[2], a[2], dead ? null : sent, "outbox:" + decisionId});
+        }
+        batches(template, "INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, 0, ?, ?, "
+                + "FALSE)", firings);
+        batches(template, "INSERT INTO contact_attempts (customer_id, contacted_at, channel, action, stage, outcome, "
+                + "reference, recorded_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)", attempts);
+        Map<String, Long> contactIds = new java.util.HashMap<>();
+        jdbc.sql("SELECT reference, id FROM contact_attempts WHERE reference LIKE 'outbox:%'").query(rs -> {
+            contactIds.put(rs.getString(1), rs.getLong(2));
+        });
+        for (Object[] e : entries) {
+            e[13] = contactIds.get((String) e[13]);
+        }
+        batches(template, """
+                INSERT INTO outbox (decision_id, customer_id, action, channel, route, tone, stage, template, decision,
+                    status, not_before, due_at, attempts, created_at, updated_at, sent_at, contact_id)
+                VALUES (?, ?, ?, ?, ?, ?, 1, ?, '{}', ?, ?, ?, 1, ?, ?, ?, ?)""", entries);
+    }
+
+    private static void batches(org.springframework.jdbc.core.JdbcTemplate template, String sql, List<Object[]> rows) {
+        for (int from = 0; from < rows.size(); from += 5_000) {
+            template.batchUpdate(sql, rows.subList(from, Math.min(rows.size(), from + 5_000)));
+        }
+    }
+}
