@@ -78,18 +78,7 @@ class ConsoleSecurityConfiguration {
                 .authorizeHttpRequests(authorize -> {
                     // A forwarded 403 page and the container's error page render what was already decided.
                     authorize.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll();
-                    for (EndpointRules.Rule rule : EndpointRules.CONSOLE) {
-                        var matcher = PathPatternRequestMatcher.withDefaults().matcher(rule.method(), rule.pattern());
-                        if (rule.open()) {
-                            authorize.requestMatchers(matcher).permitAll();
-                        } else if (rule.roles().isEmpty()) {
-                            authorize.requestMatchers(matcher).denyAll();
-                        } else {
-                            authorize.requestMatchers(matcher)
-                                    .hasAnyRole(rule.roles().stream().map(Role::name).toArray(String[]::new));
-                        }
-                    }
-                    authorize.anyRequest().access(new UnmappedOnly(mappings));
+                    EndpointRules.authorize(authorize, EndpointRules.CONSOLE, mappings);
                 });
         return http.build();
     }

@@ -10,7 +10,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -144,5 +149,26 @@ public final class EndpointRules {
 
     private static Rule rule(HttpMethod method, String pattern, Role... roles) {
         return new Rule(method, pattern, EnumSet.copyOf(Arrays.asList(roles)), false);
+    }
+
+    /**
+     * Gives Spring Security these rules in order (open, denied, or the roles that may), then refuses every path the
+     * rules do not name unless no handler serves it (a 404 then stays a 404): deny by default, for each filter chain.
+     */
+    static void authorize(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry authorize,
+            List<Rule> rules, ObjectProvider<RequestMappingHandlerMapping> mappings) {
+        for (Rule rule : rules) {
+            var matcher = PathPatternRequestMatcher.withDefaults().matcher(rule.method(), rule.pattern());
+            if (rule.open()) {
+                authorize.requestMatchers(matcher).permitAll();
+            } else if (rule.roles().isEmpty()) {
+                authorize.requestMatchers(matcher).denyAll();
+            } else {
+                authorize.requestMatchers(matcher).hasAnyRole(rule.roles().stream().map(Role::name)
+                        .toArray(String[]::new));
+            }
+        }
+        authorize.anyRequest().access(new UnmappedOnly(mappings));
     }
 }

@@ -14,7 +14,6 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,18 +49,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(authorize -> {
                     // The container's error page renders what already failed; it must not fail again with 401.
                     authorize.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
-                    for (EndpointRules.Rule rule : EndpointRules.ALL) {
-                        var matcher = PathPatternRequestMatcher.withDefaults().matcher(rule.method(), rule.pattern());
-                        if (rule.open()) {
-                            authorize.requestMatchers(matcher).permitAll();
-                        } else if (rule.roles().isEmpty()) {
-                            authorize.requestMatchers(matcher).denyAll();
-                        } else {
-                            authorize.requestMatchers(matcher)
-                                    .hasAnyRole(rule.roles().stream().map(Role::name).toArray(String[]::new));
-                        }
-                    }
-                    authorize.anyRequest().access(new UnmappedOnly(mappings));
+                    EndpointRules.authorize(authorize, EndpointRules.ALL, mappings);
                 })
                 .addFilterBefore(new ApiKeyFilter(keys, problems, jwt, json), BearerTokenAuthenticationFilter.class);
         if (jwt) {
