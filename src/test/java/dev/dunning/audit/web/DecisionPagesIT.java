@@ -136,6 +136,30 @@ class DecisionPagesIT {
     }
 
     @Test
+    void olderDecisionsArePagedByKeysetWithTheFilterKept() throws Exception {
+        facts.upsertCustomer(aCustomer().id(customer).consumer().in("DE", "Europe/Berlin", "EUR").build());
+        facts.upsertInvoice(customer, anInvoice().id(customer + "-I1").amount("EUR", "120.00").due("2025-03-05")
+                .build());
+        List<String> made = new java.util.ArrayList<>();
+        for (int i = 0; i <= DecisionPages.PAGE; i++) {
+            made.add(decisions.decide(customer, Instant.parse("2025-03-17T15:00:00Z").plusSeconds(i), "billing-test")
+                    .decisionId());
+        }
+        browser.signIn(auditor, PASSWORD);
+        browser.visit("/console/decisions?customerId=" + customer);
+        assertThat(browser.driver().findElements(By.cssSelector("table.decisions tbody tr")))
+                .hasSize(DecisionPages.PAGE);
+        assertThat(browser.text("table.decisions tbody tr")).as("newest first").contains(made.get(made.size() - 1));
+        browser.driver().findElement(By.cssSelector("a.next")).click();
+        browser.waitUntil(d -> d.getCurrentUrl().contains("cursor="));
+        browser.checked();
+        assertThat(browser.driver().findElements(By.cssSelector("table.decisions tbody tr"))).singleElement()
+                .satisfies(tr -> assertThat(tr.getText()).contains(made.get(0)));
+        assertThat(browser.driver().findElements(By.cssSelector("a.next"))).as("the last page").isEmpty();
+        assertThat(browser.driver().findElement(By.id("customerId")).getAttribute("value")).isEqualTo(customer);
+    }
+
+    @Test
     void aBadTimeIsNamedBesideItsFieldAndNothingIsSearched() {
         browser.signIn(auditor, PASSWORD);
         browser.visit("/console/decisions?from=yesterday&customerId=x");
