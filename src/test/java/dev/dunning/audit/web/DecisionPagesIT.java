@@ -170,6 +170,19 @@ class DecisionPagesIT {
     }
 
     @Test
+    void theSearchIsInGermanWhenTheBrowserAsksForGerman() {
+        browser.language("de");
+        browser.signIn(auditor, PASSWORD);
+        browser.visit("/console/decisions?to=2000-01-01T00:00");
+        browser.checked();
+        assertThat(browser.text("h1")).isEqualTo("Entscheidungen");
+        assertThat(browser.text("nav")).contains("Entscheidungen");
+        assertThat(browser.text("label[for=customerId]")).isEqualTo("Kunde");
+        assertThat(browser.text("#results")).contains("Keine Entscheidung passt zu diesem Filter.")
+                .contains("Diesen Filter als CSV exportieren");
+    }
+
+    @Test
     void aCreditControllerWhomTheApiRefusesTheAuditLogIsRefusedThesePages() {
         browser.signIn(controller, PASSWORD);
         browser.visit("/console/decisions");
