@@ -144,6 +144,15 @@ public class AuditRecords {
                 .param(customerId).query(Long.class).single();
     }
 
+    /**
+     * The facts a decision was made on, as recorded (canonical JSON); empty when retention has erased them or there
+     * is no such record.
+     */
+    public Optional<String> facts(long seq) {
+        return jdbc.sql("SELECT facts FROM audit_facts WHERE seq = ? AND facts IS NOT NULL").param(seq)
+                .query(String.class).optional();
+    }
+
     /** The exact bytes of a file of a stored rule-set version. */
     public Optional<byte[]> ruleSetFile(String version, String name) {
         return jdbc.sql("SELECT f.content FROM rule_set_version_files v JOIN rule_set_files f ON f.sha256 = v.sha256 "

@@ -30,8 +30,16 @@ public final class TableGrids {
     /** One sheet: its column letters, its rows (gaps between shown rows are marked), and the problems in it. */
     public record Grid(String file, String sheet, List<String> columns, List<Row> rows, List<RuleProblem> problems) {}
 
-    /** A row as Excel numbers it; {@code gapBefore} when rows above it are left out. */
-    public record Row(int number, boolean gapBefore, List<Cell> cells) {}
+    /**
+     * A row as Excel numbers it; {@code gapBefore} when rows above it are left out; {@code highlighted} for the row a
+     * decision fired from ({@link #firedRow}).
+     */
+    public record Row(int number, boolean gapBefore, List<Cell> cells, boolean highlighted) {
+
+        public Row(int number, boolean gapBefore, List<Cell> cells) {
+            this(number, gapBefore, cells, false);
+        }
+    }
 
     /** A cell's text and the problems placed on it (their numbers in the sheet's list, 1-based). */
     public record Cell(String name, String text, String severity, List<Integer> marks) {}
@@ -57,6 +65,69 @@ public final class TableGrids {
             }
         }
         return grids;
+    }
+
+    /**
+     * The table a decision-table row belongs to, cut to its head (RuleTable row down to the column labels) and the
+     * rows around the fired one, with that row ({@code row}, as Excel numbers it) highlighted: what an auditor sees
+     * to know which row of which table made a decision. Empty when the file is no table or has no such sheet or row.
+     */
+    public static java.util.Optional<Grid> firedRow(RuleSource source, String sheetName, int row) {
+        if (!(source.isSpreadsheet() || source.isCsv()) || row < 1) {
+            return java.util.Optional.empty();
+        }
+        for (SheetGrid sheet : new TableReader().read(source).sheets()) {
+            if (sheet.name().equals(sheetName) && sheet.rows().containsKey(row - 1)) {
+                return java.util.Optional.of(highlighted(source.name(), sheet, row - 1));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static Grid highlighted(String file, SheetGrid sheet, int fired) {
+        NavigableMap<Integer, NavigableMap<Integer, String>> rows = sheet.rows();
+        TreeSet<Integer> shown = new TreeSet<>();
+        Integer table = null;
+        for (var r : rows.headMap(fired, true).descendingMap().entrySet()) {
+            if (r.getValue().values().stream().anyMatch(v -> v.startsWith("RuleTable"))) {
+                table = r.getKey();
+                break;
+            }
+        }
+        if (table != null) {
+            for (int r = table; r <= Math.min(fired, table + TABLE_HEAD_ROWS - 1); r++) {
+                shown.add(r);
+            }
+        }
+        for (int r = Math.max(0, fired - AROUND); r <= fired + AROUND; r++) {
+            if (rows.containsKey(r)) {
+                shown.add(r);
+            }
+        }
+        int columns = 0;
+        for (int r : shown) {
+            NavigableMap<Integer, String> row = rows.get(r);
+            if (row != null && !row.isEmpty()) {
+                columns = Math.max(columns, row.lastKey() + 1);
+            }
+        }
+        List<String> letters = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            String name = SheetGrid.cellName(0, c);
+            letters.add(name.substring(0, name.length() - 1));
+        }
+        List<Row> out = new ArrayList<>();
+        Integer previous = null;
+        for (int r : shown) {
+            List<Cell> cells = new ArrayList<>();
+            for (int c = 0; c < columns; c++) {
+                String text = sheet.get(r, c);
+                cells.add(new Cell(SheetGrid.cellName(r, c), text == null ? "" : text, null, List.of()));
+            }
+            out.add(new Row(r + 1, previous != null && r != previous + 1, cells, r == fired));
+            previous = r;
+        }
+        return new Grid(file, sheet.name(), letters, out, List.of());
     }
 
     private static Grid grid(String file, SheetGrid sheet, List<RuleProblem> problems) {

@@ -129,7 +129,12 @@ public final class EndpointRules {
 
             // Rule sets: credit controllers change them; auditors may look.
             rule(GET, "/console/rule-sets/**", CREDIT_CONTROLLER, AUDITOR),
-            rule(ANY, "/console/rule-sets/**", CREDIT_CONTROLLER));
+            rule(ANY, "/console/rule-sets/**", CREDIT_CONTROLLER),
+
+            // Decisions and the audit log: auditors, as the API's /api/v1/audit/** (verify a POST, as the API's).
+            rule(GET, "/console/decisions", AUDITOR),
+            rule(POST, "/console/decisions/verify", AUDITOR),
+            rule(GET, "/console/decisions/**", AUDITOR));
 
     private EndpointRules() {}
 

@@ -19,6 +19,7 @@ class ConsoleModel {
 
     static {
         SECTIONS.put("rule-sets", List.of("CREDIT_CONTROLLER", "AUDITOR"));
+        SECTIONS.put("decisions", List.of("AUDITOR"));
     }
 
     @ModelAttribute

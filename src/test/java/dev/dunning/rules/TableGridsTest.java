@@ -50,6 +50,25 @@ class TableGridsTest {
     }
 
     @Test
+    void aFiredRowIsShownHighlightedUnderItsTablesHeadWithTheRowsAroundIt() throws Exception {
+        RuleSource source = new RuleSource(ESCALATION, Files.readAllBytes(Path.of(ESCALATION)));
+
+        TableGrids.Grid grid = TableGrids.firedRow(source, "Ladder", 40).orElseThrow();
+
+        assertThat(grid.rows()).extracting(TableGrids.Row::number)
+                .as("RuleTable row 12 to the labels in row 16, then rows 38 to 42")
+                .containsExactly(12, 13, 14, 15, 16, 38, 39, 40, 41, 42);
+        assertThat(grid.rows()).filteredOn(TableGrids.Row::highlighted).extracting(TableGrids.Row::number)
+                .containsExactly(40);
+        assertThat(grid.rows()).filteredOn(TableGrids.Row::gapBefore).extracting(TableGrids.Row::number)
+                .containsExactly(38);
+        assertThat(grid.problems()).isEmpty();
+        assertThat(TableGrids.firedRow(source, "No such sheet", 40)).isEmpty();
+        assertThat(TableGrids.firedRow(new RuleSource("rules/holds.drl", "rule x".getBytes()), "Ladder", 40))
+                .isEmpty();
+    }
+
+    @Test
     void aLongSheetShowsTheHeadOfTheTableAndTheRowsAroundTheProblem() throws Exception {
         RuleSource source = new RuleSource(ESCALATION, Files.readAllBytes(Path.of(ESCALATION)));
         RuleProblem late = RuleProblem.atCell(ESCALATION, "Ladder", "F90", "not a whole number of days");
