@@ -304,7 +304,8 @@ class RobustnessIT {
      * page, nothing stored): they call the services the API calls, whose refusals this test proves.
      */
     static final Map<String, String> CONSOLE_WRITES = Map.of(
-            "POST /console/rule-sets/upload", "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)");
+            "POST /console/rule-sets/upload", "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)",
+            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)");
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {
