@@ -61,8 +61,10 @@ class RobustnessIT {
         TestDatabase.Connection db = TestDatabase.freshDatabase("robust");
         db.register(registry);
         registry.add("dunning.database.demo-data", () -> "false");
-        // Nothing but the requests may change the database while the checksums are compared.
+        // Nothing but the requests may change the database while the checksums are compared: no dispatcher, and no
+        // effectiveness pass moving its high-water mark.
         registry.add("dunning.dispatch.scheduled", () -> "false");
+        registry.add("dunning.effectiveness.scheduled", () -> "false");
     }
 
     @LocalServerPort
