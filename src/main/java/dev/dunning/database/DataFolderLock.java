@@ -75,7 +75,8 @@ final class DataFolderLock implements AutoCloseable {
             DataFolderLock held = new DataFolderLock(file, channel, lock);
             held.owner.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
             held.owner.setProperty("role", role);
-            held.owner.setProperty("since", Instant.now().toString());
+            ProcessHandle.current().info().startInstant()
+                    .ifPresent(started -> held.owner.setProperty("since", started.toString()));
             held.write();
             return Optional.of(held);
         } catch (IOException e) {

@@ -20,6 +20,8 @@ class DataFolderLockTest {
         assertThat(owner.isService()).isTrue();
         assertThat(owner.pid()).contains(ProcessHandle.current().pid());
         assertThat(owner.port().getAsInt()).isEqualTo(41234);
+        assertThat(owner.since()).as("when the owning process started").isPresent()
+                .hasValueSatisfying(since -> assertThat(since).isBefore(java.time.Instant.now()));
         assertThat(owner.describe()).startsWith("a running service (process " + ProcessHandle.current().pid() + ")");
 
         held.close();
