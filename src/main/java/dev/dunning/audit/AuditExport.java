@@ -1,8 +1,12 @@
 package dev.dunning.audit;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Service;
@@ -24,12 +28,36 @@ public class AuditExport {
             "template", "invoice_ids", "requires_approval", "not_before", "next_review_on", "reasons", "fired_rules",
             "policies", "prev_hash", "hash");
 
+    /** The export formats, as the {@code format} parameter names them. */
+    public static final List<String> FORMATS = List.of("csv", "jsonl");
+
     private final AuditRecords records;
     private final JsonMapper json;
 
     public AuditExport(AuditRecords records, JsonMapper json) {
         this.records = records;
         this.json = json;
+    }
+
+    /**
+     * The filtered range as an attachment of the response, in {@code format} (one of {@link #FORMATS}, checked by the
+     * caller): the API's export and the console's are this one method. Written on the request thread straight to the
+     * response rather than as an async StreamingResponseBody, so that a long export is not cut off by the async
+     * request timeout. A failure after the first bytes cannot become a problem response any more; the chunked
+     * response is then cut off without its final chunk, which HTTP clients report as an incomplete transfer.
+     */
+    public void write(String format, AuditFilter filter, HttpServletResponse response) throws IOException {
+        boolean csv = format.equals("csv");
+        response.setContentType(csv ? "text/csv;charset=UTF-8" : "application/jsonl;charset=UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"audit-decisions." + format + "\"");
+        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8),
+                64 * 1024);
+        if (csv) {
+            csv(filter, out);
+        } else {
+            jsonLines(filter, out);
+        }
+        out.flush();
     }
 
     /**

@@ -15,10 +15,7 @@ import dev.dunning.web.InvalidRequestException;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +23,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -91,13 +87,7 @@ class AuditController {
         return new DecisionPage(limit, next, page.stream().map(this::logged).toList());
     }
 
-    /**
-     * The filtered range as CSV or JSON Lines, oldest first, written while it is read: the response starts at once
-     * and memory stays flat. Written on the request thread straight to the response rather than as an async
-     * StreamingResponseBody, so that a long export is not cut off by the async request timeout. A failure after the
-     * first bytes cannot become a problem response any more; the chunked response is then cut off without its final
-     * chunk, which HTTP clients report as an incomplete transfer.
-     */
+    /** The filtered range as CSV or JSON Lines, oldest first, written while it is read ({@link AuditExport#write}). */
     @GetMapping(path = "/export")
     void export(
             @RequestParam(defaultValue = "jsonl") String format,
@@ -113,22 +103,17 @@ class AuditController {
         List<FieldProblem> problems = new ArrayList<>();
         AuditFilter filter = filter(problems, customerId, from, to, action, channel, ruleName, ruleSetVersion,
                 entryPoint);
-        if (!format.equals("csv") && !format.equals("jsonl")) {
-            problems.add(new FieldProblem("format", "\"" + format + "\" is not a known export format; use csv or jsonl"));
-        }
+        format(format, problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        boolean csv = format.equals("csv");
-        response.setContentType(csv ? "text/csv;charset=UTF-8" : "application/jsonl;charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
-                "attachment; filename=\"audit-decisions." + format + "\"");
-        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8),
-                64 * 1024);
-        if (csv) {
-            export.csv(filter, out);
-        } else {
-            export.jsonLines(filter, out);
+        export.write(format, filter, response);
+    }
+
+    /** Adds a problem when the export format is not one of {@link AuditExport#FORMATS}. */
+    static void format(String format, List<FieldProblem> problems) {
+        if (!AuditExport.FORMATS.contains(format)) {
+            problems.add(new FieldProblem("format", "\"" + format + "\" is not a known export format; use csv or jsonl"));
         }
     }
 

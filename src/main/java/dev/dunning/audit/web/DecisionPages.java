@@ -13,11 +13,7 @@ import dev.dunning.web.InvalidRequestException;
 import dev.dunning.web.NotFoundException;
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HtmxRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -26,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -149,23 +144,11 @@ class DecisionPages {
             throws IOException {
         List<FieldProblem> problems = new ArrayList<>();
         AuditFilter filter = filter(search, problems);
-        if (!format.equals("csv") && !format.equals("jsonl")) {
-            problems.add(new FieldProblem("format", "\"" + format + "\" is not a known export format; use csv or jsonl"));
-        }
+        AuditController.format(format, problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        boolean csv = format.equals("csv");
-        response.setContentType(csv ? "text/csv;charset=UTF-8" : "application/jsonl;charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-decisions." + format + "\"");
-        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8),
-                64 * 1024);
-        if (csv) {
-            export.csv(filter, out);
-        } else {
-            export.jsonLines(filter, out);
-        }
-        out.flush();
+        export.write(format, filter, response);
     }
 
     private static AuditFilter filter(Search s, List<FieldProblem> problems) {
