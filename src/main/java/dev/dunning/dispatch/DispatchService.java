@@ -150,6 +150,21 @@ public class DispatchService {
         }
     }
 
+    /** The decision's outbox entry, if it had one (a decision that sends nothing has none). */
+    public Optional<OutboxEntry> entryOf(String decisionId) {
+        return outbox.find(decisionId);
+    }
+
+    /**
+     * The key a receiver knows a message by, the same at every send: an e-mail's Message-ID, or the decision id that a
+     * webhook carries as its Idempotency-Key.
+     */
+    public String messageKey(OutboxEntry entry) {
+        return Route.EMAIL.equals(entry.route())
+                ? EmailChannel.messageId(entry.decisionId(), properties.company().email())
+                : entry.decisionId();
+    }
+
     public java.util.List<OutboxEntry> list(Outbox.Filter filter, int offset, int limit) {
         return outbox.list(filter, offset, limit);
     }

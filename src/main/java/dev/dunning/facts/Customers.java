@@ -77,6 +77,23 @@ public class Customers {
                 .optional();
     }
 
+    /**
+     * Customers whose id or name starts with the text, by name then id, at most {@code limit}: two range reads, of the
+     * primary key and of customers_name, whatever the number of customers. LIKE's wildcards in the text match only
+     * themselves.
+     */
+    public java.util.List<Customer> search(String text, int limit) {
+        String prefix = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.sql("SELECT * FROM ((SELECT " + COLUMNS + " FROM customers c WHERE c.id LIKE :prefix "
+                        + "ORDER BY c.id LIMIT :limit) UNION (SELECT " + COLUMNS + " FROM customers c "
+                        + "WHERE c.name LIKE :prefix ORDER BY c.name, c.id LIMIT :limit)) found "
+                        + "ORDER BY name, id LIMIT :limit")
+                .param("prefix", prefix)
+                .param("limit", limit)
+                .query((rs, n) -> map(rs))
+                .list();
+    }
+
     public boolean exists(String id) {
         return jdbc.sql("SELECT COUNT(*) FROM customers WHERE id = ?").param(id).query(Integer.class).single() > 0;
     }

@@ -183,8 +183,15 @@ public class FactsService {
         return new Written<>(contacts.find(id).orElseThrow(), true);
     }
 
+    /** A hold whose author is not recorded (demo data). */
     @Transactional
     public StoredHold addHold(String customerId, Hold hold, String reason) {
+        return addHold(customerId, hold, reason, null);
+    }
+
+    /** Adds a hold, recording who added it ({@code by}: the API key's or the signed-in person's name). */
+    @Transactional
+    public StoredHold addHold(String customerId, Hold hold, String reason, String by) {
         requireCustomer(customerId);
         if (hold.invoiceId() != null) {
             String owner = invoices.find(hold.invoiceId()).map(StoredInvoice::customerId).orElse(null);
@@ -194,17 +201,23 @@ public class FactsService {
                         : "invoice " + hold.invoiceId() + " belongs to another customer");
             }
         }
-        long id = holds.add(customerId, hold, reason, clock.instant());
+        long id = holds.add(customerId, hold, reason, by, clock.instant());
         return holds.find(id).orElseThrow();
     }
 
-    /** Ends a hold of this customer now; ending an ended hold changes nothing. */
+    /** Ends a hold of this customer now, its ender unrecorded; ending an ended hold changes nothing. */
     @Transactional
     public StoredHold endHold(String customerId, long holdId) {
+        return endHold(customerId, holdId, null);
+    }
+
+    /** Ends a hold of this customer now, recording who ended it; ending an ended hold changes nothing. */
+    @Transactional
+    public StoredHold endHold(String customerId, long holdId, String by) {
         StoredHold hold = holds.find(holdId)
                 .filter(h -> Objects.equals(h.customerId(), customerId))
                 .orElseThrow(() -> new UnknownFactException("hold of customer " + customerId, holdId));
-        holds.end(holdId, clock.instant());
+        holds.end(holdId, by, clock.instant());
         return holds.find(hold.id()).orElseThrow();
     }
 

@@ -22,20 +22,20 @@ public class Holds {
         this.jdbc = jdbc;
     }
 
-    long add(String customerId, Hold hold, String reason, Instant now) {
+    long add(String customerId, Hold hold, String reason, String by, Instant now) {
         var keys = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO holds (customer_id, kind, invoice_id, from_date, until_date, reason, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO holds (customer_id, kind, invoice_id, from_date, until_date, reason, created_at, "
+                        + "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(customerId, hold.kind().name(), hold.invoiceId(), hold.from(), hold.until(), reason,
-                        Sql.utc(now))
+                        Sql.utc(now), by)
                 .update(keys);
         return keys.getKey().longValue();
     }
 
     /** Ends the hold now; true if it was running. */
-    boolean end(long id, Instant now) {
-        return jdbc.sql("UPDATE holds SET ended_at = ? WHERE id = ? AND ended_at IS NULL").params(Sql.utc(now), id)
-                .update() == 1;
+    boolean end(long id, String by, Instant now) {
+        return jdbc.sql("UPDATE holds SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL")
+                .params(Sql.utc(now), by, id).update() == 1;
     }
 
     public Optional<StoredHold> find(long id) {
@@ -50,7 +50,8 @@ public class Holds {
 
     static StoredHold stored(ResultSet rs) throws SQLException {
         return new StoredHold(rs.getLong("id"), rs.getString("customer_id"), map(rs), rs.getString("reason"),
-                Sql.instant(rs, "created_at"), Sql.instant(rs, "ended_at"));
+                Sql.instant(rs, "created_at"), rs.getString("created_by"), Sql.instant(rs, "ended_at"),
+                rs.getString("ended_by"));
     }
 
     static Hold map(ResultSet rs) throws SQLException {

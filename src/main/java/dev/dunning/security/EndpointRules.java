@@ -70,17 +70,18 @@ public final class EndpointRules {
             rule(ANY, "/actuator/**", ADMIN),
             rule(ANY, "/api/v1/api-keys/**", ADMIN),
 
-            // Facts: billing systems write them; auditors may read what decisions were made on.
+            // Facts: billing systems write them; auditors may read what decisions were made on; credit controllers
+            // read customers and invoices and add or end holds (a dispute, a promise to pay), as the console lets them.
             rule(PUT, "/api/v1/customers/*", BILLING_SYSTEM),
-            rule(POST, "/api/v1/customers/*/holds", BILLING_SYSTEM),
-            rule(DELETE, "/api/v1/customers/*/holds/*", BILLING_SYSTEM),
+            rule(POST, "/api/v1/customers/*/holds", BILLING_SYSTEM, CREDIT_CONTROLLER),
+            rule(DELETE, "/api/v1/customers/*/holds/*", BILLING_SYSTEM, CREDIT_CONTROLLER),
             rule(POST, "/api/v1/customers/*/contacts", BILLING_SYSTEM),
             rule(GET, "/api/v1/customers/*/decisions", BILLING_SYSTEM, AUDITOR),
-            rule(GET, "/api/v1/customers/**", BILLING_SYSTEM, AUDITOR),
+            rule(GET, "/api/v1/customers/**", BILLING_SYSTEM, AUDITOR, CREDIT_CONTROLLER),
             rule(PUT, "/api/v1/invoices/*", BILLING_SYSTEM),
             rule(POST, "/api/v1/invoices/*/payments", BILLING_SYSTEM),
             rule(POST, "/api/v1/invoices/*/payment-failures", BILLING_SYSTEM),
-            rule(GET, "/api/v1/invoices/**", BILLING_SYSTEM, AUDITOR),
+            rule(GET, "/api/v1/invoices/**", BILLING_SYSTEM, AUDITOR, CREDIT_CONTROLLER),
             rule(POST, "/api/v1/import/*", BILLING_SYSTEM),
             rule(ANY, "/api/v1/contact-events/**", BILLING_SYSTEM),
 
@@ -103,11 +104,16 @@ public final class EndpointRules {
             // Batch runs and the approvals of hand-over and suspension: credit controllers.
             rule(ANY, "/api/v1/runs/**", CREDIT_CONTROLLER),
             rule(ANY, "/api/v1/approvals/**", CREDIT_CONTROLLER),
+            // Customers a decision sent to a person (vulnerable, do-not-contact): read from the audit log.
+            rule(GET, "/api/v1/manual-reviews", CREDIT_CONTROLLER, AUDITOR),
 
             // Effectiveness figures: read by credit controllers and auditors.
             rule(GET, "/api/v1/effectiveness/**", CREDIT_CONTROLLER, AUDITOR),
 
-            // Dispatch: operations; credit controllers may look at what is waiting or failed.
+            // Dispatch: operations; credit controllers may look at what is waiting or failed; auditors may read a
+            // decision's own entry (what was dispatched for it), not the lists or the message previews.
+            rule(GET, "/api/v1/outbox/dead-letters", ADMIN, CREDIT_CONTROLLER),
+            rule(GET, "/api/v1/outbox/*", ADMIN, CREDIT_CONTROLLER, AUDITOR),
             rule(GET, "/api/v1/outbox/**", ADMIN, CREDIT_CONTROLLER),
             rule(ANY, "/api/v1/outbox/**", ADMIN));
 
@@ -134,7 +140,22 @@ public final class EndpointRules {
             // Decisions and the audit log: auditors, as the API's /api/v1/audit/** (verify a POST, as the API's).
             rule(GET, "/console/decisions", AUDITOR),
             rule(POST, "/console/decisions/verify", AUDITOR),
-            rule(GET, "/console/decisions/**", AUDITOR));
+            rule(GET, "/console/decisions/**", AUDITOR),
+
+            // Work queues, as the API's approvals (credit controllers) and dead letters (credit controllers look,
+            // admins re-queue); the manual-review queue reads the audit log's MANUAL_REVIEW decisions, which the API
+            // gives as /api/v1/manual-reviews to the same roles.
+            rule(GET, "/console/queues", CREDIT_CONTROLLER, AUDITOR, ADMIN),
+            rule(ANY, "/console/queues/approvals/**", CREDIT_CONTROLLER),
+            rule(GET, "/console/queues/manual-review", CREDIT_CONTROLLER, AUDITOR),
+            rule(GET, "/console/queues/dead-letters", ADMIN, CREDIT_CONTROLLER),
+            rule(POST, "/console/queues/dead-letters/*/requeue", ADMIN),
+
+            // Customers, as the API's facts: read by credit controllers, auditors and billing systems; holds added and
+            // ended by credit controllers (and billing systems).
+            rule(GET, "/console/customers/**", CREDIT_CONTROLLER, AUDITOR, BILLING_SYSTEM),
+            rule(POST, "/console/customers/*/holds", CREDIT_CONTROLLER, BILLING_SYSTEM),
+            rule(POST, "/console/customers/*/holds/*/end", CREDIT_CONTROLLER, BILLING_SYSTEM));
 
     private EndpointRules() {}
 

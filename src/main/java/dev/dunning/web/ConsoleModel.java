@@ -20,6 +20,8 @@ class ConsoleModel {
     static {
         SECTIONS.put("rule-sets", List.of("CREDIT_CONTROLLER", "AUDITOR"));
         SECTIONS.put("decisions", List.of("AUDITOR"));
+        SECTIONS.put("queues", List.of("CREDIT_CONTROLLER", "AUDITOR", "ADMIN"));
+        SECTIONS.put("customers", List.of("CREDIT_CONTROLLER", "AUDITOR", "BILLING_SYSTEM"));
     }
 
     @ModelAttribute

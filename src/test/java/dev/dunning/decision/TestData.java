@@ -63,6 +63,7 @@ public final class TestData {
 
     public static final class CustomerBuilder {
         private String id = "C-1";
+        private String name = "Test Customer";
         private Segment segment = Segment.CONSUMER;
         private String country = "US";
         private String language = "en";
@@ -78,6 +79,11 @@ public final class TestData {
 
         public CustomerBuilder id(String id) {
             this.id = id;
+            return this;
+        }
+
+        public CustomerBuilder name(String name) {
+            this.name = name;
             return this;
         }
 
@@ -140,7 +146,7 @@ public final class TestData {
         }
 
         public Customer build() {
-            return new Customer(id, "Test Customer", segment, country, language, timeZone, currency, riskScore,
+            return new Customer(id, name, segment, country, language, timeZone, currency, riskScore,
                     tenureMonths, consents, doNotContact, vulnerable, thirdPartyCollection);
         }
     }

@@ -188,7 +188,7 @@ class FactsRepositoryIT {
             contactId = new Contacts(elsewhere).add(customer, new ContactAttempt(PAID_AT, Channel.EMAIL, null, null,
                     Outcome.SENT), null, PAID_AT);
             holdId = new Holds(elsewhere).add(customer, new Hold(HoldKind.MANUAL, null, LocalDate.parse("2025-03-01"),
-                    LocalDate.parse("2025-03-02")), null, PAID_AT);
+                    LocalDate.parse("2025-03-02")), null, null, PAID_AT);
             // Read back in the same odd zones too.
             assertThat(new Contacts(elsewhere).find(contactId).orElseThrow().attempt().at()).isEqualTo(PAID_AT);
         } finally {

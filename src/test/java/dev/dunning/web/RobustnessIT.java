@@ -307,7 +307,12 @@ class RobustnessIT {
      */
     static final Map<String, String> CONSOLE_WRITES = Map.of(
             "POST /console/rule-sets/upload", "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)",
-            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)");
+            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)",
+            "POST /console/queues/approvals/{decisionId}", "WorkQueuePagesIT (a rejection without a comment)",
+            "POST /console/queues/dead-letters/{decisionId}/requeue",
+            "WorkQueuePagesIT (re-queueing an entry that is no longer dead)",
+            "POST /console/customers/{id}/holds", "CustomerPagesIT (no reason, a past last day, an unknown kind)",
+            "POST /console/customers/{id}/holds/{holdId}/end", "CustomerPagesIT (ends a hold; an unknown hold is 404)");
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {

@@ -7,6 +7,9 @@ import dev.dunning.audit.AuditRecords;
 import dev.dunning.audit.ChainVerifier;
 import dev.dunning.decision.Action;
 import dev.dunning.decision.Channel;
+import dev.dunning.dispatch.DispatchService;
+import dev.dunning.facts.Contacts;
+import dev.dunning.facts.Payments;
 import dev.dunning.web.ConsolePage;
 import dev.dunning.web.FieldProblem;
 import dev.dunning.web.InvalidRequestException;
@@ -45,8 +48,15 @@ class DecisionPages {
     private final AuditExport export;
     private final ChainVerifier verifier;
     private final JsonMapper json;
+    private final DispatchService dispatch;
+    private final Contacts contacts;
+    private final Payments payments;
 
-    DecisionPages(AuditRecords records, AuditExport export, ChainVerifier verifier, JsonMapper json) {
+    DecisionPages(AuditRecords records, AuditExport export, ChainVerifier verifier, JsonMapper json,
+            DispatchService dispatch, Contacts contacts, Payments payments) {
+        this.dispatch = dispatch;
+        this.contacts = contacts;
+        this.payments = payments;
         this.records = records;
         this.export = export;
         this.verifier = verifier;
@@ -115,6 +125,8 @@ class DecisionPages {
         AuditRecord record = records.byDecisionId(id).orElseThrow(() -> new NotFoundException(
                 "No decision with id \"" + id + "\""));
         model.addAttribute("view", DecisionView.of(record, records, json));
+        model.addAttribute("dispatched", Dispatched.of(record, json.readTree(record.content()).path("decision"),
+                dispatch, contacts, payments));
         return "audit/decision";
     }
 

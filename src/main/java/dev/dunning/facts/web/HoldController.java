@@ -12,10 +12,12 @@ import dev.dunning.facts.Written;
 import dev.dunning.validation.Identifier;
 import dev.dunning.web.FieldProblem;
 import dev.dunning.web.InvalidRequestException;
+import dev.dunning.web.Principals;
 import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -61,7 +63,12 @@ class HoldController {
             @Size(max = 64) @Identifier String invoiceId,
             @NotNull LocalDate from,
             LocalDate until,
-            @Size(max = 500) String reason) {}
+            @Size(max = 500) String reason) {
+
+        Hold toHold() {
+            return new Hold(kind, invoiceId, from, until);
+        }
+    }
 
     /**
      * A hold as stored. {@code active} is false once it was ended (endedAt) or its last day has passed in the
@@ -69,25 +76,34 @@ class HoldController {
      */
     record HoldView(
             long id, String customerId, HoldKind kind, String invoiceId, LocalDate from, LocalDate until,
-            String reason, Instant createdAt, Instant endedAt, boolean active) {}
+            String reason, Instant createdAt, String createdBy, Instant endedAt, String endedBy, boolean active) {}
 
     /** Which holds a list shows. */
     enum State { ACTIVE, ENDED, ALL }
 
+    /** Adds the hold, recording the caller's name (the API key's, or the signed-in person's) as its author. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<HoldView> add(@PathVariable String id, @RequestBody HoldRequest request) {
-        RequestChecks.of(validator, request)
-                .notBefore("until", request.until(), "last day (until)", request.from(), "first day (from)")
-                .throwIfAny();
-        Hold hold = new Hold(request.kind(), request.invoiceId(), request.from(), request.until());
-        StoredHold stored = TransientRetry.write(() -> facts.addHold(id, hold, request.reason()));
+    ResponseEntity<HoldView> add(@PathVariable String id, @RequestBody HoldRequest request, Principal principal) {
+        checks(validator, request).throwIfAny();
+        String by = Principals.name(principal);
+        StoredHold stored = TransientRetry.write(() -> facts.addHold(id, request.toHold(), request.reason(), by));
         return Created.orOkAt(new Written<>(stored, true), StoredHold::id, h -> view(h, today(id)));
     }
 
-    /** Ends the hold now. Ending an ended hold changes nothing and answers the same: DELETE is idempotent. */
+    /** The API's checks of a hold, which the console's form ({@link HoldForm}) makes too. */
+    static RequestChecks checks(Validator validator, HoldRequest request) {
+        return RequestChecks.of(validator, request)
+                .notBefore("until", request.until(), "last day (until)", request.from(), "first day (from)");
+    }
+
+    /**
+     * Ends the hold now, recording who ended it. Ending an ended hold changes nothing and answers the same: DELETE is
+     * idempotent.
+     */
     @DeleteMapping("/{holdId}")
-    HoldView end(@PathVariable String id, @PathVariable long holdId) {
-        StoredHold ended = TransientRetry.write(() -> facts.endHold(id, holdId));
+    HoldView end(@PathVariable String id, @PathVariable long holdId, Principal principal) {
+        String by = Principals.name(principal);
+        StoredHold ended = TransientRetry.write(() -> facts.endHold(id, holdId, by));
         return view(ended, today(id));
     }
 
@@ -118,15 +134,19 @@ class HoldController {
 
     /** The customer's own date decides whether a hold's last day has passed, as it does for decisions. */
     private LocalDate today(String customerId) {
+        return today(customers, clock, customerId);
+    }
+
+    static LocalDate today(Customers customers, Clock clock, String customerId) {
         Customer customer = customers.find(customerId).orElseThrow(() -> new UnknownFactException("customer",
                 customerId));
         return LocalDate.now(clock.withZone(ZoneId.of(customer.timeZone())));
     }
 
-    private static HoldView view(StoredHold stored, LocalDate today) {
+    static HoldView view(StoredHold stored, LocalDate today) {
         Hold h = stored.hold();
         boolean active = !stored.ended() && (h.until() == null || !h.until().isBefore(today));
         return new HoldView(stored.id(), stored.customerId(), h.kind(), h.invoiceId(), h.from(), h.until(),
-                stored.reason(), stored.createdAt(), stored.endedAt(), active);
+                stored.reason(), stored.createdAt(), stored.createdBy(), stored.endedAt(), stored.endedBy(), active);
     }
 }
