@@ -4,6 +4,10 @@ import static dev.dunning.decision.TestData.aCustomer;
 import static dev.dunning.decision.TestData.anInvoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dunning.decision.Action;
+import dev.dunning.decision.Channel;
+import dev.dunning.decision.ContactAttempt;
+import dev.dunning.decision.Outcome;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
 import dev.dunning.facts.FactsService;
@@ -17,6 +21,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -156,7 +162,9 @@ class CustomerPagesIT {
         browser.screenshot("customer");
 
         browser.driver().findElement(By.cssSelector("tr[data-hold='" + holdId + "'] button.end-hold")).click();
-        browser.waitUntil(d -> d.findElement(By.cssSelector("tr[data-hold='" + holdId + "'] .state")).getText()
+        // Read in the page rather than through an element, which htmx's swap may replace between find and read.
+        browser.waitUntil(d -> String.valueOf(browser.driver().executeScript("const e = document.querySelector("
+                + "arguments[0]); return e ? e.textContent : '';", "tr[data-hold='" + holdId + "'] .state")).strip()
                 .startsWith("ended"));
         browser.checked();
         assertThat(browser.text("tr[data-hold='" + holdId + "'] .state")).isEqualTo("ended by " + CONTROLLER);
@@ -186,6 +194,35 @@ class CustomerPagesIT {
         browser.checked();
         assertThat(browser.text("h1")).isEqualTo("Decision for customer " + customer);
         assertThat(browser.text("#dispatched + .dispatched")).isNotBlank();
+    }
+
+    @Test
+    void aVulnerableCustomerSentToAPersonIsInTheManualReviewQueueWithTheReason() {
+        String vulnerable = customer + "-V";
+        facts.upsertCustomer(aCustomer().id(vulnerable).consumer().vulnerable().in("US", "America/New_York", "USD")
+                .build());
+        facts.upsertInvoice(vulnerable, anInvoice().id(vulnerable + "-I1").amount("USD", "120.00")
+                .due(LocalDate.now(ZoneId.of("America/New_York")).minusDays(46).toString()).build());
+        facts.recordContact(vulnerable, new ContactAttempt(Instant.now().minus(Duration.ofDays(20)), Channel.EMAIL,
+                Action.REMINDER, 3, Outcome.DELIVERED), null);
+        DecisionResponse made = decisions.decide(vulnerable, null, "billing-test");
+        assertThat(made.action()).as("a final notice, redirected to a person").isEqualTo("MANUAL_REVIEW");
+
+        browser.signIn(CONTROLLER, PASSWORD);
+        browser.visit("/console/queues");
+        browser.driver().findElement(By.linkText("Manual review")).click();
+        browser.waitUntil(d -> d.getCurrentUrl().endsWith("/console/queues/manual-review"));
+        browser.field("customerId").sendKeys(vulnerable);
+        browser.driver().findElement(By.cssSelector("form.search button[type=submit]")).click();
+        browser.waitUntil(d -> d.findElements(By.cssSelector("#queue table.reviews tbody tr")).size() == 1);
+        browser.checked();
+        assertThat(browser.text("tr[data-decision='" + made.decisionId() + "'] .reason"))
+                .contains("flagged as vulnerable");
+        browser.screenshot("queues-manual-review");
+        browser.driver().findElement(By.linkText(vulnerable)).click();
+        browser.waitUntil(d -> d.getCurrentUrl().endsWith("/console/customers/" + vulnerable));
+        browser.checked();
+        assertThat(browser.text("dl.facts")).contains("vulnerable");
     }
 
     private void setDate(String id, LocalDate date) {

@@ -183,6 +183,8 @@ class WorkQueuePagesIT {
         assertThat(item.findElement(By.cssSelector(".explanation")).getText())
                 .contains("a person must approve it");
 
+        browser.screenshot("queues-approvals");
+
         // A rejection without a comment is refused with the API's sentence; nothing changes.
         item.findElement(By.cssSelector("button.reject")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#reason-problem-" + id)).isEmpty());
@@ -191,7 +193,6 @@ class WorkQueuePagesIT {
         assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.AWAITING_APPROVAL);
 
         browser.field("reason-" + id).sendKeys("Six reminders and a suspension unanswered; hand over.");
-        browser.screenshot("queues-approvals");
         browser.driver().findElement(By.cssSelector("article[data-decision='" + id + "'] button.approve")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#queue .notice.done")).isEmpty());
         browser.checked();
