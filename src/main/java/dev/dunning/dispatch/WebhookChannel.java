@@ -35,7 +35,7 @@ class WebhookChannel {
         this.properties = properties;
         this.json = json;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.webhookTimeout())
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(properties.webhookTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
