@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     COLLECTION_HANDOVER
  * @param company the sender shown in every message
  * @param optOutAlways an opt-out line in every e-mail, not only where the policy asks for one
+ * @param smtp the relay's limits: connections, messages per connection and per second, idle time
+ * @param webhookConcurrency webhook posts of one batch in flight at once (keep-alive connections are reused)
  */
 @ConfigurationProperties("dunning.dispatch")
 public record DispatchProperties(
@@ -37,7 +39,9 @@ public record DispatchProperties(
         @DefaultValue("10s") Duration webhookTimeout,
         Map<String, Webhook> webhooks,
         @DefaultValue Company company,
-        @DefaultValue("false") boolean optOutAlways) {
+        @DefaultValue("false") boolean optOutAlways,
+        @DefaultValue Smtp smtp,
+        @DefaultValue("8") int webhookConcurrency) {
 
     public DispatchProperties {
         webhooks = webhooks == null ? Map.of() : Map.copyOf(webhooks);
@@ -47,6 +51,44 @@ public record DispatchProperties(
         }
         if (jitter < 0 || jitter > 1) {
             throw new IllegalArgumentException("dunning.dispatch.jitter is " + jitter + "; use a fraction from 0 to 1");
+        }
+        if (webhookConcurrency < 1) {
+            throw new IllegalArgumentException("dunning.dispatch.webhook-concurrency is " + webhookConcurrency
+                    + "; it must be at least 1");
+        }
+    }
+
+    /**
+     * The SMTP relay's limits, so that an operator can keep within a provider's quota.
+     *
+     * @param connections SMTP connections this instance keeps open at most (a batch's e-mails share them)
+     * @param messagesPerConnection messages sent over one connection before it is closed and a new one opened
+     * @param messagesPerSecond messages this instance hands to the relay per second at most (0: no limit)
+     * @param idleTimeout how long an unused connection stays open between batches
+     */
+    public record Smtp(
+            @DefaultValue("2") int connections,
+            @DefaultValue("100") int messagesPerConnection,
+            @DefaultValue("0") int messagesPerSecond,
+            @DefaultValue("30s") Duration idleTimeout) {
+
+        public Smtp {
+            if (connections < 1) {
+                throw new IllegalArgumentException("dunning.dispatch.smtp.connections is " + connections
+                        + "; it must be at least 1");
+            }
+            if (messagesPerConnection < 1) {
+                throw new IllegalArgumentException("dunning.dispatch.smtp.messages-per-connection is "
+                        + messagesPerConnection + "; it must be at least 1");
+            }
+            if (messagesPerSecond < 0) {
+                throw new IllegalArgumentException("dunning.dispatch.smtp.messages-per-second is " + messagesPerSecond
+                        + "; use 0 for no limit or a positive number");
+            }
+            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("dunning.dispatch.smtp.idle-timeout is " + idleTimeout
+                        + "; it must be positive");
+            }
         }
     }
 

@@ -9,11 +9,16 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,18 +55,21 @@ public class Dispatcher implements SmartLifecycle {
     private final Clock clock;
     private final String instanceId;
     private final Backoff backoff;
+    private final SmtpRelay relay;
+    private ExecutorService webhookPool;
     /** Held for a whole pass: stop() takes it to wait for the pass in progress. */
     private final ReentrantLock pass = new ReentrantLock();
     private volatile boolean stopping;
     private volatile boolean running;
     private ScheduledExecutorService scheduler;
 
-    Dispatcher(Outbox outbox, MessageFacts.Loader messageFacts, EmailChannel email, WebhookChannel webhooks,
-            Contacts contacts, TransactionTemplate transactions, DispatchProperties properties, DispatchMetrics metrics,
-            Clock clock) {
+    Dispatcher(Outbox outbox, MessageFacts.Loader messageFacts, EmailChannel email, SmtpRelay relay,
+            WebhookChannel webhooks, Contacts contacts, TransactionTemplate transactions, DispatchProperties properties,
+            DispatchMetrics metrics, Clock clock) {
         this.outbox = outbox;
         this.messageFacts = messageFacts;
         this.email = email;
+        this.relay = relay;
         this.webhooks = webhooks;
         this.contacts = contacts;
         this.transactions = transactions;
@@ -101,16 +109,24 @@ public class Dispatcher implements SmartLifecycle {
         pass.lock();
         try {
             List<Outbox.Claim> claimed = claim(now);
+            List<Pending> emails = new ArrayList<>();
+            List<Pending> posts = new ArrayList<>();
             int handled = 0;
             for (Outbox.Claim claim : claimed) {
                 if (stopping) {
                     outbox.release(claim.entry().decisionId(), claim.token(), clock.instant());
                     continue;
                 }
-                deliver(claim);
                 handled++;
+                Pending pending = prepare(claim);
+                if (pending != null) {
+                    (pending.email() != null ? emails : posts).add(pending);
+                }
             }
-            return handled;
+            List<Sent> outcomes = new ArrayList<>(emails.size() + posts.size());
+            outcomes.addAll(sendEmails(emails));
+            outcomes.addAll(post(posts));
+            return handled - record(outcomes);
         } finally {
             pass.unlock();
         }
@@ -130,7 +146,14 @@ public class Dispatcher implements SmartLifecycle {
         }
     }
 
-    private void deliver(Outbox.Claim claim) {
+    /** A claimed entry ready to go: its e-mail, or the facts its webhook body is made of. */
+    private record Pending(Outbox.Claim claim, MessageFacts facts, EmailChannel.Built email) {}
+
+    /** What came of sending one: the recipient, or the failure, or neither (not begun: the dispatcher stopped). */
+    private record Sent(Outbox.Claim claim, String recipient, SendFailure failure) {}
+
+    /** Reads the entry's facts and builds its message; null when the entry was settled here (superseded, failed). */
+    private Pending prepare(Outbox.Claim claim) {
         OutboxEntry entry = claim.entry();
         if (claim.lapsedClaimant() != null) {
             log.warn("Outbox entry {} was claimed by {} whose lease ran out; sending it again with idempotency key {}",
@@ -140,41 +163,156 @@ public class Dispatcher implements SmartLifecycle {
         var newer = outbox.newerEntry(entry);
         if (newer.isPresent()) {
             supersede(claim, newer.get(), "a newer decision " + newer.get() + " was dispatched for the customer");
-            return;
+            return null;
         }
-        MessageFacts facts;
-        String recipient;
         try {
-            facts = messageFacts.load(entry);
+            MessageFacts facts = messageFacts.load(entry);
             if (Route.reachesCustomer(route) && !entry.invoiceIds().isEmpty() && facts.openInvoices().isEmpty()) {
                 supersede(claim, null, "every invoice concerned was paid or closed before sending");
-                return;
+                return null;
             }
-            recipient = Route.EMAIL.equals(route) ? email.send(facts) : webhooks.send(facts, route);
+            if (Route.EMAIL.equals(route)) {
+                return new Pending(claim, facts, email.build(facts));
+            }
+            WebhookChannel.recipient(facts, route); // refuses before sending what no retry can fix
+            return new Pending(claim, facts, null);
         } catch (SendFailure failure) {
             failed(claim, failure);
-            return;
         } catch (RuntimeException unexpected) {
-            log.error("Sending outbox entry {} failed unexpectedly", entry.decisionId(), unexpected);
+            log.error("Preparing outbox entry {} failed unexpectedly", entry.decisionId(), unexpected);
             failed(claim, new SendFailure("unexpected: " + unexpected, unexpected));
-            return;
         }
-        Instant now = clock.instant();
-        boolean marked = Boolean.TRUE.equals(transactions.execute(status -> {
-            long contactId = contacts.recordSend(entry.customerId(), attempt(entry, now, Outcome.SENT),
-                    reference(entry), now).id();
-            if (!outbox.markSent(entry.decisionId(), claim.token(), recipient, contactId, now)) {
-                status.setRollbackOnly();
-                return false;
+        return null;
+    }
+
+    /** The batch's e-mails over the relay's open connections. */
+    private List<Sent> sendEmails(List<Pending> emails) {
+        if (emails.isEmpty()) {
+            return List.of();
+        }
+        List<SmtpRelay.Result> results = relay.sendAll(emails.stream().map(p -> p.email().message()).toList(),
+                () -> stopping);
+        List<Sent> sent = new ArrayList<>(emails.size());
+        for (int i = 0; i < emails.size(); i++) {
+            Pending p = emails.get(i);
+            SmtpRelay.Result r = results.get(i);
+            sent.add(new Sent(p.claim(), r.sent() ? p.email().to() : null, r.failure()));
+        }
+        return sent;
+    }
+
+    /** The batch's webhooks, {@code webhook-concurrency} at a time. */
+    private List<Sent> post(List<Pending> posts) {
+        if (posts.isEmpty()) {
+            return List.of();
+        }
+        if (posts.size() == 1 || properties.webhookConcurrency() == 1) {
+            return posts.stream().map(this::post).toList();
+        }
+        List<Future<Sent>> running = posts.stream().map(p -> webhookPool().submit(() -> post(p))).toList();
+        List<Sent> sent = new ArrayList<>(posts.size());
+        for (int i = 0; i < posts.size(); i++) {
+            try {
+                sent.add(running.get(i).get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sent.add(new Sent(posts.get(i).claim(), null, new SendFailure("interrupted while posting", e)));
+            } catch (ExecutionException e) {
+                sent.add(new Sent(posts.get(i).claim(), null,
+                        new SendFailure("unexpected: " + e.getCause(), e.getCause())));
             }
-            return true;
-        }));
-        if (marked) {
-            metrics.sent(route);
-        } else {
-            log.error("Outbox entry {} was sent but its claim had been taken over (the lease of {} is too short for "
-                    + "this send); the other dispatcher sends it with the same idempotency key", entry.decisionId(),
-                    properties.lease());
+        }
+        return sent;
+    }
+
+    private Sent post(Pending p) {
+        if (stopping) {
+            return new Sent(p.claim(), null, null);
+        }
+        try {
+            return new Sent(p.claim(), webhooks.send(p.facts(), p.claim().entry().route()), null);
+        } catch (SendFailure failure) {
+            return new Sent(p.claim(), null, failure);
+        } catch (RuntimeException unexpected) {
+            log.error("Sending outbox entry {} failed unexpectedly", p.claim().entry().decisionId(), unexpected);
+            return new Sent(p.claim(), null, new SendFailure("unexpected: " + unexpected, unexpected));
+        }
+    }
+
+    private synchronized ExecutorService webhookPool() {
+        if (webhookPool == null) {
+            AtomicInteger n = new AtomicInteger();
+            webhookPool = Executors.newFixedThreadPool(properties.webhookConcurrency(), r -> {
+                Thread t = new Thread(r, "outbox-webhook-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return webhookPool;
+    }
+
+    /**
+     * Records the batch's outcomes: every send with its contact attempt in one transaction (one durable commit for the
+     * batch, a savepoint per entry so that an entry whose claim was taken over is left out alone), failures as before,
+     * and entries not begun given back. Returns how many were given back.
+     */
+    private int record(List<Sent> outcomes) {
+        List<Sent> sent = new ArrayList<>();
+        int givenBack = 0;
+        for (Sent s : outcomes) {
+            if (s.recipient() != null) {
+                sent.add(s);
+            } else if (s.failure() != null) {
+                failed(s.claim(), s.failure());
+            } else {
+                outbox.release(s.claim().entry().decisionId(), s.claim().token(), clock.instant());
+                givenBack++;
+            }
+        }
+        if (!sent.isEmpty()) {
+            recordSent(sent);
+        }
+        return givenBack;
+    }
+
+    private void recordSent(List<Sent> sent) {
+        for (int attempt = 1; ; attempt++) {
+            List<Sent> takenOver = new ArrayList<>();
+            try {
+                Instant now = clock.instant();
+                transactions.executeWithoutResult(status -> {
+                    takenOver.clear();
+                    for (Sent s : sent) {
+                        OutboxEntry entry = s.claim().entry();
+                        Object savepoint = status.createSavepoint();
+                        long contactId = contacts.recordSend(entry.customerId(), attempt(entry, now, Outcome.SENT),
+                                reference(entry), now).id();
+                        if (outbox.markSent(entry.decisionId(), s.claim().token(), s.recipient(), contactId, now)) {
+                            status.releaseSavepoint(savepoint);
+                        } else {
+                            status.rollbackToSavepoint(savepoint);
+                            takenOver.add(s);
+                        }
+                    }
+                });
+            } catch (PessimisticLockingFailureException e) {
+                // A deadlock or lock wait rolled the whole batch's record back; nothing of it was kept, so write it
+                // again. Entries whose record never lands are sent again after their lease (same keys).
+                if (attempt == 3) {
+                    throw e;
+                }
+                continue;
+            }
+            for (Sent s : sent) {
+                if (takenOver.contains(s)) {
+                    log.error("Outbox entry {} was sent but its claim had been taken over (the lease of {} is too "
+                            + "short for this send); the other dispatcher sends it with the same idempotency key",
+                            s.claim().entry().decisionId(), properties.lease());
+                } else {
+                    metrics.sent(s.claim().entry().route());
+                }
+            }
+            return;
         }
     }
 
@@ -267,6 +405,12 @@ public class Dispatcher implements SmartLifecycle {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (webhookPool != null) {
+                webhookPool.shutdown();
+                webhookPool = null;
+            }
         }
         running = false;
     }

@@ -58,8 +58,11 @@ class EmailChannel {
         return composer.compose(facts, recipient(facts));
     }
 
-    /** @return the address the message was sent to */
-    String send(MessageFacts facts) {
+    /** An entry's e-mail, ready for the relay, and the address it goes to. */
+    record Built(MimeMessage message, String to) {}
+
+    /** Builds the entry's e-mail (multipart text and HTML, with its stable Message-ID and idempotency key). */
+    Built build(MessageFacts facts) {
         RenderedMail rendered = render(facts);
         try {
             MimeMessage message = mail.createMimeMessage();
@@ -74,20 +77,28 @@ class EmailChannel {
             message.setHeader("Content-Language", rendered.language());
             message.setHeader(IDEMPOTENCY_HEADER, facts.entry().decisionId());
             message.setHeader("X-Dunning-Decision-Id", facts.entry().decisionId());
-            // Without one, saveChanges() draws a random id at every send. Spring's JavaMailSenderImpl keeps one set
-            // here (it reads it before saveChanges() and sets it again after); EmailDispatchIT and CrashSafetyIT
-            // check what the SMTP server receives.
+            // Without one, saveChanges() draws a random id at every send. Spring's JavaMailSenderImpl and SmtpRelay
+            // keep one set here (they read it before saveChanges() and set it again after); EmailDispatchIT and
+            // CrashSafetyIT check what the SMTP server receives.
             message.setHeader("Message-ID", messageId(facts.entry().decisionId(), rendered.from()));
             if (rendered.optOutLine() && properties.company().optOutUrl() != null) {
                 message.setHeader("List-Unsubscribe", "<" + properties.company().optOutUrl()
                         .replace("{customerId}", facts.customer().id()) + ">");
             }
-            mail.send(message);
-            return rendered.to();
+            return new Built(message, rendered.to());
         } catch (MessagingException | java.io.UnsupportedEncodingException e) {
             throw new SendFailure("the e-mail to " + rendered.to() + " could not be built: " + e.getMessage(), true);
+        }
+    }
+
+    /** Sends one entry's e-mail on a connection of its own; the dispatcher sends batches through SmtpRelay. */
+    String send(MessageFacts facts) {
+        Built built = build(facts);
+        try {
+            mail.send(built.message());
+            return built.to();
         } catch (MailException e) {
-            throw new SendFailure("SMTP refused or failed the e-mail to " + rendered.to() + ": " + e.getMessage(), e);
+            throw new SendFailure("SMTP refused or failed the e-mail to " + built.to() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -35,8 +35,8 @@ class WebhookChannel {
         this.properties = properties;
         this.json = json;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.webhookTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.webhookTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** The address the route needs from the customer, or why there is none. */

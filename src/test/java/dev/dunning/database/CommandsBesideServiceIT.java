@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,20 +170,7 @@ class CommandsBesideServiceIT {
     }
 
     private static List<String> java(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    /** The jar the package phase built, which is what a user runs. */
-    private static Path jar() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("dunning-decision-service-.*\\.jar"))
-                    .filter(f -> !f.getFileName().toString().endsWith("-plain.jar"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no packaged jar in target/"))
-                    .toAbsolutePath();
-        }
+        return PackagedJar.java(args);
     }
 
     private static String started(Path log) throws IOException {

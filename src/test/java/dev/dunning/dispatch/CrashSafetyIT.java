@@ -84,6 +84,72 @@ class CrashSafetyIT {
         }
     }
 
+    /**
+     * A service killed (SIGKILL) in the middle of a batch: its batch's sends are recorded together at the batch's end,
+     * so every message it had sent is unrecorded. Another instance takes the batch over after the lease and sends it
+     * whole: no message is lost, and the only repeats are the dead one's sends, each with its own Message-ID again.
+     */
+    @Test
+    void killingTheServiceInTheMiddleOfABatchLosesNoMessageAndRepeatsOnlyWhatItHadSent() throws Exception {
+        TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_kill");
+        ConfigurableApplicationContext survivor = start(db, null);
+        Process doomed = null;
+        try {
+            Fixtures fixtures = new Fixtures(survivor.getBean(FactsService.class));
+            DispatchService dispatch = survivor.getBean(DispatchService.class);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                ids.add(dispatch.enqueue(Fixtures.reminder(fixtures.englishCustomer(), "FRIENDLY")).orElseThrow()
+                        .decisionId());
+            }
+            java.nio.file.Path log = java.nio.file.Files.createTempFile("dispatch-kill-", ".log");
+            // The service as a user runs it, sending on its own schedule, two messages a second: slow enough to be
+            // killed with most of its batch still to send.
+            doomed = new ProcessBuilder(dev.dunning.database.PackagedJar.java(
+                    "--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
+                    "--spring.datasource.password=" + db.password(), "--server.port=0",
+                    "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + SMTP_PORT,
+                    "--dunning.dispatch.scheduled=true", "--dunning.dispatch.interval=1s",
+                    "--dunning.dispatch.lease=10s", "--dunning.dispatch.instance-id=doomed",
+                    "--dunning.dispatch.smtp.messages-per-second=2", "--dunning.rule-sets.watch=false",
+                    "--dunning.effectiveness.scheduled=false"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process service = doomed;
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                if (!service.isAlive()) {
+                    throw new AssertionError("the service ended:\n" + java.nio.file.Files.readString(log));
+                }
+                return smtp.getReceivedMessages().length >= 3;
+            });
+            doomed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            List<String> sentByTheDead = EmailDispatchIT.ids(smtp.getReceivedMessages());
+            assertThat(sentByTheDead).hasSizeLessThan(12).isSubsetOf(ids);
+            JdbcClient jdbc = survivor.getBean(JdbcClient.class);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE status = 'SENDING' AND claimed_by = 'doomed'")
+                    .query(Long.class).single()).as("the whole batch is left claimed, none recorded").isEqualTo(12);
+
+            Dispatcher dispatcher = survivor.getBean(Dispatcher.class);
+            assertThat(dispatcher.runOnce(Instant.now().plus(Duration.ofMinutes(1)))).isEqualTo(12);
+
+            assertThat(statuses(jdbc)).containsOnly("SENT").hasSize(12);
+            MimeMessage[] received = smtp.getReceivedMessages();
+            List<String> keys = EmailDispatchIT.ids(received);
+            assertThat(new java.util.HashSet<>(keys)).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(keys).hasSize(12 + sentByTheDead.size());
+            java.util.Map<String, java.util.Set<String>> messageIds = new java.util.HashMap<>();
+            for (MimeMessage m : received) {
+                messageIds.computeIfAbsent(m.getHeader(EmailChannel.IDEMPOTENCY_HEADER)[0],
+                        k -> new java.util.HashSet<>()).add(m.getMessageID());
+            }
+            assertThat(messageIds.values()).allSatisfy(set -> assertThat(set).hasSize(1));
+        } finally {
+            if (doomed != null && doomed.isAlive()) {
+                doomed.destroyForcibly();
+            }
+            survivor.close();
+        }
+    }
+
     @Test
     void anEntryLeftClaimedByADeadDispatcherIsSentOnceItsLeaseHasRunOut(CapturedOutput output) throws Exception {
         TestDatabase.Connection db = TestDatabase.freshDatabase("dispatch_lease");

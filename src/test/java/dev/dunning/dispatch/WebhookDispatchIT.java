@@ -62,7 +62,10 @@ class WebhookDispatchIT {
     static final Map<String, IntSupplier> answers = new ConcurrentHashMap<>();
     static final List<Received> received = new CopyOnWriteArrayList<>();
 
-    record Received(String path, String body, String signature, String idempotencyKey) {}
+    static final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    record Received(String path, String body, String signature, String idempotencyKey, int clientPort) {}
 
     static HttpServer start() {
         try {
@@ -77,10 +80,19 @@ class WebhookDispatchIT {
     }
 
     static void handle(HttpExchange exchange) throws IOException {
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            answer(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    static void answer(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = exchange.getRequestURI().getPath();
         received.add(new Received(path, body, exchange.getRequestHeaders().getFirst("Dunning-Signature"),
-                exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+                exchange.getRequestHeaders().getFirst("Idempotency-Key"), exchange.getRemoteAddress().getPort()));
         int status = answers.getOrDefault(path, () -> 200).getAsInt();
         if (status < 0) {
             try {
@@ -143,6 +155,33 @@ class WebhookDispatchIT {
         answers.clear();
         dispatcher.drain();
         received.clear();
+        mostInFlight.set(0);
+    }
+
+    @Test
+    void aBatchsPostsRunSideBySideOverConnectionsKeptAlive() throws Exception {
+        answers.put("/retry_payment", () -> {
+            try {
+                Thread.sleep(150); // a receiver that takes a moment: posts one after another would never overlap
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 200;
+        });
+        List<String> ids = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 8; i++) {
+                ids.add(dispatch.enqueue(Fixtures.request(fixtures.englishCustomer(), "RETRY_PAYMENT", "NONE", null,
+                        0, null, false)).orElseThrow().decisionId());
+            }
+            assertThat(dispatcher.runOnce()).isEqualTo(8);
+        }
+
+        assertThat(received).extracting(Received::idempotencyKey).containsExactlyInAnyOrderElementsOf(ids);
+        ids.forEach(id -> assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.SENT));
+        assertThat(mostInFlight.get()).isGreaterThan(1);
+        // 16 posts in two batches, over at most dunning.dispatch.webhook-concurrency (8) connections kept open
+        assertThat(received.stream().map(Received::clientPort).distinct().count()).isLessThanOrEqualTo(8);
     }
 
     @Test
@@ -332,6 +371,9 @@ class WebhookDispatchIT {
     EmailChannel email;
 
     @Autowired
+    SmtpRelay relay;
+
+    @Autowired
     WebhookChannel webhooks;
 
     @Autowired
@@ -348,8 +390,8 @@ class WebhookDispatchIT {
         DispatchProperties p = properties;
         DispatchProperties other = new DispatchProperties(false, p.interval(), 20, p.lease(), p.maxAttempts(),
                 p.backoff(), p.maxBackoff(), p.jitter(), "second", p.webhookTimeout(), p.webhooks(), p.company(),
-                p.optOutAlways());
-        return new Dispatcher(outbox, messageFacts, email, webhooks, contacts, transactions, other, metrics,
+                p.optOutAlways(), p.smtp(), p.webhookConcurrency());
+        return new Dispatcher(outbox, messageFacts, email, relay, webhooks, contacts, transactions, other, metrics,
                 java.time.Clock.systemUTC());
     }
 
