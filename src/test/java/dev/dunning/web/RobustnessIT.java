@@ -280,6 +280,21 @@ class RobustnessIT {
                         "/api/v1/outbox/" + s.dead() + "/requeue", null, Map.of(), Set.of(), List.of()),
                 new Template("POST", "/api/v1/rule-sets/{version}/activate",
                         "/api/v1/rule-sets/" + s.version() + "/activate", null, Map.of(), Set.of(), List.of()),
+                new Template("POST", "/api/v1/rule-sets/{version}/reviews",
+                        "/api/v1/rule-sets/" + s.version() + "/reviews", """
+                        {"comment": "back to the version before"}""",
+                        fields("comment", Kind.TEXT), Set.of("comment"), List.of()),
+                // No request 987654320 exists: every spoiled body is refused before the request is looked up.
+                new Template("POST", "/api/v1/rule-sets/reviews/{id}/approve",
+                        "/api/v1/rule-sets/reviews/987654320/approve", """
+                        {"comment": "checked the diff"}""", fields("comment", Kind.TEXT), Set.of(), List.of()),
+                new Template("POST", "/api/v1/rule-sets/reviews/{id}/reject",
+                        "/api/v1/rule-sets/reviews/987654320/reject", """
+                        {"comment": "the scenarios miss business customers"}""",
+                        fields("comment", Kind.TEXT), Set.of("comment"), List.of()),
+                new Template("POST", "/api/v1/rule-sets/reviews/{id}/withdraw",
+                        "/api/v1/rule-sets/reviews/987654320/withdraw", """
+                        {"comment": "not needed"}""", fields("comment", Kind.TEXT), Set.of(), List.of()),
                 new Template("POST", "/api/v1/rule-sets/{version}/simulate",
                         "/api/v1/rule-sets/" + s.version() + "/simulate", """
                         {"asOf": "2025-03-12T10:00:00Z", "customerIds": ["R-1"], "segment": "CONSUMER",
@@ -297,6 +312,8 @@ class RobustnessIT {
         expectRejected("POST", "/api/v1/approvals/" + s.sent(), """
                 {"verdict": "APPROVE", "reason": "checked"}""", "approving a sent entry");
         expectRejected("DELETE", "/api/v1/customers/R-2/holds/" + s.holdId(), null, "ending another customer's hold");
+        expectRejected("POST", "/api/v1/rule-sets/" + s.version() + "/reviews", """
+                {"comment": "again"}""", "asking to activate the version in force");
         expectRejected("POST", "/api/v1/api-keys", """
                 {"name": "%s", "roles": ["AUDITOR"]}""".formatted(activeKeyName()), "a name an active key has");
     }
@@ -307,7 +324,11 @@ class RobustnessIT {
      */
     static final Map<String, String> CONSOLE_WRITES = Map.of(
             "POST /console/rule-sets/upload", "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)",
-            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)");
+            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)",
+            "POST /console/rule-sets/{version}/reviews", "RuleSetReviewPagesIT (asking without a comment)",
+            "POST /console/rule-sets/reviews/{id}/approve", "RuleSetReviewPagesIT (the asker approving)",
+            "POST /console/rule-sets/reviews/{id}/reject", "RuleSetReviewPagesIT (rejecting without a comment)",
+            "POST /console/rule-sets/reviews/{id}/withdraw", "RuleSetReviewPagesIT (a request withdrawn by its asker)");
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {
