@@ -46,6 +46,28 @@ public class FourEyes {
         }
     }
 
+    /**
+     * Checks that {@code reviewer} may approve what {@code requester} asked for (an activation or a rollback).
+     *
+     * @throws FourEyesException if they are the same principal and the rule is not relaxed
+     */
+    public void checkReview(String what, String requester, String reviewer) {
+        if (!relaxed && requester != null && requester.equals(reviewer)) {
+            throw new FourEyesException(what + " was asked for by " + requester + ", who may not also approve it "
+                    + "(four-eyes principle); another credit controller has to approve it, or set "
+                    + "dunning.security.four-eyes-relaxed=true where one person runs the service alone");
+        }
+    }
+
+    /** A rollback straight away, without a request a second person approved. */
+    FourEyesException rollbackNeedsReview(String version) {
+        return new FourEyesException("rolling back to rule-set version " + version.substring(0, 12) + " needs a "
+                + "second person (four-eyes principle): ask for it with POST /api/v1/rule-sets/" + version
+                + "/reviews and a comment (in the console: \"Ask for a rollback\" on the version's page), and another "
+                + "credit controller approves it; or set dunning.security.four-eyes-relaxed=true where one person runs "
+                + "the service alone");
+    }
+
     /** The same principal uploaded and tried to activate. */
     public static final class FourEyesException extends RuntimeException {
         FourEyesException(String message) {

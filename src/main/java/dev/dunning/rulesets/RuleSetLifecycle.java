@@ -239,14 +239,40 @@ public class RuleSetLifecycle {
     /**
      * Activates a stored version (also an earlier one: a rollback). The gates run again on its exact files; only when
      * they pass is it recorded as active and swapped in. A rejected version is refused and nothing changes. A
-     * candidate's first activation follows the four-eyes principle: not by its author (unless relaxed); a rollback to
-     * a version that was active before has passed that check already.
+     * candidate's first activation follows the four-eyes principle: not by its author (unless relaxed). People reach
+     * this through {@link RuleSetReviews}, which also holds a rollback to a second person's approval; the start-up and
+     * the file watcher call it directly.
      *
      * @throws FourEyes.FourEyesException if the author activates their own candidate
      */
     public RuleSetVersions.Stored activate(String versionOrPrefix, String principal) {
+        return activate(versionOrPrefix, principal, null);
+    }
+
+    /**
+     * As {@link #activate(String, String)}, only while {@code expectedActive} is still the version in force (null: no
+     * such condition): a reviewed request judged the change against that version, so after another activation it
+     * would put in force something nobody reviewed. Checked before the gates run and again under the lock of the
+     * active row, so two instances cannot both pass it.
+     *
+     * @throws StaleRequestException if another version is in force by now
+     */
+    public RuleSetVersions.Stored activate(String versionOrPrefix, String principal, String expectedActive) {
+        return activate(versionOrPrefix, principal, expectedActive, null);
+    }
+
+    /**
+     * As {@link #activate(String, String, String)}, recording {@code alsoRecord} in the activation's transaction (see
+     * {@link RuleSetVersions#activate(String, String, java.time.Instant, String, Runnable)}); with it, a version already
+     * in force is not returned as it is, so that what it records (e.g. that a request is still pending) is checked.
+     */
+    RuleSetVersions.Stored activate(String versionOrPrefix, String principal, String expectedActive,
+            Runnable alsoRecord) {
         String version = resolve(versionOrPrefix);
         synchronized (swapLock) {
+            if (expectedActive != null) {
+                versions.requireActive(expectedActive, version);
+            }
             RuleSetVersions.Stored stored = versions.find(version).orElseThrow();
             if (stored.status() == RuleSetVersions.Status.REJECTED) {
                 Report report = report(stored);
@@ -254,7 +280,8 @@ public class RuleSetLifecycle {
                         report == null ? List.of() : report.problems(),
                         report == null ? List.of() : report.scenarioFailures(), true);
             }
-            if (stored.status() == RuleSetVersions.Status.ACTIVE && active.get().version().equals(version)) {
+            if (alsoRecord == null && stored.status() == RuleSetVersions.Status.ACTIVE
+                    && active.get().version().equals(version)) {
                 return stored;
             }
             if (stored.status() == RuleSetVersions.Status.CANDIDATE) {
@@ -267,7 +294,10 @@ public class RuleSetLifecycle {
                 throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
                         verdict.scenarioFailures(), true);
             }
-            versions.activate(version, principal, clock.instant());
+            versions.activate(version, principal, clock.instant(), expectedActive, alsoRecord);
+            if (active.get().version().equals(version)) {
+                return versions.find(version).orElseThrow();
+            }
             RuleSet previous = active.swap(verdict.ruleSet());
             log.info("Rule-set version {} activated by {}, replacing {}, in {} ms (gates, record, swap)",
                     version.substring(0, 12), principal, previous.version().substring(0, 12),

@@ -140,9 +140,35 @@ public class RuleSetVersions {
      * retired and this one marked active, so two activations at once leave one active version and a true history.
      */
     public void activate(String version, String principal, Instant now) {
+        activate(version, principal, now, null);
+    }
+
+    /**
+     * As {@link #activate(String, String, Instant)}, only if {@code expectedActive} (when not null) is the active
+     * version under the row lock.
+     *
+     * @throws StaleRequestException if it is not
+     */
+    public void activate(String version, String principal, Instant now, String expectedActive) {
+        activate(version, principal, now, expectedActive, null);
+    }
+
+    /**
+     * As {@link #activate(String, String, Instant, String)}, running {@code alsoRecord} (when not null) first in the
+     * same transaction, under the same lock: what else the activation changes (a review request approved) is
+     * recorded with it or not at all, and if it throws nothing is activated.
+     */
+    public void activate(String version, String principal, Instant now, String expectedActive, Runnable alsoRecord) {
         transactions.executeWithoutResult(tx -> {
             Optional<String> previous = jdbc.sql("SELECT version FROM rule_set_active WHERE id = 1 FOR UPDATE")
                     .query(String.class).optional();
+            if (alsoRecord != null) {
+                alsoRecord.run();
+            }
+            if (expectedActive != null && !previous.equals(Optional.of(expectedActive))
+                    && !previous.equals(Optional.of(version))) {
+                throw stale(expectedActive, version, previous.orElse(null));
+            }
             if (previous.isPresent() && previous.get().equals(version)) {
                 return;
             }
@@ -160,6 +186,30 @@ public class RuleSetVersions {
                     + "WHERE version = ?").params(principal, Sql.utc(now), version).update();
             event(version, now, principal, "ACTIVATED", previous.map(p -> "replacing " + p).orElse("first version"));
         });
+    }
+
+    /**
+     * Refuses when {@code expectedActive} is no longer the version in force (read without a lock: the definitive check
+     * is the one under the row lock in {@link #activate(String, String, Instant, String)}).
+     *
+     * @throws StaleRequestException if another version is in force
+     */
+    public void requireActive(String expectedActive, String wanted) {
+        Optional<String> now = activeVersion();
+        if (!now.equals(Optional.of(expectedActive)) && !now.equals(Optional.of(wanted))) {
+            throw stale(expectedActive, wanted, now.orElse(null));
+        }
+    }
+
+    private StaleRequestException stale(String expected, String wanted, String now) {
+        Optional<Stored> current = now == null ? Optional.empty() : find(now);
+        String since = current.filter(c -> c.activatedAt() != null)
+                .map(c -> " (activated by " + c.activatedBy() + " at " + c.activatedAt() + ")").orElse("");
+        return new StaleRequestException("the request for rule-set version " + wanted.substring(0, 12)
+                + " was made while version " + expected.substring(0, 12) + " was in force, but version "
+                + (now == null ? "none" : now.substring(0, 12)) + since + " is in force now, so the change was "
+                + "reviewed against rules that no longer serve; withdraw the request and ask again, so that the "
+                + "reviewer sees the change against the version in force", expected, now);
     }
 
     /** A candidate that failed the gates on activation: rejected with the problems found, never served. */

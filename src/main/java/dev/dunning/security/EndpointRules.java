@@ -95,7 +95,9 @@ public final class EndpointRules {
             rule(POST, "/api/v1/audit/verify", AUDITOR),
 
             // Rules: the codes are for everyone; the rule set in force and its versions for credit controllers
-            // and auditors; changing rule sets for credit controllers.
+            // and auditors; changing rule sets for credit controllers. The review requests of four eyes
+            // (/rule-sets/{version}/reviews, /rule-sets/reviews/{id}/approve|reject|withdraw) are among them: auditors
+            // read them, credit controllers ask, approve, reject and withdraw.
             rule(GET, "/api/v1/catalogue", BILLING_SYSTEM, CREDIT_CONTROLLER, AUDITOR, ADMIN),
             rule(GET, "/api/v1/rule-set/**", CREDIT_CONTROLLER, AUDITOR),
             rule(GET, "/api/v1/rule-sets/**", CREDIT_CONTROLLER, AUDITOR),

@@ -280,6 +280,21 @@ class RobustnessIT {
                         "/api/v1/outbox/" + s.dead() + "/requeue", null, Map.of(), Set.of(), List.of()),
                 new Template("POST", "/api/v1/rule-sets/{version}/activate",
                         "/api/v1/rule-sets/" + s.version() + "/activate", null, Map.of(), Set.of(), List.of()),
+                new Template("POST", "/api/v1/rule-sets/{version}/reviews",
+                        "/api/v1/rule-sets/" + s.version() + "/reviews", """
+                        {"comment": "back to the version before"}""",
+                        fields("comment", Kind.TEXT), Set.of("comment"), List.of()),
+                // No request 987654320 exists: every spoiled body is refused before the request is looked up.
+                new Template("POST", "/api/v1/rule-sets/reviews/{id}/approve",
+                        "/api/v1/rule-sets/reviews/987654320/approve", """
+                        {"comment": "checked the diff"}""", fields("comment", Kind.TEXT), Set.of(), List.of()),
+                new Template("POST", "/api/v1/rule-sets/reviews/{id}/reject",
+                        "/api/v1/rule-sets/reviews/987654320/reject", """
+                        {"comment": "the scenarios miss business customers"}""",
+                        fields("comment", Kind.TEXT), Set.of("comment"), List.of()),
+                new Template("POST", "/api/v1/rule-sets/reviews/{id}/withdraw",
+                        "/api/v1/rule-sets/reviews/987654320/withdraw", """
+                        {"comment": "not needed"}""", fields("comment", Kind.TEXT), Set.of(), List.of()),
                 new Template("POST", "/api/v1/rule-sets/{version}/simulate",
                         "/api/v1/rule-sets/" + s.version() + "/simulate", """
                         {"asOf": "2025-03-12T10:00:00Z", "customerIds": ["R-1"], "segment": "CONSUMER",
@@ -297,6 +312,8 @@ class RobustnessIT {
         expectRejected("POST", "/api/v1/approvals/" + s.sent(), """
                 {"verdict": "APPROVE", "reason": "checked"}""", "approving a sent entry");
         expectRejected("DELETE", "/api/v1/customers/R-2/holds/" + s.holdId(), null, "ending another customer's hold");
+        expectRejected("POST", "/api/v1/rule-sets/" + s.version() + "/reviews", """
+                {"comment": "again"}""", "asking to activate the version in force");
         expectRejected("POST", "/api/v1/api-keys", """
                 {"name": "%s", "roles": ["AUDITOR"]}""".formatted(activeKeyName()), "a name an active key has");
     }
@@ -305,14 +322,27 @@ class RobustnessIT {
      * The console's pages that change something, and the browser test that sends each its bad input (refused on the
      * page, nothing stored): they call the services the API calls, whose refusals this test proves.
      */
-    static final Map<String, String> CONSOLE_WRITES = Map.of(
-            "POST /console/rule-sets/upload", "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)",
-            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)",
-            "POST /console/queues/approvals/{decisionId}", "WorkQueuePagesIT (a rejection without a comment)",
-            "POST /console/queues/dead-letters/{decisionId}/requeue",
-            "WorkQueuePagesIT (re-queueing an entry that is no longer dead)",
-            "POST /console/customers/{id}/holds", "CustomerPagesIT (no reason, a past last day, an unknown kind)",
-            "POST /console/customers/{id}/holds/{holdId}/end", "CustomerPagesIT (ends a hold; an unknown hold is 404)");
+    static final Map<String, String> CONSOLE_WRITES = Map.ofEntries(
+            Map.entry("POST /console/rule-sets/upload",
+                    "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)"),
+            Map.entry("POST /console/decisions/verify",
+                    "DecisionPagesIT (verifies, changes nothing; a bad time is named)"),
+            Map.entry("POST /console/queues/approvals/{decisionId}",
+                    "WorkQueuePagesIT (a rejection without a comment)"),
+            Map.entry("POST /console/queues/dead-letters/{decisionId}/requeue",
+                    "WorkQueuePagesIT (re-queueing an entry that is no longer dead)"),
+            Map.entry("POST /console/customers/{id}/holds",
+                    "CustomerPagesIT (no reason, a past last day, an unknown kind)"),
+            Map.entry("POST /console/customers/{id}/holds/{holdId}/end",
+                    "CustomerPagesIT (ends a hold; an unknown hold is 404)"),
+            Map.entry("POST /console/rule-sets/{version}/reviews",
+                    "RuleSetReviewPagesIT (asking without a comment)"),
+            Map.entry("POST /console/rule-sets/reviews/{id}/approve",
+                    "RuleSetReviewPagesIT (the asker approving)"),
+            Map.entry("POST /console/rule-sets/reviews/{id}/reject",
+                    "RuleSetReviewPagesIT (rejecting without a comment)"),
+            Map.entry("POST /console/rule-sets/reviews/{id}/withdraw",
+                    "RuleSetReviewPagesIT (a request withdrawn by its asker)"));
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {

@@ -158,6 +158,17 @@ class RuleSetApiIT {
         }
     }
 
+    /**
+     * A rollback with four eyes: asked for by one credit controller, approved by the other, whose direct activation
+     * approves the pending request.
+     */
+    HttpResponse<String> rollBack(String version) {
+        HttpResponse<String> asked = api().post("/api/v1/rule-sets/" + version + "/reviews",
+                "{\"comment\": \"back to the version before\"}");
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(201);
+        return colleague().post("/api/v1/rule-sets/" + version + "/activate", "");
+    }
+
     JsonNode evaluate() {
         HttpResponse<String> response = api().post("/api/v1/decisions/evaluate", DecisionApiIT.EXAMPLE);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -203,7 +214,12 @@ class RuleSetApiIT {
         assertThat(jdbc.sql("SELECT rule_set_version FROM audit_records WHERE decision_id = ?").param(decisionId)
                 .query(String.class).single()).isEqualTo(candidate);
 
-        HttpResponse<String> rolledBack = api().post("/api/v1/rule-sets/" + shipped + "/activate", "");
+        HttpResponse<String> direct = api().post("/api/v1/rule-sets/" + shipped + "/activate", "");
+        api().assertProblem(direct, 403, "four-eyes", null);
+        assertThat(api().body(direct).get("detail").asString()).contains("/reviews");
+        assertThat(evaluate().get("ruleSetVersion").asString()).as("a rollback needs a second person")
+                .isEqualTo(candidate);
+        HttpResponse<String> rolledBack = rollBack(shipped);
         assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
         assertThat(evaluate().get("tone").asString()).isEqualTo("FRIENDLY");
         assertThat(evaluate().get("ruleSetVersion").asString()).isEqualTo(shipped);
@@ -441,7 +457,7 @@ class RuleSetApiIT {
                     .isEqualTo(200);
             assertThat(awaitVersion(other, candidate)).as("the second instance serves the new version").isTrue();
 
-            assertThat(api().post("/api/v1/rule-sets/" + shipped + "/activate", "").statusCode()).isEqualTo(200);
+            assertThat(rollBack(shipped).statusCode()).isEqualTo(200);
             assertThat(awaitVersion(other, shipped)).as("and follows the rollback").isTrue();
 
             // A background simulation started here is answered for there (the next poll may land on any instance).

@@ -11,6 +11,7 @@ import dev.dunning.rules.RuleSource;
 import dev.dunning.rulesets.AlteredVersionException;
 import dev.dunning.rulesets.CandidateRejectedException;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.rulesets.RuleSetSimulation;
 import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.rulesets.ScopeNeededException;
@@ -110,10 +111,12 @@ class RuleSetController {
     private final RuleSetLifecycle lifecycle;
     private final RuleSetSimulation simulation;
     private final Validator validator;
+    private final RuleSetReviews reviews;
 
     RuleSetController(ActiveRuleSet active, RuleSetLifecycle lifecycle, RuleSetSimulation simulation,
-            Validator validator) {
+            Validator validator, RuleSetReviews reviews) {
         this.active = active;
+        this.reviews = reviews;
         this.validator = validator;
         this.lifecycle = lifecycle;
         this.simulation = simulation;
@@ -191,10 +194,14 @@ class RuleSetController {
         return new UploadRequest(file.getOriginalFilename(), file.getBytes(), parsed, delete);
     }
 
-    /** Makes a version the active one everywhere; the same call rolls back to an earlier version. */
+    /**
+     * Makes a version the active one everywhere, with four eyes ({@link RuleSetReviews#activate}): approves the
+     * version's pending review request if it has one; a candidate is activated by someone other than its author; a
+     * rollback to an earlier version needs a review request a second person approves, unless four eyes are relaxed.
+     */
     @PostMapping(path = "/rule-sets/{version}/activate", produces = MediaType.APPLICATION_JSON_VALUE)
     VersionView activate(@PathVariable String version, Principal principal) {
-        return view(lifecycle.activate(version, Principals.name(principal)));
+        return view(reviews.activate(version, Principals.name(principal)));
     }
 
     @GetMapping(path = "/rule-sets", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -290,6 +297,10 @@ class RuleSetController {
     /** A rejected candidate: 422 for an upload, 409 for an activation (the version's state forbids it). */
     @ExceptionHandler(CandidateRejectedException.class)
     ResponseEntity<ProblemDetail> rejected(CandidateRejectedException ex) {
+        return rejectedProblem(ex);
+    }
+
+    static ResponseEntity<ProblemDetail> rejectedProblem(CandidateRejectedException ex) {
         HttpStatus status = ex.onActivation() ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_CONTENT;
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
         problem.setType(URI.create("https://dunning.dev/problems/rule-set-rejected"));
