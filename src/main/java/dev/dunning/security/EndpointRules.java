@@ -104,6 +104,10 @@ public final class EndpointRules {
             rule(ANY, "/api/v1/runs/**", CREDIT_CONTROLLER),
             rule(ANY, "/api/v1/approvals/**", CREDIT_CONTROLLER),
 
+            // Champion/challenger tests of rule sets: credit controllers run them (four eyes); auditors may read.
+            rule(GET, "/api/v1/challenger-tests/**", CREDIT_CONTROLLER, AUDITOR),
+            rule(POST, "/api/v1/challenger-tests/**", CREDIT_CONTROLLER),
+
             // Effectiveness figures: read by credit controllers and auditors.
             rule(GET, "/api/v1/effectiveness/**", CREDIT_CONTROLLER, AUDITOR),
 
