@@ -28,6 +28,8 @@ import dev.dunning.rules.RuleSet;
 import dev.dunning.rules.RuleSource;
 import dev.dunning.rulesets.FourEyes;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import dev.dunning.runs.RunRequest;
+import dev.dunning.runs.Runs;
 import dev.dunning.web.Api;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
@@ -39,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,7 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Champion/challenger tests on the running application with a real database: the four-eyes approval, the arm of each
- * decision in the audit log (chained: a changed arm is found), the guardrails that hold in the challenger arm although
+ * decision in the audit log (chained: a changed arm is found), in single decisions and in runs, the guardrails that hold in the challenger arm although
  * the challenger's rules try to lift each of them, the comparison of the arms, promotion, and the end of a test when
  * another version is activated.
  */
@@ -126,6 +129,8 @@ class ChallengerTestIT {
     JdbcClient jdbc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    Runs runs;
 
     String champion;
     String challenger;
@@ -352,6 +357,30 @@ class ChallengerTestIT {
         assertThat(csv.body()).contains("CHALLENGER," + challenger + ",6,").contains("EUR 400.00 (4 payments)");
         assertThat(api.get("/api/v1/effectiveness/challenger-tests/987654/comparison").statusCode()).isEqualTo(404);
         assertThat(api.get("/api/v1/effectiveness/challenger-tests/x1/comparison").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aRunDecidesEachCustomerInItsArmAndRecordsIt() {
+        ChallengerTests.Test test = running("50");
+        ArmAssigner arms = new ArmAssigner(test.salt(), test.shareBasisPoints());
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> "RUN-" + i).toList();
+        for (String id : ids) {
+            facts.upsertCustomer(aCustomer().id(id).in("NZ", "Pacific/Auckland", "EUR").build());
+            facts.upsertInvoice(id, anInvoice().id(id + "-I").daysOverdue(31).build());
+        }
+        long runId = runs.start(new RunRequest(dev.dunning.decision.TestData.NOW, false, null, "NZ", null,
+                "scheduler"));
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> runs.status(runId).orElseThrow().finished());
+        Map<String, String> recorded = new HashMap<>();
+        jdbc.sql("SELECT customer_id, arm FROM audit_records WHERE run_id = ? AND test_id = ?")
+                .params(runId, test.id()).query(rs -> {
+                    recorded.put(rs.getString(1), rs.getString(2));
+                });
+        assertThat(recorded).hasSize(ids.size());
+        ids.forEach(id -> assertThat(recorded.get(id)).as(id).isEqualTo(arms.challenger(id) ? "CHALLENGER"
+                : "CHAMPION"));
+        assertThat(recorded.values()).contains("CHALLENGER", "CHAMPION");
     }
 
     /** Last: it changes the active version for good (the tests before it run against the start-up version). */
