@@ -15,6 +15,8 @@ import java.util.List;
  * @param output the decision as answered (serialised as JSON into the chained record)
  * @param facts the facts evaluated (serialised as JSON apart from the chained record: personal data)
  * @param runId the dunning run that made the decision, null for single decisions; one record per customer and run
+ * @param testId the champion/challenger test the decision was part of, null outside a test
+ * @param arm the arm of that test which decided ({@code CHAMPION} or {@code CHALLENGER}), null outside a test
  */
 public record AuditEntry(
         String decisionId,
@@ -30,7 +32,23 @@ public record AuditEntry(
         List<TraceEntry> trace,
         Object output,
         Object facts,
-        Long runId) {
+        Long runId,
+        Long testId,
+        String arm) {
+
+    public AuditEntry {
+        if ((testId == null) != (arm == null)) {
+            throw new IllegalArgumentException("a decision of a test records both the test and the arm, or neither");
+        }
+    }
+
+    /** A decision outside any test. */
+    public AuditEntry(String decisionId, Instant asOf, String customerId, String principal, String entryPoint,
+            String ruleSetVersion, List<RuleSource> ruleSetSources, String action, String channel, String tone,
+            List<TraceEntry> trace, Object output, Object facts, Long runId) {
+        this(decisionId, asOf, customerId, principal, entryPoint, ruleSetVersion, ruleSetSources, action, channel,
+                tone, trace, output, facts, runId, null, null);
+    }
 
     /** A decision outside any run. */
     public AuditEntry(String decisionId, Instant asOf, String customerId, String principal, String entryPoint,

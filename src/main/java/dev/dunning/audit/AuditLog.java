@@ -221,6 +221,11 @@ public class AuditLog {
             // Only run decisions carry it, so the content of every other record stays as it was.
             content.put("runId", entry.runId());
         }
+        if (entry.testId() != null) {
+            // Likewise only decisions of a champion/challenger test: the arm is chained, older records unchanged.
+            content.put("testId", entry.testId());
+            content.put("arm", entry.arm());
+        }
         return new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
                 inSameTransaction, new CompletableFuture<>(), new AtomicInteger(WAITING));
     }
@@ -396,7 +401,7 @@ public class AuditLog {
                 AuditEntry e = p.entry;
                 records.add(new Object[] {seq, e.decisionId(), Sql.utc(p.recordedAt), Sql.utc(e.asOf()),
                     e.customerId(), e.principal(), e.entryPoint(), e.ruleSetVersion(), e.action(), e.channel(),
-                    e.tone(), p.factsHash, p.content, previous, hash, e.runId()});
+                    e.tone(), p.factsHash, p.content, previous, hash, e.runId(), e.testId(), e.arm()});
                 facts.add(new Object[] {seq, p.facts, p.factsHash});
                 int ordinal = 0;
                 for (TraceEntry t : e.trace()) {
@@ -408,7 +413,7 @@ public class AuditLog {
             }
             batchInsert("INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, "
                     + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash, "
-                    + "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
+                    + "run_id, test_id, arm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
             batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
             batchInsert("INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, ?, ?, ?, ?)", fired);
             for (Pending p : batch) {

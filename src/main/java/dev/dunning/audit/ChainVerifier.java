@@ -206,15 +206,17 @@ public class ChainVerifier {
             String rule, Integer ruleNameId, String source, String sheet, Integer row, String policy, String group) {}
 
     private record Row(AuditRecord record, Long runId, boolean hasFacts, String facts, String factsHash,
-            List<Firing> firings) {}
+            List<Firing> firings, Long testId, String arm) {}
 
     private List<Row> page(long from, long last) {
         var runIds = new HashMap<Long, Long>();
-        List<AuditRecord> records = jdbc.sql("SELECT " + AuditRecords.COLUMNS + ", run_id FROM audit_records "
-                        + "WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?")
+        var tests = new HashMap<Long, Object[]>();
+        List<AuditRecord> records = jdbc.sql("SELECT " + AuditRecords.COLUMNS + ", run_id, test_id, arm "
+                        + "FROM audit_records WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?")
                 .params(from, last, PAGE).query((rs, n) -> {
                     AuditRecord r = AuditRecords.map(rs);
                     runIds.put(r.seq(), rs.getObject("run_id", Long.class));
+                    tests.put(r.seq(), new Object[] {rs.getObject("test_id", Long.class), rs.getString("arm")});
                     return r;
                 }).list();
         if (records.isEmpty()) {
@@ -243,7 +245,8 @@ public class ChainVerifier {
         for (AuditRecord r : records) {
             String[] f = facts.get(r.seq());
             rows.add(new Row(r, runIds.get(r.seq()), f != null, f == null ? null : f[0], f == null ? null : f[1],
-                    fired.getOrDefault(r.seq(), List.of())));
+                    fired.getOrDefault(r.seq(), List.of()), (Long) tests.get(r.seq())[0],
+                    (String) tests.get(r.seq())[1]));
         }
         return rows;
     }
@@ -275,6 +278,8 @@ public class ChainVerifier {
         same(differing, "channel", r.channel(), text(decision.path("channel")));
         same(differing, "tone", r.tone(), text(decision.path("tone")));
         same(differing, "run_id", row.runId == null ? null : row.runId.toString(), text(content.path("runId")));
+        same(differing, "test_id", row.testId == null ? null : row.testId.toString(), text(content.path("testId")));
+        same(differing, "arm", row.arm, text(content.path("arm")));
         if (!differing.isEmpty()) {
             breaks.add(r, Kind.COLUMNS, "column(s) " + String.join(", ", differing)
                     + " contradict the chained content");

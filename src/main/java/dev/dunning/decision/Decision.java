@@ -327,6 +327,62 @@ public final class Decision {
         effect("suggested interest " + invoice.getCurrency() + " " + value.toPlainString());
     }
 
+    // --- champion/challenger: the champion's guardrails hold in the challenger arm ------------------------------
+
+    /**
+     * For a decision of the challenger arm of a test, after its rules and before {@link #finish()}: what the champion
+     * decided on the same case about holds, contact hours and call limits still applies. A challenger may change
+     * escalation, tone and channel, never lift these: a hold of the champion replaces whatever the challenger chose;
+     * the contact hours are the narrower of the two; the champion's call limits bar the phone as the champion's would,
+     * and every channel the champion barred stays barred. Consent and do-not-contact are checked by {@link #finish()}
+     * in every arm anyway.
+     */
+    public void keepGuardrailsOf(Decision champion) {
+        String kept = " (a guardrail of the champion rule set, kept in the challenger arm)";
+        if (champion.action == Action.HOLD) {
+            if (action != Action.HOLD) {
+                Action from = action;
+                action = Action.HOLD;
+                channel = Channel.NONE;
+                invoiceIds = List.of();
+                stage = champion.stage;
+                nextReviewOn = champion.nextReviewOn;
+                holdsApplied.clear();
+                holdsApplied.addAll(champion.holdsApplied);
+                closed = true;
+                reasons.add("Instead of " + (from == null ? "deciding" : label(from)) + ": "
+                        + champion.reasons.stream().filter(r -> r.startsWith("Dunning paused")).findFirst()
+                                .orElse("dunning paused") + kept);
+            }
+            return;
+        }
+        if (champion.contactFromHour != null) {
+            int from = contactFromHour == null ? champion.contactFromHour
+                    : Math.max(contactFromHour, champion.contactFromHour);
+            int until = contactUntilHour == null ? champion.contactUntilHour
+                    : Math.min(contactUntilHour, champion.contactUntilHour);
+            if (from >= until) {
+                from = champion.contactFromHour;
+                until = champion.contactUntilHour;
+            }
+            if (!Integer.valueOf(from).equals(contactFromHour) || !Integer.valueOf(until).equals(contactUntilHour)) {
+                contactFromHour = from;
+                contactUntilHour = until;
+                reasons.add("Contact only " + from + ":00-" + until + ":00 local time" + kept);
+            }
+        }
+        if (champion.maxCallsPer7Days != null && dunningCase.getCallsLast7Days() >= champion.maxCallsPer7Days) {
+            barred.putIfAbsent(Channel.PHONE, dunningCase.getCallsLast7Days()
+                    + " call attempts in the last 7 days reach the limit of " + champion.maxCallsPer7Days + kept);
+        }
+        Integer sinceTalk = dunningCase.getDaysSinceLastConversation();
+        if (champion.quietDaysAfterConversation != null && sinceTalk != null
+                && sinceTalk < champion.quietDaysAfterConversation) {
+            barred.putIfAbsent(Channel.PHONE, "a conversation took place " + sinceTalk + " day(s) ago" + kept);
+        }
+        champion.barred.forEach((c, why) -> barred.putIfAbsent(c, why + kept));
+    }
+
     // --- after the last group: settle channel, timing and defaults ---------------------------------------------
 
     /** Completes the decision after the rules: never empty, never a channel without consent, never in quiet hours. */

@@ -5,6 +5,7 @@ import dev.dunning.decision.Decision;
 import dev.dunning.decision.Fee;
 import dev.dunning.decision.Hold;
 import dev.dunning.decision.TraceEntry;
+import dev.dunning.rules.ActiveRuleSet;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -28,7 +29,14 @@ public record DecisionResponse(
         List<String> reasons,
         List<Hold> holdsApplied,
         String ruleSetVersion,
-        List<TraceEntry> trace) {
+        List<TraceEntry> trace,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Arm challengerTest) {
+
+    /**
+     * The arm of a running champion/challenger test that decided (absent outside a test): {@code CHAMPION} or
+     * {@code CHALLENGER}; {@code ruleSetVersion} is the version of that arm.
+     */
+    public record Arm(long testId, String arm) {}
 
     /** A decision that was evaluated only (nothing stored): no decisionId. */
     public static DecisionResponse of(Decision d, String ruleSetVersion) {
@@ -36,6 +44,16 @@ public record DecisionResponse(
     }
 
     public static DecisionResponse of(String decisionId, Decision d, String ruleSetVersion) {
+        return of(decisionId, d, ruleSetVersion, null);
+    }
+
+    /** A decision of a set chosen by routing, with the arm of the test when it was one. */
+    public static DecisionResponse of(String decisionId, Decision d, ActiveRuleSet.Choice choice) {
+        return of(decisionId, d, choice.ruleSet().version(),
+                choice.inTest() ? new Arm(choice.testId(), choice.arm()) : null);
+    }
+
+    private static DecisionResponse of(String decisionId, Decision d, String ruleSetVersion, Arm arm) {
         return new DecisionResponse(
                 decisionId,
                 d.getDunningCase().getCustomerId(),
@@ -53,6 +71,7 @@ public record DecisionResponse(
                 d.getReasons(),
                 d.getHoldsApplied(),
                 ruleSetVersion,
-                d.getTrace());
+                d.getTrace(),
+                arm);
     }
 }

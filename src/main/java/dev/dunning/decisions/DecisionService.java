@@ -119,14 +119,17 @@ public class DecisionService {
     /** {@code inSameTransaction} gives, for the decision, work that commits with its audit record (or null). */
     private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint,
             java.util.function.Function<DecisionResponse, Runnable> inSameTransaction) {
-        // One rule set for the whole decision: a swap during evaluation does not mix versions.
-        RuleSet ruleSet = activeRuleSet.get();
-        var decision = engine.evaluate(facts, ruleSet);
+        // One rule set for the whole decision: a swap during evaluation does not mix versions. During a
+        // champion/challenger test the customer's arm chooses it (the same arm on every instance, every time).
+        ActiveRuleSet.Choice choice = activeRuleSet.routing().choose(facts.customer().id());
+        RuleSet ruleSet = choice.ruleSet();
+        var decision = engine.evaluate(facts, choice);
         String id = UuidCreator.getTimeOrderedEpoch().toString();
-        DecisionResponse response = DecisionResponse.of(id, decision, ruleSet.version());
+        DecisionResponse response = DecisionResponse.of(id, decision, choice);
         auditLog.append(new AuditEntry(id, response.asOf(), response.customerId(), principal, entryPoint,
                 ruleSet.version(), ruleSet.sources(), response.action(), response.channel(), response.tone(),
-                response.trace(), response, facts), inSameTransaction.apply(response));
+                response.trace(), response, facts, null, choice.testId(), choice.arm()),
+                inSameTransaction.apply(response));
         return response;
     }
 

@@ -73,6 +73,21 @@ public final class DecisionEngine {
     }
 
     public Decision evaluate(DunningCase dunningCase, RuleSet ruleSet) {
+        return evaluate(dunningCase, ruleSet, null);
+    }
+
+    /**
+     * Evaluates for one customer as routing chose: outside a test or in the champion arm with the chosen set; in the
+     * challenger arm with the challenger, after which the champion's guardrails on the same case still apply
+     * ({@link Decision#keepGuardrailsOf}).
+     */
+    public Decision evaluate(Facts facts, ActiveRuleSet.Choice choice) {
+        DunningCase dunningCase = DunningCase.derive(facts, clock, declineCodes);
+        Decision guardrails = choice.guardrails() == null ? null : evaluate(dunningCase, choice.guardrails(), null);
+        return evaluate(dunningCase, choice.ruleSet(), guardrails);
+    }
+
+    private Decision evaluate(DunningCase dunningCase, RuleSet ruleSet, Decision guardrails) {
         Decision decision = new Decision(dunningCase);
         KieSession session = ruleSet.kieBase().newKieSession();
         TraceListener trace = new TraceListener(decision, ruleSet, System.nanoTime() + budgetNanos);
@@ -122,6 +137,9 @@ public final class DecisionEngine {
                     rule == null ? null : ruleSet.origin(rule.getPackageName(), rule.getName()), e);
         } finally {
             session.dispose();
+        }
+        if (guardrails != null) {
+            decision.keepGuardrailsOf(guardrails);
         }
         decision.finish();
         return decision;

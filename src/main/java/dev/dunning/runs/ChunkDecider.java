@@ -73,7 +73,8 @@ class ChunkDecider implements ItemWriter<String> {
     }
 
     /** One customer's outcome: a decision, or the reason it could not be made. */
-    private record Outcome(String customerId, DecisionResponse decision, Facts facts, String failure) {}
+    private record Outcome(String customerId, DecisionResponse decision, Facts facts, String failure,
+            ActiveRuleSet.Choice choice) {}
 
     @Override
     public void write(Chunk<? extends String> chunk) {
@@ -96,9 +97,11 @@ class ChunkDecider implements ItemWriter<String> {
         Map<String, Facts> facts = customerFacts.loadAll(toDecide, request.asOf());
         long loaded = System.nanoTime();
 
-        // One rule set for the whole chunk: a swap during the chunk does not mix versions within it.
-        RuleSet ruleSet = activeRuleSet.get();
-        List<Outcome> outcomes = toDecide.parallelStream().map(id -> decide(id, facts.get(id), ruleSet)).toList();
+        // One rule set for the whole chunk: a swap during the chunk does not mix versions within it. During a
+        // champion/challenger test each customer's arm chooses between the two sets taken here.
+        ActiveRuleSet.Routing routing = activeRuleSet.routing();
+        List<Outcome> outcomes = toDecide.parallelStream()
+                .map(id -> decide(id, facts.get(id), routing.choose(id))).toList();
         long evaluated = System.nanoTime();
 
         List<AuditEntry> entries = new ArrayList<>();
@@ -111,9 +114,10 @@ class ChunkDecider implements ItemWriter<String> {
             }
             DecisionResponse d = o.decision;
             decided.add(d);
+            RuleSet ruleSet = o.choice.ruleSet();
             entries.add(new AuditEntry(d.decisionId(), d.asOf(), d.customerId(), request.principal(), ENTRY_POINT,
                     ruleSet.version(), ruleSet.sources(), d.action(), d.channel(), d.tone(), d.trace(), d, o.facts,
-                    runId));
+                    runId, o.choice.testId(), o.choice.arm()));
         }
         if (request.dispatch()) {
             appendDispatching(entries, decided, tally, failures);
@@ -176,17 +180,17 @@ class ChunkDecider implements ItemWriter<String> {
                 + "/api/v1/decisions with \"dispatch\": true)";
     }
 
-    private Outcome decide(String customerId, Facts facts, RuleSet ruleSet) {
+    private Outcome decide(String customerId, Facts facts, ActiveRuleSet.Choice choice) {
         if (facts == null) {
-            return new Outcome(customerId, null, null, "the customer no longer exists");
+            return new Outcome(customerId, null, null, "the customer no longer exists", choice);
         }
         try {
             String id = request.dryRun() ? null : UuidCreator.getTimeOrderedEpoch().toString();
-            return new Outcome(customerId, DecisionResponse.of(id, engine.evaluate(facts, ruleSet), ruleSet.version()),
-                    facts, null);
+            return new Outcome(customerId, DecisionResponse.of(id, engine.evaluate(facts, choice), choice), facts,
+                    null, choice);
         } catch (RuntimeException e) {
             // Facts that break evaluation (an invariant violated, a rule failing on them) fail this customer only.
-            return new Outcome(customerId, null, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Outcome(customerId, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), choice);
         }
     }
 

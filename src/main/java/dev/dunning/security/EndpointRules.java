@@ -109,6 +109,10 @@ public final class EndpointRules {
             // Customers a decision sent to a person (vulnerable, do-not-contact): read from the audit log.
             rule(GET, "/api/v1/manual-reviews", CREDIT_CONTROLLER, AUDITOR),
 
+            // Champion/challenger tests of rule sets: credit controllers run them (four eyes); auditors may read.
+            rule(GET, "/api/v1/challenger-tests/**", CREDIT_CONTROLLER, AUDITOR),
+            rule(POST, "/api/v1/challenger-tests/**", CREDIT_CONTROLLER),
+
             // Effectiveness figures: read by credit controllers and auditors.
             rule(GET, "/api/v1/effectiveness/**", CREDIT_CONTROLLER, AUDITOR),
 

@@ -136,7 +136,7 @@ class AuditExportIT {
         String id = UuidCreator.getTimeOrderedEpoch().toString();
         DecisionResponse d = new DecisionResponse(id, customerId, t.asOf(), t.action(), t.channel(), t.tone(),
                 t.stage(), t.template(), t.invoiceIds(), t.notBefore(), t.nextReviewOn(), t.requiresApproval(),
-                t.fees(), t.reasons(), t.holdsApplied(), t.ruleSetVersion(), t.trace());
+                t.fees(), t.reasons(), t.holdsApplied(), t.ruleSetVersion(), t.trace(), t.challengerTest());
         auditLog.append(new AuditEntry(id, d.asOf(), customerId, principal, entryPoint, d.ruleSetVersion(),
                 active.get().sources(), d.action(), d.channel(), d.tone(), d.trace(), d, facts));
     }

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.ObjectMapper;
 
 /** What the audit tamper tests share: decisions made over HTTP, and changes made as a privileged user would. */
-final class ChainTampering {
+public final class ChainTampering {
 
     private ChainTampering() {}
 
@@ -25,7 +25,7 @@ final class ChainTampering {
      * The start of a test's range of records, strictly after every record of earlier tests: waits until the clock
      * has moved past the moment of the call (records carry microseconds), instead of sleeping a fixed time.
      */
-    static Instant startAfterEarlierRecords() {
+    public static Instant startAfterEarlierRecords() {
         Instant earlier = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return Awaitility.await().atMost(Duration.ofSeconds(1)).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(1)).until(Instant::now, now -> now.isAfter(earlier.plusMillis(1)));
@@ -35,7 +35,7 @@ final class ChainTampering {
      * Tampering as a privileged user would: drop the tables' triggers, change them, put the triggers back. The test
      * database's user is root, like a database administrator.
      */
-    static void bypassingTriggers(JdbcClient jdbc, Runnable tamper, String... tables) {
+    public static void bypassingTriggers(JdbcClient jdbc, Runnable tamper, String... tables) {
         List<String> definitions = new ArrayList<>();
         for (String table : tables) {
             List<String> triggers = jdbc.sql("SELECT trigger_name FROM information_schema.triggers "

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.database.TestDatabase;
 import dev.dunning.decision.Segment;
-import dev.dunning.facts.FactsService;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,11 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -28,9 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * the way the schedule does, incrementally, between the steps of a history.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"dunning.effectiveness.scheduled=false", "dunning.dispatch.scheduled=false",
-            "dunning.effectiveness.batch-size=3"})
-class AttributionIT {
+        properties = {HistoryTest.QUIET, HistoryTest.NO_DISPATCH, "dunning.effectiveness.batch-size=3"})
+class AttributionIT extends HistoryTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -38,20 +34,7 @@ class AttributionIT {
     }
 
     @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    FactsService facts;
-    @Autowired
-    Summaries summaries;
-    @Autowired
     Figures figures;
-
-    Histories histories;
-
-    @BeforeEach
-    void histories() {
-        histories = new Histories(jdbc, facts);
-    }
 
     private static Instant at(String instant) {
         return Instant.parse(instant);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dunning.database.Sql;
 import dev.dunning.database.TestDatabase;
 import dev.dunning.decision.Segment;
-import dev.dunning.facts.FactsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -21,12 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -38,9 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * example; the timeline marks activations; repeated bouncers; bad parameters get a 400 naming the parameter; gauges.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"dunning.effectiveness.scheduled=false", "dunning.dispatch.scheduled=false",
-            "dunning.effectiveness.batch-size=7"})
-class EffectivenessApiIT {
+        properties = {HistoryTest.QUIET, HistoryTest.NO_DISPATCH, "dunning.effectiveness.batch-size=7"})
+class EffectivenessApiIT extends HistoryTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -49,12 +45,6 @@ class EffectivenessApiIT {
 
     @LocalServerPort
     int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    FactsService facts;
-    @Autowired
-    Summaries summaries;
     @Autowired
     SummarySchedule schedule;
     @Autowired
@@ -65,12 +55,6 @@ class EffectivenessApiIT {
     Clock clock;
 
     final HttpClient http = HttpClient.newHttpClient();
-    Histories histories;
-
-    @BeforeEach
-    void histories() {
-        histories = new Histories(jdbc, facts);
-    }
 
     HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),

@@ -10,14 +10,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /** A small HTTP client for API tests against the running application on its random port. */
-final class Api {
+public final class Api {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
     private final ObjectMapper json;
     private final String apiKey;
 
-    Api(int port, ObjectMapper json) {
+    public Api(int port, ObjectMapper json) {
         this(port, json, null);
     }
 
@@ -28,7 +28,7 @@ final class Api {
         this.apiKey = apiKey;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(request(path).GET());
     }
 
@@ -37,7 +37,7 @@ final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    HttpResponse<String> post(String path, String body) {
+    public HttpResponse<String> post(String path, String body) {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -51,7 +51,7 @@ final class Api {
     }
 
     /** Asserts a problem+json answer with this status and type that names this field among its errors. */
-    void assertProblem(HttpResponse<String> response, int status, String type, String field) {
+    public void assertProblem(HttpResponse<String> response, int status, String type, String field) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("application/problem+json"));

@@ -118,7 +118,8 @@ class RobustnessIT {
     static final String LONE = "\uD800";
 
     /** Ids of what {@link #seed()} stored. */
-    record Seeded(long holdId, String awaiting, String sent, String dead, long runId, String version, long keyId) {}
+    record Seeded(long holdId, String awaiting, String sent, String dead, long runId, String version, long keyId,
+            long testId, long endedTestId) {}
 
     List<Template> templates(Seeded s) {
         return List.of(
@@ -278,6 +279,21 @@ class RobustnessIT {
                                 new Spoil("a decision not sent yet", "/decisionId", "\"" + s.awaiting() + "\""))),
                 new Template("POST", "/api/v1/outbox/{decisionId}/requeue",
                         "/api/v1/outbox/" + s.dead() + "/requeue", null, Map.of(), Set.of(), List.of()),
+                new Template("POST", "/api/v1/challenger-tests", "/api/v1/challenger-tests", """
+                        {"challengerVersion": "%s", "sharePercent": 10, "comment": "a firmer tone"}"""
+                        .formatted(s.version()),
+                        fields("challengerVersion", Kind.TEXT, "sharePercent", Kind.DECIMAL, "comment", Kind.TEXT),
+                        Set.of("challengerVersion", "sharePercent"), List.of()),
+                new Template("POST", "/api/v1/challenger-tests/{id}/approve",
+                        "/api/v1/challenger-tests/" + s.testId() + "/approve", null, Map.of(), Set.of(), List.of()),
+                new Template("POST", "/api/v1/challenger-tests/{id}/promote",
+                        "/api/v1/challenger-tests/" + s.testId() + "/promote", null, Map.of(), Set.of(), List.of()),
+                new Template("POST", "/api/v1/challenger-tests/{id}/stop",
+                        "/api/v1/challenger-tests/" + s.testId() + "/stop", """
+                        {"reason": "enough customers"}""", fields("reason", Kind.TEXT), Set.of("reason"), List.of()),
+                new Template("POST", "/api/v1/challenger-tests/{id}/rollback",
+                        "/api/v1/challenger-tests/" + s.testId() + "/rollback", """
+                        {"reason": "complaints"}""", fields("reason", Kind.TEXT), Set.of("reason"), List.of()),
                 new Template("POST", "/api/v1/rule-sets/{version}/activate",
                         "/api/v1/rule-sets/" + s.version() + "/activate", null, Map.of(), Set.of(), List.of()),
                 new Template("POST", "/api/v1/rule-sets/{version}/reviews",
@@ -316,6 +332,17 @@ class RobustnessIT {
                 {"comment": "again"}""", "asking to activate the version in force");
         expectRejected("POST", "/api/v1/api-keys", """
                 {"name": "%s", "roles": ["AUDITOR"]}""".formatted(activeKeyName()), "a name an active key has");
+        expectRejected("POST", "/api/v1/challenger-tests", """
+                {"challengerVersion": "%s", "sharePercent": 10}""".formatted(s.version()),
+                "a second open test, of the active version");
+        expectRejected("POST", "/api/v1/challenger-tests/" + s.testId() + "/approve", null,
+                "approving a test whose challenger is the active version");
+        expectRejected("POST", "/api/v1/challenger-tests/" + s.testId() + "/promote", null,
+                "promoting a test that is not running");
+        expectRejected("POST", "/api/v1/challenger-tests/" + s.endedTestId() + "/stop", """
+                {"reason": "again"}""", "stopping a stopped test");
+        expectRejected("POST", "/api/v1/challenger-tests/" + s.endedTestId() + "/approve", null,
+                "approving a stopped test");
     }
 
     /**
@@ -886,7 +913,17 @@ class RobustnessIT {
         String version = json.readTree(send("GET", "/api/v1/rule-set", null)).get("version").asString();
         long keyId = json.readTree(send("POST", "/api/v1/api-keys", """
                 {"name": "robust-victim", "roles": ["AUDITOR"]}""")).path("details").get("id").asLong();
-        return new Seeded(holdId, awaiting, sent, dead, runId, version, keyId);
+        long endedTestId = challengerTest(version, "STOPPED");
+        long testId = challengerTest(version, "PROPOSED");
+        return new Seeded(holdId, awaiting, sent, dead, runId, version, keyId, testId, endedTestId);
+    }
+
+    /** A champion/challenger test as stored: no valid one can be proposed here without a second rule-set version. */
+    private long challengerTest(String version, String status) {
+        jdbc.sql("INSERT INTO challenger_tests (champion_version, challenger_version, share_bp, salt, status, "
+                + "proposed_by, proposed_at) VALUES (?, ?, 1000, 'robust-salt', ?, 'robust-seed', UTC_TIMESTAMP(6))")
+                .params(version, version, status).update();
+        return jdbc.sql("SELECT MAX(id) FROM challenger_tests").query(Long.class).single();
     }
 
     private String outboxEntry(String action, String channel, String route, String status, Long contactId) {

@@ -34,9 +34,7 @@ final class Csv {
     }
 
     static void figureRow(Csv out, String key, Figures.Row r) {
-        String recovered = r.recovered().stream()
-                .map(a -> a.currency() + " " + a.amount().toPlainString() + " (" + a.payments() + " payments)")
-                .collect(Collectors.joining(" | "));
+        String recovered = recovered(r.recovered());
         out.row(key, n(r.decisions()), n(r.contacts()), n(r.sent()), n(r.delivered()), n(r.opened()), n(r.replied()),
                 n(r.bounced()), n(r.failed()), n(r.paid()), d(r.paymentRate()), d(r.deliveryRate()),
                 d(r.bounceRate()), d(r.medianDaysToPayment()), recovered);
@@ -66,7 +64,14 @@ final class Csv {
         return String.valueOf(value);
     }
 
-    private static String d(Double value) {
+    /** Amounts per currency in one cell, never added up: {@code EUR 75.50 (2 payments) | GBP 300.00 (1 payments)}. */
+    static String recovered(java.util.List<Figures.Recovered> amounts) {
+        return amounts.stream()
+                .map(a -> a.currency() + " " + a.amount().toPlainString() + " (" + a.payments() + " payments)")
+                .collect(Collectors.joining(" | "));
+    }
+
+    static String d(Double value) {
         return value == null ? "" : value.toString();
     }
 }

@@ -1,11 +1,13 @@
 package dev.dunning.effectiveness.web;
 
 import dev.dunning.decision.Segment;
+import dev.dunning.effectiveness.ChallengerComparison;
 import dev.dunning.effectiveness.Deliverability;
 import dev.dunning.effectiveness.EffectivenessProperties;
 import dev.dunning.effectiveness.Figures;
 import dev.dunning.effectiveness.Receivables;
 import dev.dunning.facts.FactRejectedException;
+import dev.dunning.web.NotFoundException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -18,6 +20,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,11 +40,13 @@ class EffectivenessController {
     private final Figures figures;
     private final Receivables receivables;
     private final Deliverability deliverability;
+    private final ChallengerComparison comparison;
     private final EffectivenessProperties properties;
     private final Clock clock;
 
     EffectivenessController(Figures figures, Receivables receivables, Deliverability deliverability,
-            EffectivenessProperties properties, Clock clock) {
+            ChallengerComparison comparison, EffectivenessProperties properties, Clock clock) {
+        this.comparison = comparison;
         this.figures = figures;
         this.receivables = receivables;
         this.deliverability = deliverability;
@@ -131,6 +136,41 @@ class EffectivenessController {
         report.repeatedBouncers().forEach(b -> out.row("repeated bouncer " + b.customerId(), "", "", "",
                 "", "", "", String.valueOf(b.bounces())));
         return out.response("deliverability.csv");
+    }
+
+    /** The arms of a champion/challenger test compared: figures per arm, the difference with its 95 % interval. */
+    @GetMapping("/challenger-tests/{id}/comparison")
+    ResponseEntity<?> comparison(@PathVariable String id, @RequestParam(required = false) String format) {
+        boolean csv = csv(format);
+        long testId;
+        try {
+            testId = Long.parseLong(id.strip());
+        } catch (NumberFormatException e) {
+            throw FactRejectedException.invalid("id", "\"" + id + "\" is not a test id; give the number GET "
+                    + "/api/v1/challenger-tests lists");
+        }
+        ChallengerComparison.Report report = comparison.of(testId).orElseThrow(() -> new NotFoundException(
+                "no champion/challenger test " + testId + "; GET /api/v1/challenger-tests lists them"));
+        if (!csv) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report);
+        }
+        Csv out = new Csv("arm", "rule_set_version", "customers", "decisions", "contacts", "sent",
+                "contacts_per_customer", "paid_customers", "payment_rate", "manual_reviews",
+                "manual_review_customers", "recovered");
+        for (ChallengerComparison.Arm a : report.arms()) {
+            out.row(a.arm(), a.ruleSetVersion(), String.valueOf(a.customers()), String.valueOf(a.decisions()),
+                    String.valueOf(a.contacts()), String.valueOf(a.sent()), Csv.d(a.contactsPerCustomer()),
+                    String.valueOf(a.paidCustomers()), Csv.d(a.paymentRate()), String.valueOf(a.manualReviews()),
+                    String.valueOf(a.manualReviewCustomers()), Csv.recovered(a.recovered()));
+        }
+        ChallengerComparison.Difference d = report.paymentRateDifference();
+        if (d != null) {
+            out.row("difference (points)", String.valueOf(d.points()), "95 % CI " + d.low() + " to " + d.high(),
+                    "z " + d.z(), "p " + d.pValue());
+        }
+        out.row("sentence", report.sentence());
+        out.row("complaints", report.complaints());
+        return out.response("challenger-test-" + testId + ".csv");
     }
 
     private Figures.Filter filter(String from, String to, String ruleSetVersion, String segment, String currency) {
