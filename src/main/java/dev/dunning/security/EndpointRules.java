@@ -134,7 +134,15 @@ public final class EndpointRules {
             // Decisions and the audit log: auditors, as the API's /api/v1/audit/** (verify a POST, as the API's).
             rule(GET, "/console/decisions", AUDITOR),
             rule(POST, "/console/decisions/verify", AUDITOR),
-            rule(GET, "/console/decisions/**", AUDITOR));
+            rule(GET, "/console/decisions/**", AUDITOR),
+
+            // Runs: credit controllers, as the API's /api/v1/runs/** (start, progress, report, stop, restart).
+            rule(ANY, "/console/runs", CREDIT_CONTROLLER),
+            rule(ANY, "/console/runs/**", CREDIT_CONTROLLER),
+
+            // People and API keys: administrators, as the API's /api/v1/api-keys/** and the user command.
+            rule(ANY, "/console/admin", ADMIN),
+            rule(ANY, "/console/admin/**", ADMIN));
 
     private EndpointRules() {}
 

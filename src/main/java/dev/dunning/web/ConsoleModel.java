@@ -20,6 +20,8 @@ class ConsoleModel {
     static {
         SECTIONS.put("rule-sets", List.of("CREDIT_CONTROLLER", "AUDITOR"));
         SECTIONS.put("decisions", List.of("AUDITOR"));
+        SECTIONS.put("runs", List.of("CREDIT_CONTROLLER"));
+        SECTIONS.put("admin", List.of("ADMIN"));
     }
 
     @ModelAttribute

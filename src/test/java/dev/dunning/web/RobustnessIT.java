@@ -305,9 +305,22 @@ class RobustnessIT {
      * The console's pages that change something, and the browser test that sends each its bad input (refused on the
      * page, nothing stored): they call the services the API calls, whose refusals this test proves.
      */
-    static final Map<String, String> CONSOLE_WRITES = Map.of(
-            "POST /console/rule-sets/upload", "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)",
-            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)");
+    static final Map<String, String> CONSOLE_WRITES = Map.ofEntries(
+            Map.entry("POST /console/rule-sets/upload",
+                    "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)"),
+            Map.entry("POST /console/decisions/verify",
+                    "DecisionPagesIT (verifies, changes nothing; a bad time is named)"),
+            Map.entry("POST /console/runs",
+                    "RunPagesIT (a bad date, an unknown country, dispatch with a dry run; an auditor)"),
+            Map.entry("POST /console/runs/{id}/stop", "RunPagesIT (the API's 409 for a run that is not running)"),
+            Map.entry("POST /console/runs/{id}/restart", "RunPagesIT (the API's 409 for a completed run)"),
+            Map.entry("POST /console/admin/people", "AdminPagesIT (a name an API key has; a non-administrator)"),
+            Map.entry("POST /console/admin/people/{name}/roles",
+                    "AdminPagesIT (ADMIN taken from the last administrator)"),
+            Map.entry("POST /console/admin/people/{name}/disable", "AdminPagesIT (disabling oneself)"),
+            Map.entry("POST /console/admin/people/{name}/password", "AdminPagesIT (lifts a lockout)"),
+            Map.entry("POST /console/admin/api-keys", "AdminPagesIT (a name a person has)"),
+            Map.entry("POST /console/admin/api-keys/{id}/revoke", "AdminPagesIT (revoked, then the API refuses it)"));
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {
