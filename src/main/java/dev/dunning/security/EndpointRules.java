@@ -121,6 +121,9 @@ public final class EndpointRules {
             open(POST, "/console/login"),
             open(GET, "/console/assets/**"),
             open(GET, "/console/webjars/**"),
+            // Company sign-in (OpenID Connect, when configured): the start and the provider's way back.
+            open(GET, "/console/oauth2/authorization/*"),
+            open(GET, "/console/login/oauth2/code/*"),
             rule(POST, "/console/logout", Role.values()),
             rule(GET, "/console", Role.values()),
             rule(ANY, "/console/denied", Role.values()),
