@@ -42,7 +42,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * The console's filter chain, beside the API's: people sign in with a form and keep a session (cookie flags and idle
  * timeout from {@link ConsoleProperties}), every form and htmx request carries a CSRF token, and {@link EndpointRules}
  * ({@code CONSOLE}) says who may open which page, with everything else refused. The API's chain never reads this
- * session: a console cookie sent to {@code /api} authenticates nothing.
+ * session: a console cookie sent to {@code /api} authenticates nothing. When a client registration is configured,
+ * people may also sign in through the company's OpenID Connect provider, on this chain only ({@link OidcPeople}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
