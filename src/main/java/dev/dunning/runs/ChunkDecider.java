@@ -5,6 +5,7 @@ import dev.dunning.audit.AuditEntry;
 import dev.dunning.audit.AuditLog;
 import dev.dunning.decision.Facts;
 import dev.dunning.decision.Hold;
+import dev.dunning.decision.TraceEntry;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
 import dev.dunning.dispatch.OutboxEntry;
@@ -41,6 +42,8 @@ class ChunkDecider implements ItemWriter<String> {
     static final String ENTRY_POINT = "run";
     /** The report's dimension counting outbox entries per route. */
     static final String OUTBOX = "outbox";
+    /** The report's dimension counting the decisions each rule shaped. */
+    static final String RULE = "rule";
 
     private final long runId;
     private final String partition;
@@ -198,7 +201,10 @@ class ChunkDecider implements ItemWriter<String> {
         return nanos / 1_000_000;
     }
 
-    /** Counts per dimension (action, channel, tone, hold) for the report. */
+    /**
+     * Counts per dimension (action, channel, tone, hold, and the rules that shaped the decision: fired and not
+     * overridden, each counted once per decision) for the report.
+     */
     private static final class Tally {
         final Map<String, Map<String, Long>> counts = new TreeMap<>();
 
@@ -213,6 +219,8 @@ class ChunkDecider implements ItemWriter<String> {
             for (Hold hold : d.holdsApplied()) {
                 add("hold", hold.kind().name(), 1);
             }
+            d.trace().stream().filter(t -> !t.overridden()).map(TraceEntry::rule).distinct()
+                    .forEach(rule -> add(RULE, RunReport.tallyValue(rule), 1));
         }
 
         /** The same counts from a decision as recorded in the audit log. */
@@ -222,6 +230,13 @@ class ChunkDecider implements ItemWriter<String> {
             String tone = decision.path("tone").asString(null);
             add("tone", tone == null ? "NONE" : tone, 1);
             decision.path("holdsApplied").forEach(h -> add("hold", h.path("kind").asString(), 1));
+            java.util.Set<String> rules = new java.util.LinkedHashSet<>();
+            decision.path("trace").forEach(t -> {
+                if (!t.path("overridden").asBoolean(false)) {
+                    rules.add(t.path("rule").asString());
+                }
+            });
+            rules.forEach(rule -> add(RULE, RunReport.tallyValue(rule), 1));
         }
     }
 }

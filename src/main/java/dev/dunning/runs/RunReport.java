@@ -141,6 +141,14 @@ class RunReport {
         return recorded;
     }
 
+    /** The longest value a count is kept under (V29 widened run_tallies.value for rule names). */
+    static final int VALUE_LENGTH = 255;
+
+    /** A value as the report keeps it: a longer rule name is cut, with an ellipsis that says so. */
+    static String tallyValue(String value) {
+        return value.length() <= VALUE_LENGTH ? value : value.substring(0, VALUE_LENGTH - 1) + "\u2026";
+    }
+
     private static String truncate(String reason) {
         String r = reason == null ? "(no message)" : reason;
         return r.length() <= 2000 ? r : r.substring(0, 1997) + "...";

@@ -39,10 +39,12 @@ public record RunStatus(
 
     /**
      * Decisions counted per action, channel, tone and hold kind applied; in a dispatching run also the outbox entries
-     * enqueued (one per decision that sends something) and their count per route (EMAIL, SMS, ..., RETRY_PAYMENT).
+     * enqueued (one per decision that sends something) and their count per route (EMAIL, SMS, ..., RETRY_PAYMENT);
+     * {@code rules}: per rule name, the decisions it shaped (it fired and was not overridden).
      */
     public record Summary(long decided, Map<String, Long> actions, Map<String, Long> channels,
-            Map<String, Long> tones, Map<String, Long> holds, long enqueued, Map<String, Long> enqueuedByRoute) {}
+            Map<String, Long> tones, Map<String, Long> holds, long enqueued, Map<String, Long> enqueuedByRoute,
+            Map<String, Long> rules) {}
 
     public record FailedItem(String customerId, String reason) {}
 

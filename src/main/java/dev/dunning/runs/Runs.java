@@ -131,13 +131,19 @@ public class Runs {
                 new RunStatus.Progress(done, Math.max(total, done), Math.round(rate * 10) / 10.0, left),
                 new RunStatus.Summary(decided, actions, tallies.getOrDefault("channel", Map.of()),
                         tallies.getOrDefault("tone", Map.of()), tallies.getOrDefault("hold", Map.of()),
-                        outbox.values().stream().mapToLong(Long::longValue).sum(), outbox),
+                        outbox.values().stream().mapToLong(Long::longValue).sum(), outbox,
+                        tallies.getOrDefault(ChunkDecider.RULE, Map.of())),
                 failed, report.failures(runId, FAILED_SHOWN), tallies.getOrDefault("ms", Map.of())));
     }
 
     /** The latest runs, newest first. */
     public List<RunStatus> list(int limit) {
-        return jobRepository.getJobInstances(RunJob.JOB, 0, limit).stream()
+        return list(0, limit);
+    }
+
+    /** The runs after skipping the {@code start} newest, newest first: a page of the history. */
+    public List<RunStatus> list(int start, int limit) {
+        return jobRepository.getJobInstances(RunJob.JOB, start, limit).stream()
                 .map(i -> status(i.getInstanceId()))
                 .flatMap(Optional::stream)
                 .toList();

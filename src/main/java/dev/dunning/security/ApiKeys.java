@@ -88,10 +88,15 @@ public class ApiKeys {
     /** A key just created: {@code key} is the only time the secret is available. */
     public record CreatedKey(StoredKey stored, String key) {}
 
-    /** The name is taken by another active key. */
+    /** The name is taken by another active key, or by a person (console_users): audit records could not tell them apart. */
     public static final class NameTakenException extends RuntimeException {
         NameTakenException(String name) {
             super("an active API key is already named \"" + name + "\"; choose another name or revoke that key first");
+        }
+
+        private NameTakenException(String name, boolean person) {
+            super("a person who signs in to the console is named \"" + name + "\"; choose another name, so that audit "
+                    + "records tell the key from the person");
         }
     }
 
@@ -99,7 +104,7 @@ public class ApiKeys {
      * Creates a key with a fresh random value.
      *
      * @throws IllegalArgumentException if the name or roles are unusable, naming the fix
-     * @throws NameTakenException if an active key has this name
+     * @throws NameTakenException if an active key or a person has this name
      */
     public CreatedKey create(String name, Set<Role> roles, String createdBy) {
         return store(name, generate(), roles, createdBy);
@@ -111,6 +116,10 @@ public class ApiKeys {
         if (roles == null || roles.isEmpty()) {
             throw new IllegalArgumentException("an API key needs at least one role; use one or more of "
                     + Role.names(Set.of(Role.values())));
+        }
+        // As a person's creation checks the keys' names (ConsoleUsers.create): one name, one kind of principal.
+        if (jdbc.sql("SELECT COUNT(*) FROM console_users WHERE name = ?").param(name).query(Long.class).single() > 0) {
+            throw new NameTakenException(name, true);
         }
         Instant now = clock.instant();
         try {

@@ -19,6 +19,10 @@ import org.springframework.security.authentication.dao.DaoAuthenticationProvider
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -38,12 +42,14 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * The console's filter chain, beside the API's: people sign in with a form and keep a session (cookie flags and idle
  * timeout from {@link ConsoleProperties}), every form and htmx request carries a CSRF token, and {@link EndpointRules}
  * ({@code CONSOLE}) says who may open which page, with everything else refused. The API's chain never reads this
- * session: a console cookie sent to {@code /api} authenticates nothing.
+ * session: a console cookie sent to {@code /api} authenticates nothing. When a client registration is configured,
+ * people may also sign in through the company's OpenID Connect provider, on this chain only ({@link OidcPeople}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ConsoleSecurityConfiguration {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleSecurityConfiguration.class);
     static final String LOGIN = "/console/login";
     static final String DENIED = "/console/denied";
     /** Which requests are the console's: its pages, assets and sign-in. */
@@ -52,7 +58,8 @@ class ConsoleSecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain consoleSecurity(HttpSecurity http, ConsoleUsers users, ConsoleProperties properties,
-            Clock clock, @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings)
+            Clock clock, @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings,
+            ObjectProvider<ClientRegistrationRepository> registrations, OidcProperties oidc)
             throws Exception {
         AuthenticationEntryPoint entry = new ConsoleEntryPoint();
         HttpSessionRequestCache cache = new HttpSessionRequestCache();
@@ -60,8 +67,16 @@ class ConsoleSecurityConfiguration {
         cache.setRequestMatcher(request -> "GET".equals(request.getMethod()) && !ConsoleEntryPoint.isHtmx(request));
         DaoAuthenticationProvider provider = new DaoAuthenticationProvider(people(users, clock));
         provider.setPasswordEncoder(users.encoder());
+        boolean company = registrations.getIfAvailable() != null;
+        // This chain's own manager (no parent): local accounts, and the company's provider when configured.
+        java.util.List<org.springframework.security.authentication.AuthenticationProvider> providers =
+                new java.util.ArrayList<>(java.util.List.of(provider));
+        if (company) {
+            providers.add(new OidcAuthorizationCodeAuthenticationProvider(
+                    new RestClientAuthorizationCodeTokenResponseClient(), new OidcPeople(oidc)));
+        }
         http.securityMatcher(CONSOLE)
-                .authenticationManager(new ProviderManager(provider))
+                .authenticationManager(new ProviderManager(providers))
                 .requestCache(r -> r.requestCache(cache))
                 .formLogin(form -> form.loginPage(LOGIN).loginProcessingUrl(LOGIN)
                         .successHandler(new SignedIn(users, properties, cache))
@@ -80,8 +95,26 @@ class ConsoleSecurityConfiguration {
                     authorize.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll();
                     EndpointRules.authorize(authorize, EndpointRules.CONSOLE, mappings);
                 });
+        // Company sign-in (OpenID Connect) when a client registration is configured: on this chain only, under /console,
+        // so the API's chain never takes part in it.
+        if (company) {
+            http.oauth2Login(login -> login.loginPage(LOGIN)
+                    .authorizationEndpoint(a -> a.baseUri(OIDC_START))
+                    .redirectionEndpoint(r -> r.baseUri(OIDC_RETURN))
+                    .userInfoEndpoint(u -> u.oidcUserService(new OidcPeople(oidc)))
+                    .successHandler(new SignedIn(users, properties, cache))
+                    .failureHandler((request, response, e) -> {
+                        // The page says only that it did not work; the log says why, for the administrator.
+                        log.info("Company sign-in refused: {}", e.getMessage());
+                        response.sendRedirect(request.getContextPath() + LOGIN + "?company-error");
+                    }));
+        }
         return http.build();
     }
+
+    /** Where a company sign-in starts ({@code /console/oauth2/authorization/<registration>}) and comes back. */
+    public static final String OIDC_START = "/console/oauth2/authorization";
+    static final String OIDC_RETURN = "/console/login/oauth2/code/*";
 
     /** The people of {@link ConsoleUsers} as Spring Security reads them; a lockout that has not ended refuses. */
     static UserDetailsService people(ConsoleUsers users, Clock clock) {
@@ -194,7 +227,9 @@ class ConsoleSecurityConfiguration {
         public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
                 org.springframework.security.core.Authentication authentication)
                 throws IOException, jakarta.servlet.ServletException {
-            users.recordSuccess(authentication.getName());
+            if (!(authentication instanceof OAuth2AuthenticationToken)) {
+                users.recordSuccess(authentication.getName()); // a local account; the company's has no row here
+            }
             request.getSession().setMaxInactiveInterval((int) Math.min(Integer.MAX_VALUE,
                     properties.idleTimeout().toSeconds()));
             Optional<String> target = safeTarget(request.getParameter("next"));

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The people who sign in to the console, with the same roles as API keys. Passwords are kept only as hashes of Spring
@@ -111,12 +112,68 @@ public class ConsoleUsers {
         return changed == 0 ? Optional.empty() : find(name);
     }
 
-    /** Disables the person: they can no longer sign in; their row stays for the audit trail. */
+    /**
+     * Disables the person: they can no longer sign in; their row stays for the audit trail. Nobody disables
+     * themselves, and the last enabled administrator stays (see {@link #keepingAnAdministrator}).
+     *
+     * @return the person as stored afterwards, empty if there is no such person
+     * @throws IllegalArgumentException if the person is the one asking, or the last enabled administrator
+     */
+    @Transactional
     public Optional<User> disable(String name, String disabledBy) {
+        if (name.equals(disabledBy)) {
+            throw new IllegalArgumentException("you cannot disable yourself: you would be signed out with no way "
+                    + "back in; ask another administrator");
+        }
+        Optional<User> user = find(name);
+        if (user.isEmpty() || !user.get().enabled()) {
+            return user;
+        }
+        keepingAnAdministrator(user.get(), Set.of(), "disabled");
         jdbc.sql("UPDATE console_users SET disabled_at = ?, disabled_by = ? WHERE name = ? AND disabled_at IS NULL")
                 .params(Sql.utc(clock.instant()), disabledBy, name)
                 .update();
         return find(name);
+    }
+
+    /**
+     * Gives the person these roles instead of theirs. The last enabled administrator keeps ADMIN.
+     *
+     * @return the person as stored afterwards, empty if there is no such person
+     * @throws IllegalArgumentException if no role is given, or ADMIN would be taken from the last administrator
+     */
+    @Transactional
+    public Optional<User> setRoles(String name, Set<Role> roles) {
+        if (roles == null || roles.isEmpty()) {
+            throw new IllegalArgumentException("a person needs at least one role; use one or more of "
+                    + Role.names(Set.of(Role.values())) + ", or disable the person");
+        }
+        Optional<User> user = find(name);
+        if (user.isEmpty()) {
+            return user;
+        }
+        keepingAnAdministrator(user.get(), roles, "left without ADMIN");
+        jdbc.sql("UPDATE console_users SET roles = ? WHERE name = ?").params(Role.names(roles), name).update();
+        return find(name);
+    }
+
+    /**
+     * Refuses a change that would leave no enabled person with ADMIN: nobody could then manage people in the console
+     * (only the command line on the server could). The enabled people's rows are locked first, so that two
+     * administrators disabling each other at once cannot both pass the check.
+     */
+    private void keepingAnAdministrator(User user, Set<Role> rolesAfter, String change) {
+        if (!user.enabled() || !user.roles().contains(Role.ADMIN) || rolesAfter.contains(Role.ADMIN)) {
+            return;
+        }
+        List<String> admins = jdbc.sql("SELECT name, roles FROM console_users WHERE disabled_at IS NULL FOR UPDATE")
+                .query((rs, n) -> Role.parse(rs.getString("roles")).contains(Role.ADMIN) ? rs.getString("name") : null)
+                .list().stream().filter(java.util.Objects::nonNull).toList();
+        if (admins.size() <= 1 && admins.contains(user.name())) {
+            throw new IllegalArgumentException("\"" + user.name() + "\" is the last enabled administrator and cannot "
+                    + "be " + change + ": nobody could manage people and keys in the console any more; make another "
+                    + "person an administrator first");
+        }
     }
 
     /** The stored hash, for the sign-in check only. */
@@ -151,7 +208,7 @@ public class ConsoleUsers {
     }
 
     /** A random password of 20 characters (120 bits), for a person whose first password is generated. */
-    static String generatePassword() {
+    public static String generatePassword() {
         byte[] bytes = new byte[15];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

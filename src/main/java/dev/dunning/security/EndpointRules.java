@@ -133,6 +133,9 @@ public final class EndpointRules {
             open(POST, "/console/login"),
             open(GET, "/console/assets/**"),
             open(GET, "/console/webjars/**"),
+            // Company sign-in (OpenID Connect, when configured): the start and the provider's way back.
+            open(GET, "/console/oauth2/authorization/*"),
+            open(GET, "/console/login/oauth2/code/*"),
             rule(POST, "/console/logout", Role.values()),
             rule(GET, "/console", Role.values()),
             rule(ANY, "/console/denied", Role.values()),
@@ -161,7 +164,15 @@ public final class EndpointRules {
             // ended by credit controllers (and billing systems).
             rule(GET, "/console/customers/**", CREDIT_CONTROLLER, AUDITOR, BILLING_SYSTEM),
             rule(POST, "/console/customers/*/holds", CREDIT_CONTROLLER, BILLING_SYSTEM),
-            rule(POST, "/console/customers/*/holds/*/end", CREDIT_CONTROLLER, BILLING_SYSTEM));
+            rule(POST, "/console/customers/*/holds/*/end", CREDIT_CONTROLLER, BILLING_SYSTEM),
+
+            // Runs: credit controllers, as the API's /api/v1/runs/** (start, progress, report, stop, restart).
+            rule(ANY, "/console/runs", CREDIT_CONTROLLER),
+            rule(ANY, "/console/runs/**", CREDIT_CONTROLLER),
+
+            // People and API keys: administrators, as the API's /api/v1/api-keys/** and the user command.
+            rule(ANY, "/console/admin", ADMIN),
+            rule(ANY, "/console/admin/**", ADMIN));
 
     private EndpointRules() {}
 

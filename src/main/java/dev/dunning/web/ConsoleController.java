@@ -3,7 +3,12 @@ package dev.dunning.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.ui.Model;
@@ -15,9 +20,27 @@ import org.springframework.web.bind.annotation.RequestParam;
 @ConsolePage
 class ConsoleController {
 
+    /** Where a company sign-in starts (ConsoleSecurityConfiguration.OIDC_START), one path per registration. */
+    static final String COMPANY_SIGN_IN = "/console/oauth2/authorization/";
+
+    private final ObjectProvider<ClientRegistrationRepository> registrations;
+
+    ConsoleController(ObjectProvider<ClientRegistrationRepository> registrations) {
+        this.registrations = registrations;
+    }
+
     @GetMapping("/console/login")
     String login(@RequestParam(name = "next", required = false) String next, Model model) {
         model.addAttribute("next", next);
+        // The company's identity providers, when configured: one link each (registration id -> its name).
+        Map<String, String> providers = new LinkedHashMap<>();
+        if (registrations.getIfAvailable() instanceof Iterable<?> configured) {
+            configured.forEach(r -> {
+                ClientRegistration registration = (ClientRegistration) r;
+                providers.put(COMPANY_SIGN_IN + registration.getRegistrationId(), registration.getClientName());
+            });
+        }
+        model.addAttribute("providers", providers);
         return "console/login";
     }
 

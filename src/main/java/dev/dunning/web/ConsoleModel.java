@@ -22,6 +22,8 @@ class ConsoleModel {
         SECTIONS.put("decisions", List.of("AUDITOR"));
         SECTIONS.put("queues", List.of("CREDIT_CONTROLLER", "AUDITOR", "ADMIN"));
         SECTIONS.put("customers", List.of("CREDIT_CONTROLLER", "AUDITOR", "BILLING_SYSTEM"));
+        SECTIONS.put("runs", List.of("CREDIT_CONTROLLER"));
+        SECTIONS.put("admin", List.of("ADMIN"));
     }
 
     @ModelAttribute

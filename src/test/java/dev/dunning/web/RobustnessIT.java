@@ -369,7 +369,18 @@ class RobustnessIT {
             Map.entry("POST /console/rule-sets/reviews/{id}/reject",
                     "RuleSetReviewPagesIT (rejecting without a comment)"),
             Map.entry("POST /console/rule-sets/reviews/{id}/withdraw",
-                    "RuleSetReviewPagesIT (a request withdrawn by its asker)"));
+                    "RuleSetReviewPagesIT (a request withdrawn by its asker)"),
+            Map.entry("POST /console/runs",
+                    "RunPagesIT (a bad date, an unknown country, dispatch with a dry run; an auditor)"),
+            Map.entry("POST /console/runs/{id}/stop", "RunPagesIT (the API's 409 for a run that is not running)"),
+            Map.entry("POST /console/runs/{id}/restart", "RunPagesIT (the API's 409 for a completed run)"),
+            Map.entry("POST /console/admin/people", "AdminPagesIT (a name an API key has; a non-administrator)"),
+            Map.entry("POST /console/admin/people/{name}/roles",
+                    "AdminPagesIT (ADMIN taken from the last administrator)"),
+            Map.entry("POST /console/admin/people/{name}/disable", "AdminPagesIT (disabling oneself)"),
+            Map.entry("POST /console/admin/people/{name}/password", "AdminPagesIT (lifts a lockout)"),
+            Map.entry("POST /console/admin/api-keys", "AdminPagesIT (a name a person has)"),
+            Map.entry("POST /console/admin/api-keys/{id}/revoke", "AdminPagesIT (revoked, then the API refuses it)"));
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {

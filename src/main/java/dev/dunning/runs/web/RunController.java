@@ -38,6 +38,10 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RequestMapping(path = "/api/v1/runs", produces = MediaType.APPLICATION_JSON_VALUE)
 class RunController {
 
+    /** Why dispatch with a dry run is refused; the console's start form says the same. */
+    static final String DISPATCH_NEEDS_LIVE = "a dry run dispatches nothing; use \"mode\": \"live\" to dispatch, "
+            + "or leave \"dispatch\" out (or false) for a dry run";
+
     private final Runs runs;
 
     RunController(Runs runs) {
@@ -72,8 +76,7 @@ class RunController {
         boolean dispatch = Boolean.TRUE.equals(request.dispatch());
         if (dryRun && dispatch) {
             // Each field is valid alone, the two together ask for something that cannot be: 422, not 400.
-            String message = "a dry run dispatches nothing; use \"mode\": \"live\" to dispatch, or leave "
-                    + "\"dispatch\" out (or false) for a dry run";
+            String message = DISPATCH_NEEDS_LIVE;
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
                     "dispatch: " + message);
             problem.setType(ProblemResponses.INVALID);
@@ -116,10 +119,15 @@ class RunController {
     ResponseEntity<?> stop(@PathVariable long id) {
         status(id);
         if (!runs.stop(id)) {
-            return conflict("Run " + id + " is not running here, so it cannot be stopped; GET /api/v1/runs/" + id
-                    + " shows its status");
+            return conflict(notRunningHere(id));
         }
         return ResponseEntity.accepted().body(status(id));
+    }
+
+    /** Why a run cannot be stopped: it is not running on this instance. */
+    static String notRunningHere(long id) {
+        return "Run " + id + " is not running here, so it cannot be stopped; GET /api/v1/runs/" + id
+                + " shows its status";
     }
 
     private static ResponseEntity<ProblemDetail> conflict(String detail) {

@@ -1,2 +1,2 @@
-/** Dunning runs over HTTP: starting one, its progress and its report. */
+/** Dunning runs over HTTP and in the console: starting one, its progress and its report. */
 package dev.dunning.runs.web;
