@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,14 +34,11 @@ public final class TableGrids {
 
     /**
      * A row as Excel numbers it; {@code gapBefore} when rows above it are left out; {@code highlighted} for the row a
-     * decision fired from ({@link #firedRow}).
+     * decision fired from ({@link #firedRow}); {@code marks}: the problems about the whole row (a gap or an overlap
+     * between rows), their numbers in the sheet's list, and {@code severity} the worst of them.
      */
-    public record Row(int number, boolean gapBefore, List<Cell> cells, boolean highlighted) {
-
-        public Row(int number, boolean gapBefore, List<Cell> cells) {
-            this(number, gapBefore, cells, false);
-        }
-    }
+    public record Row(int number, boolean gapBefore, List<Cell> cells, boolean highlighted, List<Integer> marks,
+            String severity) {}
 
     /** A cell's text and the problems placed on it (their numbers in the sheet's list, 1-based). */
     public record Cell(String name, String text, String severity, List<Integer> marks) {}
@@ -105,7 +103,7 @@ public final class TableGrids {
                 shown.add(r);
             }
         }
-        return draw(file, sheet, shown, 0, (r, c) -> null, r -> r == fired, List.of());
+        return draw(file, sheet, shown, 0, (r, c) -> null, r -> null, r -> r == fired, List.of());
     }
 
     private static Grid grid(String file, SheetGrid sheet, List<RuleProblem> problems) {
@@ -135,6 +133,7 @@ public final class TableGrids {
                 shown.add(r);
             }
             for (RuleProblem p : problems) {
+                p.rows().forEach(row -> shown.add(row - 1)); // every row a gap or an overlap is between
                 int[] at = at(p.cell());
                 if (at == null) {
                     continue;
@@ -157,24 +156,36 @@ public final class TableGrids {
                 problemColumns = Math.max(problemColumns, at[1] + 1);
             }
         }
-        return draw(file, sheet, shown, problemColumns, (r, c) -> {
-            List<Integer> marks = new ArrayList<>();
-            String severity = null;
-            for (int i = 0; i < problems.size(); i++) {
-                RuleProblem p = problems.get(i);
-                int[] at = at(p.cell());
-                if (at != null && at[0] == r && at[1] == c) {
-                    marks.add(i + 1);
-                    // an error outweighs a warning on the same cell
-                    severity = p.isError() || "ERROR".equals(severity) ? "ERROR" : "WARNING";
-                }
+        return draw(file, sheet, shown, problemColumns,
+                (r, c) -> marks(problems, p -> {
+                    int[] at = at(p.cell());
+                    return at != null && at[0] == r && at[1] == c;
+                }),
+                r -> marks(problems, p -> p.rows().contains(r + 1)), r -> false, problems);
+    }
+
+    /** The problems of the list that a test picks, by number, with the worst severity among them; null for none. */
+    private static Marks marks(List<RuleProblem> problems, Predicate<RuleProblem> on) {
+        List<Integer> numbers = new ArrayList<>();
+        String severity = null;
+        for (int i = 0; i < problems.size(); i++) {
+            RuleProblem p = problems.get(i);
+            if (on.test(p)) {
+                numbers.add(i + 1);
+                // an error outweighs a warning on the same cell or row
+                severity = p.isError() || "ERROR".equals(severity) ? "ERROR" : "WARNING";
             }
-            return marks.isEmpty() ? null : new Marks(severity, marks);
-        }, r -> false, problems);
+        }
+        return numbers.isEmpty() ? null : new Marks(severity, numbers);
     }
 
     /** The problems placed on one cell: the worst severity among them and their numbers in the sheet's list. */
     private record Marks(String severity, List<Integer> numbers) {}
+
+    /** The marks of a whole row (0-based), or null. */
+    private interface RowMarks {
+        Marks at(int row);
+    }
 
     /** The marks of the cell at a 0-based row and column, or null for a plain cell. */
     private interface CellMarks {
@@ -187,7 +198,7 @@ public final class TableGrids {
      * {@code highlighted} says.
      */
     private static Grid draw(String file, SheetGrid sheet, TreeSet<Integer> shown, int minColumns, CellMarks marks,
-            IntPredicate highlighted, List<RuleProblem> problems) {
+            RowMarks rowMarks, IntPredicate highlighted, List<RuleProblem> problems) {
         int columns = minColumns;
         for (int r : shown) {
             NavigableMap<Integer, String> row = sheet.rows().get(r);
@@ -210,7 +221,9 @@ public final class TableGrids {
                 cells.add(new Cell(SheetGrid.cellName(r, c), text == null ? "" : text, m == null ? null : m.severity(),
                         m == null ? List.of() : m.numbers()));
             }
-            out.add(new Row(r + 1, previous != null && r != previous + 1, cells, highlighted.test(r)));
+            Marks whole = rowMarks.at(r);
+            out.add(new Row(r + 1, previous != null && r != previous + 1, cells, highlighted.test(r),
+                    whole == null ? List.of() : whole.numbers(), whole == null ? null : whole.severity()));
             previous = r;
         }
         return new Grid(file, sheet.name(), letters, out, problems);
