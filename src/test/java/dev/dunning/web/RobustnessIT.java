@@ -307,7 +307,9 @@ class RobustnessIT {
      */
     static final Map<String, String> CONSOLE_WRITES = Map.of(
             "POST /console/rule-sets/upload", "RuleSetPagesIT (a macro workbook, an auditor's hand-made request)",
-            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)");
+            "POST /console/decisions/verify", "DecisionPagesIT (verifies, changes nothing; a bad time is named)",
+            "POST /console/rule-sets/{version}/simulate",
+            "RuleSetComparePagesIT (a country that is no ISO code is named and starts no simulation)");
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {
