@@ -33,9 +33,29 @@ public final class RuleSetDiff {
      * @param rowsAdded rows of the newer version that the older has not, e.g. {@code escalation.xlsx!Ladder!row 14: ...}
      * @param rowsRemoved rows of the older version that the newer has not, numbered as in the older
      * @param unifiedDiff for text files (DRL, scenarios)
+     * @param sheets for tables, the same changes as rows of each sheet to draw as a grid: only the rows that changed,
+     *     were added or were removed, each with its cells (old and new text)
      */
     public record FileDiff(String name, String change, List<String> cells, List<String> rowsAdded,
-            List<String> rowsRemoved, String unifiedDiff) {}
+            List<String> rowsRemoved, String unifiedDiff, List<SheetChanges> sheets) {}
+
+    /** The changed rows of one sheet; {@code columns} are the column letters (A, B, ...) of its widest version. */
+    public record SheetChanges(String sheet, List<String> columns, List<RowChange> rows) {}
+
+    /**
+     * One row that changed, was added or was removed.
+     *
+     * @param change {@code changed}, {@code added} or {@code removed}
+     * @param row the row as Excel numbers it in the newer version (in the older one for a removed row)
+     * @param was for a changed row, its number in the older version when that differs, else null
+     */
+    public record RowChange(String change, int row, Integer was, List<CellChange> cells) {}
+
+    /**
+     * A cell of a changed row: its text in the older and the newer version (null when empty or absent there), and
+     * whether they differ.
+     */
+    public record CellChange(String cell, String before, String after, boolean changed) {}
 
     public record Result(String from, String to, List<FileDiff> files) {}
 
@@ -56,7 +76,8 @@ public final class RuleSetDiff {
             if ((any.isSpreadsheet() || any.isCsv()) && !any.isScenario()) {
                 files.add(table(name, change, before, after));
             } else {
-                files.add(new FileDiff(name, change, List.of(), List.of(), List.of(), text(name, before, after)));
+                files.add(new FileDiff(name, change, List.of(), List.of(), List.of(), text(name, before, after),
+                        List.of()));
             }
         }
         return new Result(fromVersion, toVersion, files);
@@ -69,6 +90,7 @@ public final class RuleSetDiff {
         List<String> cells = new ArrayList<>();
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
+        List<SheetChanges> sheets = new ArrayList<>();
         for (String sheet : union(a.keySet(), b.keySet())) {
             String prefix = base + "!" + sheet + "!";
             SheetGrid ga = a.get(sheet);
@@ -77,6 +99,7 @@ public final class RuleSetDiff {
             List<Row> rowsA = rows(ga, columns);
             List<Row> rowsB = rows(gb, columns);
             Patch<Row> patch = DiffUtils.diff(rowsA, rowsB);
+            List<RowChange> changes = new ArrayList<>();
             for (AbstractDelta<Row> delta : patch.getDeltas()) {
                 List<Row> src = delta.getSource().getLines();
                 List<Row> dst = delta.getTarget().getLines();
@@ -103,18 +126,49 @@ public final class RuleSetDiff {
                     }
                 }
                 for (Row[] pair : pairs) {
+                    List<CellChange> row = new ArrayList<>();
                     for (int c = 0; c < columns; c++) {
-                        if (!Objects.equals(pair[0].cells.get(c), pair[1].cells.get(c))) {
-                            cells.add(prefix + SheetGrid.cellName(pair[1].index, c) + ": " + shown(pair[0].cells.get(c))
-                                    + " -> " + shown(pair[1].cells.get(c)));
+                        String old = pair[0].cells.get(c);
+                        String now = pair[1].cells.get(c);
+                        String cell = SheetGrid.cellName(pair[1].index, c);
+                        if (!Objects.equals(old, now)) {
+                            cells.add(prefix + cell + ": " + shown(old) + " -> " + shown(now));
                         }
+                        row.add(new CellChange(cell, old, now, !Objects.equals(old, now)));
                     }
+                    changes.add(new RowChange("changed", pair[1].index + 1,
+                            pair[0].index == pair[1].index ? null : pair[0].index + 1, row));
                 }
-                unpairedDst.forEach(r -> added.add(prefix + "row " + (r.index + 1) + ": " + r));
-                unpairedSrc.forEach(r -> removed.add(prefix + "row " + (r.index + 1) + ": " + r));
+                unpairedSrc.forEach(r -> {
+                    removed.add(prefix + "row " + (r.index + 1) + ": " + r);
+                    changes.add(new RowChange("removed", r.index + 1, null, whole(r, columns, false)));
+                });
+                unpairedDst.forEach(r -> {
+                    added.add(prefix + "row " + (r.index + 1) + ": " + r);
+                    changes.add(new RowChange("added", r.index + 1, null, whole(r, columns, true)));
+                });
+            }
+            if (!changes.isEmpty()) {
+                List<String> letters = new ArrayList<>();
+                for (int c = 0; c < columns; c++) {
+                    String cell = SheetGrid.cellName(0, c);
+                    letters.add(cell.substring(0, cell.length() - 1));
+                }
+                sheets.add(new SheetChanges(sheet, letters, changes));
             }
         }
-        return new FileDiff(name, change, cells, added, removed, null);
+        return new FileDiff(name, change, cells, added, removed, null, sheets);
+    }
+
+    /** The cells of a row that only one version has: its texts on the side it is on. */
+    private static List<CellChange> whole(Row row, int columns, boolean added) {
+        List<CellChange> cells = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            String text = row.cells.get(c);
+            cells.add(new CellChange(SheetGrid.cellName(row.index, c), added ? null : text, added ? text : null,
+                    text != null));
+        }
+        return cells;
     }
 
     /** One sheet row: its 0-based index and the texts of its cells; equal when the texts are. */

@@ -19,7 +19,49 @@ public final class RuleSetGates {
     public static final String SCENARIOS = "scenarios";
 
     /** A scenario that did not decide as written: where it is and each expectation that was not met. */
-    public record ScenarioFailure(String scenario, String file, int line, List<String> mismatches) {}
+    public record ScenarioFailure(String scenario, String file, int line, List<String> mismatches) {
+
+        /**
+         * Each mismatch as what was expected and what came out instead (ScenarioRunner says them as "expected tone
+         * FRIENDLY but got NEUTRAL"); read from the sentences, so a report stored before this existed reads the same.
+         * A mismatch that compares nothing (a rule failed while deciding) has {@code what} null and the sentence as
+         * {@code actual}.
+         */
+        public List<Mismatch> expectations() {
+            return mismatches.stream().map(Mismatch::of).toList();
+        }
+    }
+
+    /** What one expectation of a scenario wanted ({@code expected}) and what the rules decided ({@code actual}). */
+    public record Mismatch(String what, String expected, String actual) {
+
+        private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile(
+                "expected (action|channel|tone|stage|notBefore|nextReviewOn|requiresApproval|invoiceIds|number of fees)"
+                        + " (.*) but got (.*)", java.util.regex.Pattern.DOTALL);
+        private static final java.util.regex.Pattern OTHER = java.util.regex.Pattern.compile(
+                "expected (a fee of|a reason containing|policy) (.*?),? but (?:got|these did:) (.*)",
+                java.util.regex.Pattern.DOTALL);
+
+        static Mismatch of(String sentence) {
+            java.util.regex.Matcher m = FIELD.matcher(sentence);
+            if (!m.matches()) {
+                m = OTHER.matcher(sentence);
+                if (!m.matches()) {
+                    return new Mismatch(null, null, sentence);
+                }
+            }
+            String what = switch (m.group(1)) {
+                case "a fee of" -> "fee";
+                case "a reason containing" -> "reason";
+                default -> m.group(1);
+            };
+            String expected = m.group(2).replace(" to decide", "");
+            return new Mismatch(what, expected, m.group(3));
+        }
+    }
+
+    /** A scenario that decided as written. */
+    public record ScenarioPass(String scenario, String file, int line) {}
 
     /**
      * What the gates said about a set of files.
@@ -27,9 +69,10 @@ public final class RuleSetGates {
      * @param ruleSet the compiled set, only when every gate passed
      * @param stoppedAt the gate that refused it, null when it passed
      * @param problems errors and warnings, each located at file, sheet and cell or line and column
+     * @param scenariosPassed the scenarios that decided as written (with {@code scenarioFailures}, every one run)
      */
     public record Verdict(String version, RuleSet ruleSet, String stoppedAt, List<RuleProblem> problems,
-            int scenariosRun, List<ScenarioFailure> scenarioFailures) {
+            int scenariosRun, List<ScenarioFailure> scenarioFailures, List<ScenarioPass> scenariosPassed) {
 
         public boolean passed() {
             return stoppedAt == null;
@@ -70,10 +113,11 @@ public final class RuleSetGates {
         try {
             ruleSet = compiler.compile(sources);
         } catch (RuleSetException e) {
-            return new Verdict(version, null, e.gate() == null ? COMPILE : e.gate(), e.problems(), 0, List.of());
+            return new Verdict(version, null, e.gate() == null ? COMPILE : e.gate(), e.problems(), 0, List.of(),
+                    List.of());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             return new Verdict(version, null, COMPILE, List.of(RuleProblem.inFile("(rule set)",
-                    "Drools could not build the rule set: " + describe(e))), 0, List.of());
+                    "Drools could not build the rule set: " + describe(e))), 0, List.of(), List.of());
         }
         List<RuleProblem> problems = new ArrayList<>(ruleSet.warnings());
         List<Scenario> scenarios = new ArrayList<>();
@@ -95,6 +139,7 @@ public final class RuleSetGates {
                             + "under scenarios/ (see docs/scenarios.md)"));
         }
         List<ScenarioFailure> failures = new ArrayList<>();
+        List<ScenarioPass> passes = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             List<String> mismatches;
             try {
@@ -106,16 +151,18 @@ public final class RuleSetGates {
                 // located rejection of the candidate, never an error of the service.
                 mismatches = List.of("the rules failed while deciding: " + describe(e));
             }
-            if (!mismatches.isEmpty()) {
+            if (mismatches.isEmpty()) {
+                passes.add(new ScenarioPass(scenario.name(), scenario.file(), scenario.line()));
+            } else {
                 failures.add(new ScenarioFailure(scenario.name(), scenario.file(), scenario.line(), mismatches));
                 problems.add(RuleProblem.atLine(scenario.file(), scenario.line(), null,
                         "scenario \"" + scenario.name() + "\" fails: " + String.join("; ", mismatches)));
             }
         }
         if (problems.stream().anyMatch(RuleProblem::isError)) {
-            return new Verdict(version, null, SCENARIOS, problems, scenarios.size(), failures);
+            return new Verdict(version, null, SCENARIOS, problems, scenarios.size(), failures, passes);
         }
-        return new Verdict(version, ruleSet, null, problems, scenarios.size(), failures);
+        return new Verdict(version, ruleSet, null, problems, scenarios.size(), failures, passes);
     }
 
     private static String describe(Throwable e) {

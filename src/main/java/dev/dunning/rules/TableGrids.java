@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,14 +34,11 @@ public final class TableGrids {
 
     /**
      * A row as Excel numbers it; {@code gapBefore} when rows above it are left out; {@code highlighted} for the row a
-     * decision fired from ({@link #firedRow}).
+     * decision fired from ({@link #firedRow}); {@code marks}: the problems about the whole row (a gap or an overlap
+     * between rows), their numbers in the sheet's list, and {@code severity} the worst of them.
      */
-    public record Row(int number, boolean gapBefore, List<Cell> cells, boolean highlighted) {
-
-        public Row(int number, boolean gapBefore, List<Cell> cells) {
-            this(number, gapBefore, cells, false);
-        }
-    }
+    public record Row(int number, boolean gapBefore, List<Cell> cells, boolean highlighted, List<Integer> marks,
+            String severity) {}
 
     /** A cell's text and the problems placed on it (their numbers in the sheet's list, 1-based). */
     public record Cell(String name, String text, String severity, List<Integer> marks) {}
@@ -104,30 +103,7 @@ public final class TableGrids {
                 shown.add(r);
             }
         }
-        int columns = 0;
-        for (int r : shown) {
-            NavigableMap<Integer, String> row = rows.get(r);
-            if (row != null && !row.isEmpty()) {
-                columns = Math.max(columns, row.lastKey() + 1);
-            }
-        }
-        List<String> letters = new ArrayList<>();
-        for (int c = 0; c < columns; c++) {
-            String name = SheetGrid.cellName(0, c);
-            letters.add(name.substring(0, name.length() - 1));
-        }
-        List<Row> out = new ArrayList<>();
-        Integer previous = null;
-        for (int r : shown) {
-            List<Cell> cells = new ArrayList<>();
-            for (int c = 0; c < columns; c++) {
-                String text = sheet.get(r, c);
-                cells.add(new Cell(SheetGrid.cellName(r, c), text == null ? "" : text, null, List.of()));
-            }
-            out.add(new Row(r + 1, previous != null && r != previous + 1, cells, r == fired));
-            previous = r;
-        }
-        return new Grid(file, sheet.name(), letters, out, List.of());
+        return draw(file, sheet, shown, 0, (r, c) -> null, r -> null, r -> r == fired, List.of());
     }
 
     private static Grid grid(String file, SheetGrid sheet, List<RuleProblem> problems) {
@@ -157,6 +133,7 @@ public final class TableGrids {
                 shown.add(r);
             }
             for (RuleProblem p : problems) {
+                p.rows().forEach(row -> shown.add(row - 1)); // every row a gap or an overlap is between
                 int[] at = at(p.cell());
                 if (at == null) {
                     continue;
@@ -172,17 +149,61 @@ public final class TableGrids {
                 }
             }
         }
-        int columns = 0;
-        for (int r : shown) {
-            NavigableMap<Integer, String> row = rows.get(r);
-            if (row != null && !row.isEmpty()) {
-                columns = Math.max(columns, row.lastKey() + 1);
-            }
-        }
+        int problemColumns = 0;
         for (RuleProblem p : problems) {
             int[] at = at(p.cell());
             if (at != null) {
-                columns = Math.max(columns, at[1] + 1);
+                problemColumns = Math.max(problemColumns, at[1] + 1);
+            }
+        }
+        return draw(file, sheet, shown, problemColumns,
+                (r, c) -> marks(problems, p -> {
+                    int[] at = at(p.cell());
+                    return at != null && at[0] == r && at[1] == c;
+                }),
+                r -> marks(problems, p -> p.rows().contains(r + 1)), r -> false, problems);
+    }
+
+    /** The problems of the list that a test picks, by number, with the worst severity among them; null for none. */
+    private static Marks marks(List<RuleProblem> problems, Predicate<RuleProblem> on) {
+        List<Integer> numbers = new ArrayList<>();
+        String severity = null;
+        for (int i = 0; i < problems.size(); i++) {
+            RuleProblem p = problems.get(i);
+            if (on.test(p)) {
+                numbers.add(i + 1);
+                // an error outweighs a warning on the same cell or row
+                severity = p.isError() || "ERROR".equals(severity) ? "ERROR" : "WARNING";
+            }
+        }
+        return numbers.isEmpty() ? null : new Marks(severity, numbers);
+    }
+
+    /** The problems placed on one cell: the worst severity among them and their numbers in the sheet's list. */
+    private record Marks(String severity, List<Integer> numbers) {}
+
+    /** The marks of a whole row (0-based), or null. */
+    private interface RowMarks {
+        Marks at(int row);
+    }
+
+    /** The marks of the cell at a 0-based row and column, or null for a plain cell. */
+    private interface CellMarks {
+        Marks at(int row, int column);
+    }
+
+    /**
+     * The one drawing of a sheet's shown rows (0-based), as wide as its widest shown row and at least
+     * {@code minColumns}: each cell with its marks, a row gap where rows are left out, and the rows
+     * {@code highlighted} says.
+     */
+    private static Grid draw(String file, SheetGrid sheet, TreeSet<Integer> shown, int minColumns, CellMarks marks,
+            RowMarks rowMarks, IntPredicate highlighted, List<RuleProblem> problems) {
+        int columns = minColumns;
+        for (int r : shown) {
+            NavigableMap<Integer, String> row = sheet.rows().get(r);
+            if (row != null && !row.isEmpty()) {
+                columns = Math.max(columns, row.lastKey() + 1);
             }
         }
         List<String> letters = new ArrayList<>();
@@ -195,22 +216,14 @@ public final class TableGrids {
         for (int r : shown) {
             List<Cell> cells = new ArrayList<>();
             for (int c = 0; c < columns; c++) {
-                String name = SheetGrid.cellName(r, c);
-                List<Integer> marks = new ArrayList<>();
-                String severity = null;
-                for (int i = 0; i < problems.size(); i++) {
-                    RuleProblem p = problems.get(i);
-                    int[] at = at(p.cell());
-                    if (at != null && at[0] == r && at[1] == c) {
-                        marks.add(i + 1);
-                        // an error outweighs a warning on the same cell
-                        severity = p.isError() || "ERROR".equals(severity) ? "ERROR" : "WARNING";
-                    }
-                }
+                Marks m = marks.at(r, c);
                 String text = sheet.get(r, c);
-                cells.add(new Cell(name, text == null ? "" : text, severity, marks));
+                cells.add(new Cell(SheetGrid.cellName(r, c), text == null ? "" : text, m == null ? null : m.severity(),
+                        m == null ? List.of() : m.numbers()));
             }
-            out.add(new Row(r + 1, previous != null && r != previous + 1, cells));
+            Marks whole = rowMarks.at(r);
+            out.add(new Row(r + 1, previous != null && r != previous + 1, cells, highlighted.test(r),
+                    whole == null ? List.of() : whole.numbers(), whole == null ? null : whole.severity()));
             previous = r;
         }
         return new Grid(file, sheet.name(), letters, out, problems);

@@ -41,13 +41,20 @@ public class RuleSetLifecycle {
     /** The event of an upload that was validated (and perhaps never stored). */
     public static final String VALIDATED = "VALIDATED";
 
-    /** The gates' findings as stored with a version. */
+    /**
+     * The gates' findings as stored with a version; {@code scenariosPassed} is empty in reports stored before it was
+     * recorded.
+     */
     public record Report(String stoppedAt, List<RuleProblem> problems, int scenariosRun,
-            List<RuleSetGates.ScenarioFailure> scenarioFailures) {
+            List<RuleSetGates.ScenarioFailure> scenarioFailures, List<RuleSetGates.ScenarioPass> scenariosPassed) {
+
+        public Report {
+            scenariosPassed = scenariosPassed == null ? List.of() : scenariosPassed;
+        }
 
         static Report of(RuleSetGates.Verdict verdict) {
             return new Report(verdict.stoppedAt(), verdict.problems(), verdict.scenariosRun(),
-                    verdict.scenarioFailures());
+                    verdict.scenarioFailures(), verdict.scenariosPassed());
         }
     }
 
@@ -221,7 +228,7 @@ public class RuleSetLifecycle {
             all.addAll(verdict.problems());
             verdict = new RuleSetGates.Verdict(version, null,
                     verdict.stoppedAt() == null ? RuleSetGates.CHECKS : verdict.stoppedAt(), all,
-                    verdict.scenariosRun(), verdict.scenarioFailures());
+                    verdict.scenariosRun(), verdict.scenarioFailures(), verdict.scenariosPassed());
         }
         RuleSetVersions.Status status = verdict.passed() ? RuleSetVersions.Status.CANDIDATE
                 : RuleSetVersions.Status.REJECTED;
@@ -231,7 +238,7 @@ public class RuleSetLifecycle {
                 verdict.passed() ? "a candidate" : "rejected at the " + verdict.stoppedAt() + " gate");
         if (!verdict.passed()) {
             throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
-                    verdict.scenarioFailures(), false);
+                    verdict.scenarioFailures(), false).withPassed(verdict.scenariosPassed());
         }
         return new Submitted(versions.find(version).orElseThrow(), true);
     }
@@ -421,6 +428,31 @@ public class RuleSetLifecycle {
         }
         built.put(version, verdict.ruleSet());
         return verdict.ruleSet();
+    }
+
+    /**
+     * The DRL Drools generated from a version's decision table, for review: {@code name} is a table file
+     * ({@code escalation.xlsx}, every sheet; its folder may be left out) or one sheet ({@code escalation.xlsx!Ladder}).
+     * Keyed by {@code file!sheet}, in the version's order; empty when the version has no such table.
+     */
+    public Map<String, String> generatedDrl(String versionOrPrefix, String name) {
+        Map<String, String> generated = compiled(versionOrPrefix).generatedDrl();
+        String sheet = name.contains("!") ? name.substring(name.indexOf('!')) : null;
+        String file = sheet == null ? name : name.substring(0, name.indexOf('!'));
+        Map<String, String> matching = new LinkedHashMap<>();
+        new java.util.TreeMap<>(generated).forEach((key, drl) -> {
+            String keyFile = key.substring(0, key.indexOf('!'));
+            boolean fileMatches = keyFile.equals(file) || keyFile.endsWith("/" + file);
+            if (fileMatches && (sheet == null || key.endsWith(sheet))) {
+                matching.put(key, drl);
+            }
+        });
+        return matching;
+    }
+
+    /** The tables (file!sheet) a version generates DRL from. */
+    public List<String> generatedTables(String versionOrPrefix) {
+        return compiled(versionOrPrefix).generatedDrl().keySet().stream().sorted().toList();
     }
 
     public RuleSetDiff.Result diff(String from, String to) {

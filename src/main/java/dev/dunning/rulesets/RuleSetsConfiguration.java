@@ -51,7 +51,7 @@ class RuleSetsConfiguration {
             all.addAll(verdict.problems());
             verdict = new RuleSetGates.Verdict(verdict.version(), null,
                     verdict.stoppedAt() == null ? RuleSetGates.CHECKS : verdict.stoppedAt(), all,
-                    verdict.scenariosRun(), verdict.scenarioFailures());
+                    verdict.scenariosRun(), verdict.scenarioFailures(), verdict.scenariosPassed());
         }
         String version = verdict.version();
         Optional<RuleSetVersions.Stored> known = versions.find(version);

@@ -74,7 +74,7 @@ record UploadCandidate(List<RuleSource> sources, TakenAs takenAs, List<RuleProbl
         List<RuleProblem> all = new ArrayList<>(warnings);
         all.addAll(verdict.problems());
         return new RuleSetGates.Verdict(verdict.version(), verdict.ruleSet(), verdict.stoppedAt(), all,
-                verdict.scenariosRun(), verdict.scenarioFailures());
+                verdict.scenariosRun(), verdict.scenarioFailures(), verdict.scenariosPassed());
     }
 
     /**

@@ -203,9 +203,15 @@ class RuleSetGatesTest {
             assertThat(f.file()).isEqualTo("scenarios/default-policy.csv");
             assertThat(f.line()).isEqualTo(9);
             assertThat(f.mismatches()).contains("expected tone FRIENDLY but got NEUTRAL");
+            assertThat(f.expectations()).contains(new RuleSetGates.Mismatch("tone", "FRIENDLY", "NEUTRAL"));
         });
         assertThat(verdict.errors()).anySatisfy(p -> assertThat(p.toString()).startsWith(
                 "scenarios/default-policy.csv:9: scenario \"First friendly reminder after the grace period\" fails"));
+        assertThat(verdict.scenariosPassed()).as("every scenario run is either passed or failed")
+                .hasSize(verdict.scenariosRun() - verdict.scenarioFailures().size())
+                .extracting(RuleSetGates.ScenarioPass::scenario)
+                .contains("Nothing is overdue: invoice falls due in 5 days")
+                .doesNotContain("First friendly reminder after the grace period");
     }
 
     @Test

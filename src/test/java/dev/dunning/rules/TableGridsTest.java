@@ -2,6 +2,7 @@ package dev.dunning.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,27 @@ class TableGridsTest {
             assertThat(grid.problems()).containsExactly(warning);
         });
         assertThat(TableGrids.of(new RuleSource("rules/holds.drl", "rule x".getBytes()), List.of(warning))).isEmpty();
+    }
+
+    @Test
+    void aGapOrOverlapWarningMarksEveryRowItIsBetweenWholeNotJustItsCell() throws Exception {
+        String tone = Files.readString(Path.of("decision-tables", "tone.csv"))
+                .replace("TON-02,", "TON-01C,REMINDER,5,6,CONSUMER,,,,FIRM,leaves a gap\r\nTON-02,");
+        RuleSource source = new RuleSource("decision-tables/tone.csv", tone.getBytes(StandardCharsets.UTF_8));
+        RuleProblem gap = new RuleSetCompiler(dev.dunning.decision.TestData.CLOCK).compile(List.of(source))
+                .warnings().stream().filter(w -> w.message().startsWith("no row covers")).findFirst().orElseThrow();
+        RuleProblem error = RuleProblem.atCell(source.name(), "tone", "I16", "unknown tone");
+
+        TableGrids.Grid grid = TableGrids.of(source, List.of(error, gap)).get(0);
+
+        assertThat(gap.rows()).containsExactly(14, 15);
+        assertThat(grid.rows()).filteredOn(r -> !r.marks().isEmpty())
+                .extracting(TableGrids.Row::number, TableGrids.Row::marks, TableGrids.Row::severity)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(14, List.of(2), "WARNING"),
+                        org.assertj.core.groups.Tuple.tuple(15, List.of(2), "WARNING"));
+        assertThat(cell(grid, 16, "I16").marks()).as("a cell's own problem stays on the cell").containsExactly(1);
+        assertThat(grid.rows()).filteredOn(r -> r.number() == 16).singleElement()
+                .satisfies(r -> assertThat(r.marks()).isEmpty());
     }
 
     @Test

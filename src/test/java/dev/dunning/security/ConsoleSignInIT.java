@@ -1,14 +1,15 @@
 package dev.dunning.security;
 
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.web.Browser;
+import dev.dunning.web.ConsolePeople;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.EnumSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -26,8 +27,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         properties = {"dunning.console.max-failed-logins=3", "dunning.console.lockout=15m"})
 class ConsoleSignInIT {
 
-    static final String PASSWORD = "correct horse battery staple";
-
     @LocalServerPort
     int port;
     @Autowired
@@ -43,9 +42,9 @@ class ConsoleSignInIT {
 
     @BeforeEach
     void people() {
-        String run = Long.toString(System.nanoTime(), 36);
-        controller = users.create("carla-" + run, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test").name();
-        admin = users.create("adam-" + run, EnumSet.of(Role.ADMIN), PASSWORD, "test").name();
+        ConsolePeople people = new ConsolePeople(users);
+        controller = people.person("carla", Role.CREDIT_CONTROLLER);
+        admin = people.person("adam", Role.ADMIN);
         browser = Browser.on(port);
     }
 

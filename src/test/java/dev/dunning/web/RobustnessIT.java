@@ -380,7 +380,9 @@ class RobustnessIT {
             Map.entry("POST /console/admin/people/{name}/disable", "AdminPagesIT (disabling oneself)"),
             Map.entry("POST /console/admin/people/{name}/password", "AdminPagesIT (lifts a lockout)"),
             Map.entry("POST /console/admin/api-keys", "AdminPagesIT (a name a person has)"),
-            Map.entry("POST /console/admin/api-keys/{id}/revoke", "AdminPagesIT (revoked, then the API refuses it)"));
+            Map.entry("POST /console/admin/api-keys/{id}/revoke", "AdminPagesIT (revoked, then the API refuses it)"),
+            Map.entry("POST /console/rule-sets/{version}/simulate",
+                    "RuleSetComparePagesIT (a country that is no ISO code is named and starts no simulation)"));
 
     @Test
     void everyWriteEndpointAnswersBadInputWithA4xxProblemAndChangesNothing() {

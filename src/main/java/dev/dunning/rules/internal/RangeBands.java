@@ -90,15 +90,15 @@ final class RangeBands {
                 if (b.low() <= a.high()) {
                     Band first = a.row() < b.row() ? a : b;
                     Band later = first == a ? b : a;
-                    problems.add(RuleProblem.warningAtCell(file, grid.name(), cellName(later.row(), lowColumn),
-                            "the rows " + (a.row() + 1) + " and " + (b.row() + 1) + " (cells " + cells + ") overlap on "
+                    problems.add(RuleProblem.warningAtRows(file, grid.name(), cellName(later.row(), lowColumn),
+                            List.of(first.row() + 1, later.row() + 1), "the rows " + (a.row() + 1) + " and " + (b.row() + 1) + " (cells " + cells + ") overlap on "
                                     + field + " " + range(b.low(), Math.min(a.high(), b.high()))
                                     + " while their other conditions are the same; the first, row "
                                     + (first.row() + 1) + ", wins there and row " + (later.row() + 1)
                                     + " never applies to those values"));
                 } else if (a.high() != Long.MAX_VALUE && b.low() > a.high() + 1) {
-                    problems.add(RuleProblem.warningAtCell(file, grid.name(), cellName(b.row(), lowColumn),
-                            "no row covers " + field + " " + range(a.high() + 1, b.low() - 1) + " between the rows "
+                    problems.add(RuleProblem.warningAtRows(file, grid.name(), cellName(b.row(), lowColumn),
+                            List.of(a.row() + 1, b.row() + 1), "no row covers " + field + " " + range(a.high() + 1, b.low() - 1) + " between the rows "
                                     + (a.row() + 1) + " and " + (b.row() + 1) + " (cells " + cells
                                     + "), whose other conditions are the same; a case there gets no decision from "
                                     + "this table"));

@@ -235,21 +235,10 @@ class RuleSetController {
     /** The DRL a table generates, for review: {@code escalation.xlsx} (every sheet) or {@code escalation.xlsx!Ladder}. */
     @GetMapping(path = "/rule-sets/{version}/tables/{name}/drl", produces = MediaType.TEXT_PLAIN_VALUE)
     String tableDrl(@PathVariable String version, @PathVariable String name) {
-        Map<String, String> generated = lifecycle.compiled(version).generatedDrl();
-        String sheet = name.contains("!") ? name : null;
-        String file = sheet == null ? name : name.substring(0, name.indexOf('!'));
-        Map<String, String> matching = generated.entrySet().stream()
-                .filter(e -> {
-                    String key = e.getKey();
-                    String keyFile = key.substring(0, key.indexOf('!'));
-                    boolean fileMatches = keyFile.equals(file) || keyFile.endsWith("/" + file);
-                    return fileMatches && (sheet == null || key.endsWith(sheet.substring(sheet.indexOf('!'))));
-                })
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
-                        java.util.LinkedHashMap::new));
+        Map<String, String> matching = lifecycle.generatedDrl(version, name);
         if (matching.isEmpty()) {
             throw new NotFoundException("no decision table \"" + name + "\" in rule-set version " + version
-                    + "; its tables are " + String.join(", ", generated.keySet()));
+                    + "; its tables are " + String.join(", ", lifecycle.generatedTables(version)));
         }
         return matching.entrySet().stream().map(e -> "// " + e.getKey() + "\n" + e.getValue())
                 .collect(Collectors.joining("\n"));

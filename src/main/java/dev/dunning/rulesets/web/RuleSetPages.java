@@ -57,10 +57,12 @@ class RuleSetPages {
         RuleSetLifecycle.Report report = lifecycle.report(stored);
         model.addAttribute("stored", stored);
         model.addAttribute("serving", stored.version().equals(lifecycle.serving().version()));
+        model.addAttribute("servingVersion", lifecycle.serving().version());
         model.addAttribute("files", lifecycle.files(stored.version()));
         model.addAttribute("events", lifecycle.events(stored.version()));
         model.addAttribute("report", report == null ? null : UploadResult.of(null, "report", null,
-                stored.version(), report.stoppedAt(), report.problems(), List.of(), report.scenarioFailures()));
+                stored.version(), report.stoppedAt(), report.problems(), List.of(), report.scenarioFailures(),
+                report.scenariosRun(), report.scenariosPassed()));
         return "rulesets/version";
     }
 
@@ -105,11 +107,13 @@ class RuleSetPages {
             } else {
                 RuleSetGates.Verdict verdict = lifecycle.validate(name, content, who);
                 result = UploadResult.of(name, verdict.passed() ? "passed" : "rejected", null, verdict.version(),
-                        verdict.stoppedAt(), verdict.problems(), sources(name, content), verdict.scenarioFailures());
+                        verdict.stoppedAt(), verdict.problems(), sources(name, content), verdict.scenarioFailures(),
+                        verdict.scenariosRun(), verdict.scenariosPassed());
             }
         } catch (CandidateRejectedException rejected) {
             result = UploadResult.of(name, "rejected", null, rejected.version(), rejected.stoppedAt(),
-                    rejected.problems(), sources(name, content), rejected.scenarioFailures());
+                    rejected.problems(), sources(name, content), rejected.scenarioFailures(),
+                    rejected.scenariosPassed().size() + rejected.scenarioFailures().size(), rejected.scenariosPassed());
         } catch (UploadRefusedException refused) {
             result = UploadResult.of(name, "refused", refused.getMessage(), null, null, refused.problems(),
                     List.of(), List.of());

@@ -17,7 +17,8 @@ import java.util.Map;
  *     {@code rejected} (a gate refused it) or {@code refused} (not taken as a rule set at all)
  */
 record UploadResult(String fileName, String outcome, String message, String version, String stoppedAt,
-        List<FileProblems> files, long errors, long warnings, List<RuleSetGates.ScenarioFailure> scenarioFailures) {
+        List<FileProblems> files, long errors, long warnings, List<RuleSetGates.ScenarioFailure> scenarioFailures,
+        ScenarioResults scenarios) {
 
     /** The problems of one file: those on a table's cells in grids, the others (lines, whole sheets) as a list. */
     record FileProblems(String name, List<RuleProblem> elsewhere, List<TableGrids.Grid> grids) {}
@@ -25,6 +26,14 @@ record UploadResult(String fileName, String outcome, String message, String vers
     static UploadResult of(String fileName, String outcome, String message, String version, String stoppedAt,
             List<RuleProblem> problems, List<RuleSource> sources,
             List<RuleSetGates.ScenarioFailure> scenarioFailures) {
+        return of(fileName, outcome, message, version, stoppedAt, problems, sources, scenarioFailures, 0, List.of());
+    }
+
+    /** With every scenario run: those that failed and those that passed, for the scenario results. */
+    static UploadResult of(String fileName, String outcome, String message, String version, String stoppedAt,
+            List<RuleProblem> problems, List<RuleSource> sources,
+            List<RuleSetGates.ScenarioFailure> scenarioFailures, int scenariosRun,
+            List<RuleSetGates.ScenarioPass> scenariosPassed) {
         List<FileProblems> files = new ArrayList<>();
         for (Map.Entry<String, List<RuleProblem>> file : TableGrids.byFile(problems).entrySet()) {
             List<TableGrids.Grid> grids = sources.stream().filter(s -> s.name().equals(file.getKey())).findFirst()
@@ -34,8 +43,9 @@ record UploadResult(String fileName, String outcome, String message, String vers
             files.add(new FileProblems(file.getKey(), elsewhere, grids));
         }
         long errors = problems.stream().filter(RuleProblem::isError).count();
+        List<RuleSetGates.ScenarioFailure> failures = scenarioFailures == null ? List.of() : scenarioFailures;
         return new UploadResult(fileName, outcome, message, version, stoppedAt, files, errors,
-                problems.size() - errors, scenarioFailures == null ? List.of() : scenarioFailures);
+                problems.size() - errors, failures, ScenarioResults.of(scenariosRun, failures, scenariosPassed));
     }
 
     /** Whether the grid shows this problem on one of its cells (a problem about a whole sheet has no cell). */

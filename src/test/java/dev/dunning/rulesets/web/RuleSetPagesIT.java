@@ -1,5 +1,6 @@
 package dev.dunning.rulesets.web;
 
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.rulesets.RuleSetLifecycle;
@@ -7,6 +8,7 @@ import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
 import dev.dunning.security.TestCredentials;
 import dev.dunning.web.Browser;
+import dev.dunning.web.ConsolePeople;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -15,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import org.apache.poi.ss.usermodel.Workbook;
 import org.apache.poi.ss.usermodel.WorkbookFactory;
 import org.apache.poi.ss.util.CellReference;
@@ -35,8 +36,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RuleSetPagesIT {
 
-    static final String PASSWORD = "correct horse battery staple";
-
     @LocalServerPort
     int port;
     @Autowired
@@ -52,9 +51,9 @@ class RuleSetPagesIT {
 
     @BeforeEach
     void people() {
-        String run = Long.toString(System.nanoTime(), 36);
-        controller = users.create("chris-" + run, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test").name();
-        auditor = users.create("alex-" + run, EnumSet.of(Role.AUDITOR), PASSWORD, "test").name();
+        ConsolePeople people = new ConsolePeople(users);
+        controller = people.person("chris", Role.CREDIT_CONTROLLER);
+        auditor = people.person("alex", Role.AUDITOR);
         browser = Browser.on(port);
     }
 
