@@ -148,8 +148,14 @@ public final class Browser {
         return cookie == null ? null : cookie.getValue();
     }
 
+    /**
+     * Waits up to 30 s for the condition. An element htmx swapped out between finding it and reading it is stale: the
+     * condition is asked again, on the page as it is now.
+     */
     public void waitUntil(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition);
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Saves what the browser shows as docs/console/{name}.png, for docs/console.md. */
