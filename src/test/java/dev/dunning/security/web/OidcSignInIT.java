@@ -93,7 +93,8 @@ class OidcSignInIT {
         assertThat(browser.text(".signed-in span")).isEqualTo("Signed in as maria.company");
         assertThat(browser.driver().findElements(By.cssSelector("header nav a")))
                 .extracting(e -> e.getAttribute("href").replaceFirst("^http://[^/]+", ""))
-                .as("CREDIT_CONTROLLER's sections only").containsExactly("/console/rule-sets", "/console/runs");
+                .as("CREDIT_CONTROLLER's sections only")
+                .containsExactly("/console/rule-sets", "/console/queues", "/console/customers", "/console/runs");
 
         browser.visit("/console/runs");
         browser.field("asOf").sendKeys("2026-03-02");
