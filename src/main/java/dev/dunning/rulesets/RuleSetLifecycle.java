@@ -300,7 +300,8 @@ public class RuleSetLifecycle {
             RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
             if (!verdict.passed()) {
                 versions.reject(version, json.writeValueAsString(Report.of(verdict)), principal, clock.instant(),
-                        "stopped at the " + verdict.stoppedAt() + " gate with " + verdict.errors().size() + " error(s)");
+                        "stopped at the " + verdict.stoppedAt() + " gate with " + verdict.errors().size()
+                                + " error(s)");
                 throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
                         verdict.scenarioFailures(), true);
             }
