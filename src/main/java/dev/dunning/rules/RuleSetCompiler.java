@@ -131,6 +131,7 @@ public final class RuleSetCompiler {
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
         parsed.forEach(unit -> kfs.write(unit.kfsPath(), unit.drl()));
+        CLASS_PATH.forgetMisses();
         CLASS_PATH.rulePackages(packages);
         KieBuilder builder = ks.newKieBuilder(kfs, CLASS_PATH);
         try {

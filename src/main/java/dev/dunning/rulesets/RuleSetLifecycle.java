@@ -245,7 +245,9 @@ public class RuleSetLifecycle {
 
     /**
      * Activates a stored version (also an earlier one: a rollback). The gates run again on its exact files; only when
-     * they pass is it recorded as active and swapped in. A rejected version is refused and nothing changes. A
+     * they pass is it recorded as active and swapped in. A rejected version is refused and nothing changes. When the
+     * gates fail, a candidate is rejected; a version that was in force before stays re-activatable (see
+     * {@link RuleSetVersions#reject}). A
      * candidate's first activation follows the four-eyes principle: not by its author (unless relaxed). People reach
      * this through {@link RuleSetReviews}, which also holds a rollback to a second person's approval; the start-up and
      * the file watcher call it directly.
@@ -297,7 +299,9 @@ public class RuleSetLifecycle {
             long start = System.nanoTime();
             RuleSetGates.Verdict verdict = gates.check(versions.sources(version));
             if (!verdict.passed()) {
-                versions.reject(version, json.writeValueAsString(Report.of(verdict)), principal, clock.instant());
+                versions.reject(version, json.writeValueAsString(Report.of(verdict)), principal, clock.instant(),
+                        "stopped at the " + verdict.stoppedAt() + " gate with " + verdict.errors().size()
+                                + " error(s)");
                 throw new CandidateRejectedException(version, verdict.stoppedAt(), verdict.problems(),
                         verdict.scenarioFailures(), true);
             }

@@ -212,13 +212,30 @@ public class RuleSetVersions {
                 + "reviewer sees the change against the version in force", expected, now);
     }
 
-    /** A candidate that failed the gates on activation: rejected with the problems found, never served. */
-    public void reject(String version, String problems, String principal, Instant now) {
-        transactions.executeWithoutResult(tx -> {
-            jdbc.sql("UPDATE rule_set_versions SET status = 'REJECTED', problems = ? WHERE version = ? "
-                    + "AND status <> 'ACTIVE'").params(problems, version).update();
-            event(version, now, principal, "REJECTED", "failed the gates on activation");
+    /**
+     * A version that failed the gates on activation. A candidate is rejected with the problems found and never served
+     * (by design: it is refused from then on). A version that was in force before ({@code RETIRED}) keeps its status
+     * and its stored report: it passed these gates on these exact files when it went into force, so a failure now says
+     * more about this build than about the files (a class the build could not load, memory), and rewriting it would
+     * make a good rollback target impossible for good. Its history records the failure ({@code ACTIVATION_FAILED}),
+     * and it can be activated again once the cause is gone.
+     *
+     * @param failure what the gates said, for the history: the gate and the number of problems
+     * @return true when the version is rejected now, false when it kept its status
+     */
+    public boolean reject(String version, String problems, String principal, Instant now, String failure) {
+        Boolean rejected = transactions.execute(tx -> {
+            int changed = jdbc.sql("UPDATE rule_set_versions SET status = 'REJECTED', problems = ? WHERE version = ? "
+                    + "AND status = 'CANDIDATE'").params(problems, version).update();
+            if (changed > 0) {
+                event(version, now, principal, "REJECTED", "failed the gates on activation: " + failure);
+            } else {
+                event(version, now, principal, "ACTIVATION_FAILED", "failed the gates on activation: " + failure
+                        + "; it was in force before, so it keeps its status and can be activated again");
+            }
+            return changed > 0;
         });
+        return Boolean.TRUE.equals(rejected);
     }
 
     /** A line in a version's history that changes nothing else, e.g. what the file watcher did. */

@@ -28,6 +28,7 @@ import dev.dunning.rules.RuleSet;
 import dev.dunning.rules.RuleSource;
 import dev.dunning.rulesets.FourEyes;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.runs.RunRequest;
 import dev.dunning.runs.Runs;
 import dev.dunning.web.Api;
@@ -131,6 +132,8 @@ class ChallengerTestIT {
     JsonMapper json;
     @Autowired
     Runs runs;
+    @Autowired
+    RuleSetVersions versions;
 
     String champion;
     String challenger;
@@ -381,6 +384,55 @@ class ChallengerTestIT {
         ids.forEach(id -> assertThat(recorded.get(id)).as(id).isEqualTo(arms.challenger(id) ? "CHALLENGER"
                 : "CHAMPION"));
         assertThat(recorded.values()).contains("CHALLENGER", "CHAMPION");
+    }
+
+    /**
+     * After a promotion, the version the challenger replaced can be put back: it passed the gates when it was in force,
+     * and the challenger's builds (proposal, approval, promotion, decisions on it) must not make the same files fail
+     * them now. And if the gates did fail on such a re-activation (a build that could not load a class, memory: the
+     * files are the same), the version that served keeps its status and report and stays a rollback target; only a
+     * candidate, which never served, is rejected for good.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void theReplacedChampionCanBeActivatedAgainAfterItsChallengerWasPromoted() {
+        ChallengerTests.Test test = running("50");
+        String inChallenger = idsIn(test, true, "BCK-", 1).get(0);
+        assertThat(decisions.evaluate(plainCase(inChallenger).build(), "billing").ruleSetVersion())
+                .isEqualTo(challenger);
+        tests.promote(test.id(), "dave");
+        assertThat(active.get().version()).isEqualTo(challenger);
+        RuleSetVersions.Stored retired = versions.find(champion).orElseThrow();
+        assertThat(retired.status()).isEqualTo(RuleSetVersions.Status.RETIRED);
+
+        // What activate records when the gates fail: the retired champion is not rewritten to REJECTED.
+        String failed = json.writeValueAsString(new RuleSetLifecycle.Report("compile", List.of(), 0, List.of(),
+                List.of()));
+        assertThat(versions.reject(champion, failed, "dave", Instant.now(), "stopped at the compile gate with 1827 "
+                + "error(s)")).isFalse();
+        RuleSetVersions.Stored kept = versions.find(champion).orElseThrow();
+        assertThat(kept.status()).isEqualTo(RuleSetVersions.Status.RETIRED);
+        assertThat(kept.problems()).isEqualTo(retired.problems());
+        assertThat(versions.events(champion)).last().satisfies(e -> {
+            assertThat(e.event()).isEqualTo("ACTIVATION_FAILED");
+            assertThat(e.detail()).contains("compile gate").contains("can be activated again");
+        });
+
+        lifecycle.activate(champion.substring(0, 12), "dave");
+        assertThat(active.get().version()).isEqualTo(champion);
+        assertThat(versions.find(champion).orElseThrow().status()).isEqualTo(RuleSetVersions.Status.ACTIVE);
+        assertThat(decisions.evaluate(plainCase(inChallenger).build(), "billing").ruleSetVersion())
+                .isEqualTo(champion);
+
+        // A candidate that fails the gates on activation is rejected for good, by design.
+        List<RuleSource> noted = new ArrayList<>(active.get().sources());
+        noted.add(new RuleSource("rules/another-note.drl", NOTE.replace("dunning.note", "dunning.another")
+                .getBytes(StandardCharsets.UTF_8)));
+        String candidate = lifecycle.submit(noted, "alice", "a note", "test").stored().version();
+        assertThat(versions.reject(candidate, failed, "dave", Instant.now(), "stopped at the compile gate")).isTrue();
+        assertThat(versions.find(candidate).orElseThrow().status()).isEqualTo(RuleSetVersions.Status.REJECTED);
+        assertThatThrownBy(() -> lifecycle.activate(candidate, "dave"))
+                .isInstanceOf(dev.dunning.rulesets.CandidateRejectedException.class);
     }
 
     /** Last: it changes the active version for good (the tests before it run against the start-up version). */

@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
  * rules), with every resource lookup remembered. The compiler
  * asks for each simple name it meets in each imported package ("is there a dev/dunning/decision/String.class?"), and
  * a miss makes the class loader look into every jar; profiling a 1,000-row table's build found a fifth of the
- * compiler's time in those lookups. The class path does not change while the service runs, so an answer, found or
- * not, stays right; classes are still loaded by the parent, so the rules see the same fact classes as the service.
+ * compiler's time in those lookups. A class found stays found; a miss is remembered only until the next build
+ * ({@link #forgetMisses()}): a miss that was wrong for a moment (a class file being rewritten under a running
+ * process, a jar that could not be read) would otherwise fail every later build for good. The compiler then takes
+ * {@code dev.dunning.decision.DunningCase} for a package ("Only a type can be imported ... resolves to a package")
+ * and refuses a version that compiled before with some 1,800 problems, on every re-activation until a restart.
+ * Classes are still loaded by the parent, so the rules see the same fact classes as the service.
  *
  * <p>Most misses are names of the build itself: the executable model writes its classes into sub-packages named
  * {@code P} and two hex digits and names them with a 32-digit hash that changes with every build
@@ -52,6 +56,14 @@ public final class ClassPathLookups extends ClassLoader {
             rulePackages.clear();
         }
         packages.forEach(p -> rulePackages.add(p.replace('.', '/')));
+    }
+
+    /**
+     * Forgets the names found missing, at the start of a build; the misses of one build (each simple name asked in
+     * each imported package, many times over) are still answered from memory.
+     */
+    public void forgetMisses() {
+        resources.values().removeIf(Optional::isEmpty);
     }
 
     boolean generated(String path) {

@@ -53,6 +53,35 @@ class ClassPathLookupsTest {
         assertThat(parent.asked).containsExactly(missing);
     }
 
+    /**
+     * A class file missing for a moment (rewritten under the running service, a jar that could not be read): the
+     * next build finds it again. Remembered for good, the miss made every later build of the same files fail, as
+     * the re-activation of a champion after its challenger's promotion did with 1,827 problems.
+     */
+    @Test
+    void aMissIsRememberedWithinABuildOnlyAndTheNextBuildFindsTheClass() {
+        String decision = "dev/dunning/decision/Decision.class";
+        ClassLoader flaky = new ClassLoader(getClass().getClassLoader()) {
+            int asked;
+
+            @Override
+            public URL getResource(String name) {
+                return name.equals(decision) && asked++ == 0 ? null : super.getResource(name);
+            }
+        };
+        ClassPathLookups lookups = new ClassPathLookups(flaky);
+
+        lookups.forgetMisses();
+        assertThat(lookups.getResource(decision)).as("missing for a moment").isNull();
+        assertThat(lookups.getResource(decision)).as("remembered within the build").isNull();
+        lookups.forgetMisses();
+        URL found = lookups.getResource(decision);
+        assertThat(found).as("the next build").isEqualTo(getClass().getClassLoader().getResource(decision))
+                .isNotNull();
+        lookups.forgetMisses();
+        assertThat(lookups.getResource(decision)).as("a class found stays found").isEqualTo(found);
+    }
+
     @Test
     void answersTheNamesOfABuildWithoutAskingOrRemembering() {
         lookups.rulePackages(List.of("dunning.escalation.ladder"));
