@@ -135,8 +135,30 @@ public final class Browser {
         return driver.findElement(By.id(id));
     }
 
+    /** The text of the first element the selector finds, read again if htmx swapped the element out meanwhile. */
     public String text(String css) {
-        return driver.findElement(By.cssSelector(css)).getText();
+        return fresh(() -> driver.findElement(By.cssSelector(css)).getText());
+    }
+
+    /** An attribute of the first element the selector finds, read again if htmx swapped the element out meanwhile. */
+    public String attribute(String css, String name) {
+        return fresh(() -> driver.findElement(By.cssSelector(css)).getAttribute(name));
+    }
+
+    /**
+     * Finding an element and reading it are two commands to the browser; a page that polls (a run's progress every
+     * second) may replace the element between them. Reading again finds the element that is there now.
+     */
+    private static <T> T fresh(java.util.function.Supplier<T> read) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public String path() {

@@ -184,10 +184,10 @@ class RunPagesIT {
         browser.checked();
         long id = Long.parseLong(browser.path().substring("/console/runs/".length()));
 
-        WebElement bar = browser.field("run-progress");
-        assertThat(Integer.parseInt(bar.getAttribute("aria-valuenow"))).as("held at its first chunk").isLessThan(100);
+        assertThat(Integer.parseInt(browser.attribute("#run-progress", "aria-valuenow"))).as("held at its first chunk")
+                .isLessThan(100);
         assertThat(browser.text(".run-status")).isIn("running", "starting");
-        assertThat(browser.driver().findElement(By.id("progress")).getAttribute("hx-trigger")).isEqualTo("every 1s");
+        assertThat(browser.attribute("#progress", "hx-trigger")).isEqualTo("every 1s");
         browser.driver().executeScript("window.sameDocument = true;");
 
         held.countDown();
@@ -195,8 +195,7 @@ class RunPagesIT {
                 && d.findElement(By.cssSelector(".run-status")).getText().equals("completed"));
         assertThat(browser.driver().executeScript("return window.sameDocument === true;"))
                 .as("the progress came in by htmx, the page was not reloaded").isEqualTo(true);
-        assertThat(browser.driver().findElement(By.id("progress")).getAttribute("hx-trigger"))
-                .as("a finished run is no longer polled").isNull();
+        assertThat(browser.attribute("#progress", "hx-trigger")).as("a finished run is no longer polled").isNull();
         browser.checked();
 
         RunStatus run = runs.status(id).orElseThrow();
