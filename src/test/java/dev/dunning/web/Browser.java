@@ -131,6 +131,20 @@ public final class Browser {
         return checked();
     }
 
+    /** Signs out with the header's button, as a person leaving the desk would, and waits for the sign-in page. */
+    public Browser signOut() {
+        driver.findElement(By.cssSelector("form.signed-in button[type=submit]")).click();
+        waitUntil(d -> d.getCurrentUrl().contains("/console/login"));
+        return checked();
+    }
+
+    /** Presses the button the selector finds and waits until the page shows what the condition waits for. */
+    public Browser press(String button, String until) {
+        driver.findElement(By.cssSelector(button)).click();
+        waitUntil(d -> !d.findElements(By.cssSelector(until)).isEmpty());
+        return checked();
+    }
+
     public WebElement field(String id) {
         return driver.findElement(By.id(id));
     }
@@ -176,6 +190,16 @@ public final class Browser {
      */
     public void waitUntil(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
         new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition);
+    }
+
+    /**
+     * Waits up to {@code limit} for the condition, for a step known to take long on a busy machine (a candidate's
+     * build with every gate and scenario); the rest wait 30 s ({@link #waitUntil(java.util.function.Function)}).
+     */
+    public void waitUntil(Duration limit, java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+        new WebDriverWait(driver, limit)
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(condition);
     }

@@ -102,8 +102,16 @@ class RuleSetPages {
             if ("submit".equals(intent)) {
                 RuleSetLifecycle.Submitted submitted = lifecycle.submit(name, content, who,
                         comment == null || comment.isBlank() ? null : comment.strip());
-                result = UploadResult.of(name, submitted.created() ? "stored" : "known", null,
-                        submitted.stored().version(), null, List.of(), List.of(), List.of());
+                // What the gates found (warnings, every scenario run) is stored with the version: show it here too,
+                // as the check shows it, instead of only a link to the version's page.
+                RuleSetLifecycle.Report report = lifecycle.report(submitted.stored());
+                String outcome = submitted.created() ? "stored" : "known";
+                result = report == null
+                        ? UploadResult.of(name, outcome, null, submitted.stored().version(), null, List.of(),
+                                List.of(), List.of())
+                        : UploadResult.of(name, outcome, null, submitted.stored().version(), null, report.problems(),
+                                sources(name, content), report.scenarioFailures(), report.scenariosRun(),
+                                report.scenariosPassed());
             } else {
                 RuleSetGates.Verdict verdict = lifecycle.validate(name, content, who);
                 result = UploadResult.of(name, verdict.passed() ? "passed" : "rejected", null, verdict.version(),

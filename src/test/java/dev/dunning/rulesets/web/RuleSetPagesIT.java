@@ -9,17 +9,13 @@ import dev.dunning.security.Role;
 import dev.dunning.security.TestCredentials;
 import dev.dunning.web.Browser;
 import dev.dunning.web.ConsolePeople;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.dunning.web.Workbooks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.poi.ss.usermodel.Workbook;
-import org.apache.poi.ss.usermodel.WorkbookFactory;
-import org.apache.poi.ss.util.CellReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -190,17 +186,6 @@ class RuleSetPagesIT {
 
     /** The shipped escalation workbook with one cell written over, as a person might. */
     static Path escalationWith(String sheet, String cell, String value) throws Exception {
-        Path copy = Files.createTempDirectory("console-upload").resolve("escalation.xlsx");
-        try (InputStream in = Files.newInputStream(Path.of("decision-tables", "escalation.xlsx"));
-                Workbook wb = WorkbookFactory.create(in)) {
-            CellReference ref = new CellReference(cell);
-            var row = wb.getSheet(sheet).getRow(ref.getRow());
-            var target = row.getCell(ref.getCol());
-            (target == null ? row.createCell(ref.getCol()) : target).setCellValue(value);
-            try (OutputStream out = Files.newOutputStream(copy)) {
-                wb.write(out);
-            }
-        }
-        return copy;
+        return Workbooks.shippedWith("escalation.xlsx", sheet, java.util.Map.of(cell, value));
     }
 }
