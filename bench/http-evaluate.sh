@@ -127,7 +127,10 @@ run() { # name service seconds
     else path=/api/v1/catalogue; script=get.lua; fi
     out=$(wrk -t$THREADS -c$CONNECTIONS -d"${secs}s" --latency -s "$WORK/$script" -H "X-Api-Key: ${KEYS[$i]}" \
         "${BASES[$i]}$path")
-    local rps bad p99 avg
+    local rps bad p99 avg errors
+    errors=$(awk '/Socket errors:/ {sub(/^ +/, ""); print}' <<<"$out")
+    # wrk gives up on an answer after 2 s: such requests are not in its figures, so say so.
+    if [ -n "$errors" ]; then echo "   $name on service $i: $errors" >&2; fi
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     bad=$(awk '/^non-200:/ {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
