@@ -115,7 +115,9 @@ class CrashSafetyIT {
                     "--dunning.effectiveness.scheduled=false"))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Process service = doomed;
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            // Up to 10 minutes for the packaged service to start and send: a CI run under a load of 300 on 2 cores
+            // took more than 5 to compile its rules; on a quiet machine it starts in well under a minute.
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 if (!service.isAlive()) {
                     throw new AssertionError("the service ended:\n" + java.nio.file.Files.readString(log));
                 }
