@@ -233,6 +233,14 @@ class WorkQueuePagesIT {
         assertThat(browser.driver().findElements(By.cssSelector("tr[data-decision='" + id + "']"))).hasSize(1);
         assertThat(browser.driver().findElements(By.cssSelector("button.requeue")))
                 .as("a credit controller looks, as the API lets them; re-queueing is the admins'").isEmpty();
+        // A queue's pages keep its filter: the link to the newer page names the customer (and the channel).
+        browser.visit("/console/queues/dead-letters?customerId=" + customer + "&channel=EMAIL&page=1");
+        assertThat(browser.driver().findElement(By.cssSelector(".paging a[rel=prev]")).getAttribute("href"))
+                .contains("customerId=" + customer, "channel=EMAIL", "page=0");
+        assertThat(browser.driver().findElements(By.cssSelector(".paging a[rel=next]"))).as("no older page").isEmpty();
+        browser.visit("/console/queues/approvals?customerId=" + customer + "&page=1");
+        assertThat(browser.driver().findElement(By.cssSelector(".paging a[rel=prev]")).getAttribute("href"))
+                .contains("customerId=" + customer, "page=0");
         browser.driver().findElement(By.cssSelector(".signed-in button")).click();
 
         browser.signIn(ADMIN, PASSWORD);
