@@ -98,7 +98,9 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> problems = ex.getBindingResult().getFieldErrors().stream()
-                .map(e -> new FieldProblem(e.getField(), e.getDefaultMessage()))
+                .map(e -> new FieldProblem(e.getField(), e.contains(TypeMismatchException.class)
+                        ? notA(e.unwrap(TypeMismatchException.class))
+                        : e.getDefaultMessage()))
                 .sorted(java.util.Comparator.comparing(FieldProblem::field))
                 .toList();
         return ResponseEntity.badRequest().body(invalid(problems));
@@ -151,8 +153,12 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleTypeMismatch(
             TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
-        return ResponseEntity.badRequest().body(invalid(List.of(new FieldProblem(String.valueOf(name),
-                "\"" + ex.getValue() + "\" is not " + expected(ex.getRequiredType())))));
+        return ResponseEntity.badRequest().body(invalid(List.of(new FieldProblem(String.valueOf(name), notA(ex)))));
+    }
+
+    /** What a value of the wrong type is not, said the same for a request parameter and a bound object's field. */
+    private static String notA(TypeMismatchException ex) {
+        return "\"" + ex.getValue() + "\" is not " + expected(ex.getRequiredType());
     }
 
     @ExceptionHandler(InvalidRequestException.class)

@@ -187,6 +187,33 @@ class AuditReadingIT {
     }
 
     @Test
+    void aFilterThatIsNotAnInstantIsRefusedWithItsNameOnEveryEndpoint() throws Exception {
+        for (String path : List.of("/api/v1/audit/decisions?from=yesterday&action=HOLD",
+                "/api/v1/audit/export?format=csv&from=yesterday", "/api/v1/audit/rule-stats?from=yesterday")) {
+            HttpResponse<String> bad = get(path);
+            assertThat(bad.statusCode()).as(path).isEqualTo(400);
+            JsonNode errors = json.readTree(bad.body()).get("errors");
+            assertThat(errors).as(bad.body()).hasSize(1);
+            assertThat(errors.get(0).get("field").asString()).isEqualTo("from");
+            assertThat(errors.get(0).get("message").asString())
+                    .isEqualTo("\"yesterday\" is not an instant such as 2025-03-12T05:30:00Z");
+        }
+        HttpResponse<String> tooEarly = get("/api/v1/audit/decisions?to=2025-03-01T00:00:00Z&from=2025-03-01T00:00:00Z"
+                + "&customerId=" + "C".repeat(65) + "&ruleName=" + "r".repeat(201) + "&cursor=xyz&limit=500");
+        assertThat(tooEarly.statusCode()).isEqualTo(400);
+        List<String> messages = new ArrayList<>();
+        json.readTree(tooEarly.body()).get("errors").forEach(e -> messages.add(e.get("field").asString() + ": "
+                + e.get("message").asString()));
+        assertThat(messages).containsExactly(
+                "to: the end of the range 2025-03-01T00:00:00Z is not after its start 2025-03-01T00:00:00Z (from is "
+                        + "inclusive, to exclusive)",
+                "customerId: a customer id has at most 64 characters",
+                "ruleName: a rule name has at most 200 characters",
+                "cursor: \"xyz\" is not a cursor this service gave out; pass the \"next\" value of the previous page "
+                        + "unchanged, or leave it out for the first page");
+    }
+
+    @Test
     void pagingVisitsEveryDecisionOnceNewestFirstWhileOthersAreAdded() throws Exception {
         String customer = "PAGE-1";
         List<String> before = new ArrayList<>();

@@ -9,8 +9,8 @@ import dev.dunning.audit.AuditLog;
 import dev.dunning.audit.AuditUnavailableException;
 import dev.dunning.audit.ChainVerifier;
 import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.Decision;
 import dev.dunning.decision.DeclineCodes;
-import dev.dunning.decision.Facts;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
 import dev.dunning.demo.Generator;
@@ -136,24 +136,17 @@ class RunDispatchIT {
 
     @BeforeAll
     void generateCustomersAndWorkOutTheEntriesIndependently() throws Exception {
-        try (Connection connection = DriverManager.getConnection(Generator.withLocalInfile(db.url()), db.user(),
-                db.password())) {
-            new Generator(declineCodes).generate(connection, new Generator.Options(CUSTOMERS, 11, DAY, "G-"), p -> {});
-        }
-        selected = new java.util.TreeSet<>();
+        GeneratedCustomers.generate(db, declineCodes, new Generator.Options(CUSTOMERS, 11, DAY, "G-"));
+        Map<String, Decision> decided = GeneratedCustomers.decidedOneByOne(jdbc, customerFacts, engine,
+                activeRuleSet, AS_OF, i -> !i.dueDate().isAfter(DAY));
+        selected = new java.util.TreeSet<>(decided.keySet());
         expectedRoutes = new TreeMap<>();
-        for (String id : jdbc.sql("SELECT id FROM customers").query(String.class).list()) {
-            Facts facts = customerFacts.load(id, AS_OF).orElseThrow();
-            if (facts.invoices().stream().noneMatch(i -> !i.dueDate().isAfter(DAY))) {
-                continue;
-            }
-            var d = engine.evaluate(facts, activeRuleSet.get());
-            selected.add(id);
+        decided.forEach((id, d) -> {
             String route = route(d.getAction(), d.getChannel());
             if (route != null) {
                 expectedRoutes.put(id, route);
             }
-        }
+        });
         assertThat(expectedRoutes).as("customers whose decision sends something").isNotEmpty();
         assertThat(expectedRoutes.size()).as("some decisions send nothing").isLessThan(selected.size());
     }

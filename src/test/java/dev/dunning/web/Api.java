@@ -22,7 +22,7 @@ public final class Api {
     }
 
     /** Calls as the holder of {@code apiKey} instead of the tests' default credentials. */
-    Api(int port, ObjectMapper json, String apiKey) {
+    public Api(int port, ObjectMapper json, String apiKey) {
         this.port = port;
         this.json = json;
         this.apiKey = apiKey;

@@ -68,6 +68,25 @@ class OpenApiIT {
     }
 
     @Test
+    void theAuditFiltersAreDocumentedOneByOneAsQueryParameters() throws Exception {
+        JsonNode paths = json.readTree(get("/v3/api-docs").body()).get("paths");
+        List<String> filters = List.of("customerId", "from", "to", "action", "channel", "ruleName", "ruleSetVersion",
+                "entryPoint");
+        for (String path : List.of("/api/v1/audit/decisions", "/api/v1/audit/export")) {
+            List<String> query = new ArrayList<>();
+            paths.get(path).get("get").get("parameters").forEach(p -> {
+                if (p.get("in").asString().equals("query")) {
+                    query.add(p.get("name").asString());
+                }
+            });
+            assertThat(query).as(path).containsAll(filters);
+        }
+        JsonNode from = paths.get("/api/v1/audit/decisions").get("get").get("parameters").valueStream()
+                .filter(p -> p.get("name").asString().equals("from")).findFirst().orElseThrow();
+        assertThat(from.get("schema").get("format").asString()).as("an instant").isEqualTo("date-time");
+    }
+
+    @Test
     void swaggerUiIsServed() throws Exception {
         HttpResponse<String> ui = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/swagger-ui/index.html")).header("X-Test-No-Credentials", "true").build(),

@@ -5,11 +5,8 @@ import dev.dunning.audit.AuditExport;
 import dev.dunning.audit.AuditFilter;
 import dev.dunning.audit.AuditRecord;
 import dev.dunning.audit.AuditRecords;
-import dev.dunning.audit.AuditRetention;
 import dev.dunning.audit.Checkpoint;
 import dev.dunning.audit.RuleStatistics;
-import dev.dunning.decision.Action;
-import dev.dunning.decision.Channel;
 import dev.dunning.web.FieldProblem;
 import dev.dunning.web.InvalidRequestException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,12 +16,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Collectors;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,8 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @RequestMapping("/api/v1/audit")
 class AuditController {
-
-    static final List<String> ENTRY_POINTS = List.of("evaluate", "decide", "run", AuditRetention.ENTRY_POINT);
 
     private final AuditRecords records;
     private final AuditExport export;
@@ -63,19 +58,11 @@ class AuditController {
 
     @GetMapping(path = "/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
     DecisionPage decisions(
-            @RequestParam(required = false) String customerId,
-            @RequestParam(required = false) Instant from,
-            @RequestParam(required = false) Instant to,
-            @RequestParam(required = false) String action,
-            @RequestParam(required = false) String channel,
-            @RequestParam(required = false) String ruleName,
-            @RequestParam(required = false) String ruleSetVersion,
-            @RequestParam(required = false) String entryPoint,
+            @ParameterObject @ModelAttribute AuditQuery query,
             @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
         List<FieldProblem> problems = new ArrayList<>();
-        AuditFilter filter = filter(problems, customerId, from, to, action, channel, ruleName, ruleSetVersion,
-                entryPoint);
+        AuditFilter filter = query.filter(problems);
         Long before = cursor == null ? null : Cursor.decode(cursor, problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
@@ -91,18 +78,10 @@ class AuditController {
     @GetMapping(path = "/export")
     void export(
             @RequestParam(defaultValue = "jsonl") String format,
-            @RequestParam(required = false) String customerId,
-            @RequestParam(required = false) Instant from,
-            @RequestParam(required = false) Instant to,
-            @RequestParam(required = false) String action,
-            @RequestParam(required = false) String channel,
-            @RequestParam(required = false) String ruleName,
-            @RequestParam(required = false) String ruleSetVersion,
-            @RequestParam(required = false) String entryPoint,
+            @ParameterObject @ModelAttribute AuditQuery query,
             HttpServletResponse response) throws IOException {
         List<FieldProblem> problems = new ArrayList<>();
-        AuditFilter filter = filter(problems, customerId, from, to, action, channel, ruleName, ruleSetVersion,
-                entryPoint);
+        AuditFilter filter = query.filter(problems);
         format(format, problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
@@ -132,7 +111,7 @@ class AuditController {
             @RequestParam(required = false) Instant to,
             @RequestParam(required = false) String ruleSetVersion) {
         List<FieldProblem> problems = new ArrayList<>();
-        filter(problems, null, from, to, null, null, null, ruleSetVersion, null);
+        AuditQuery.range(from, to, ruleSetVersion).filter(problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -143,45 +122,6 @@ class AuditController {
         return new LoggedDecision(r.seq(), r.decisionId(), r.recordedAt(), r.asOf(), r.customerId(), r.principal(),
                 r.entryPoint(), r.ruleSetVersion(), r.action(), r.channel(), r.tone(), r.hash(),
                 json.readTree(r.content()).get("decision"));
-    }
-
-    /** The filter, with a problem added for every parameter that can match nothing because it is misspelt. */
-    static AuditFilter filter(List<FieldProblem> problems, String customerId, Instant from, Instant to,
-            String action, String channel, String ruleName, String ruleSetVersion, String entryPoint) {
-        if (from != null && to != null && !from.isBefore(to)) {
-            problems.add(new FieldProblem("to", "the end of the range " + to + " is not after its start " + from
-                    + " (from is inclusive, to exclusive)"));
-        }
-        code(problems, "action", action, Action.class);
-        code(problems, "channel", channel, Channel.class);
-        if (entryPoint != null && !ENTRY_POINTS.contains(entryPoint)) {
-            problems.add(new FieldProblem("entryPoint", "\"" + entryPoint + "\" is not a known entry point; use one of "
-                    + String.join(", ", ENTRY_POINTS)));
-        }
-        if (ruleSetVersion != null && !ruleSetVersion.matches("[0-9a-f]{64}")) {
-            problems.add(new FieldProblem("ruleSetVersion", "\"" + ruleSetVersion + "\" is not a rule-set version; "
-                    + "give the 64 lower-case hex digits of its content hash, as GET /api/v1/rule-set shows it"));
-        }
-        if (customerId != null && customerId.length() > 64) {
-            problems.add(new FieldProblem("customerId", "a customer id has at most 64 characters"));
-        }
-        if (ruleName != null && ruleName.length() > 200) {
-            problems.add(new FieldProblem("ruleName", "a rule name has at most 200 characters"));
-        }
-        return new AuditFilter(blankToNull(customerId), from, to, action, channel, blankToNull(ruleName),
-                ruleSetVersion, entryPoint);
-    }
-
-    private static <E extends Enum<E>> void code(List<FieldProblem> problems, String field, String value,
-            Class<E> type) {
-        if (value != null && Arrays.stream(type.getEnumConstants()).noneMatch(c -> c.name().equals(value))) {
-            problems.add(new FieldProblem(field, "\"" + value + "\" is not a known " + field + "; use one of "
-                    + Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "))));
-        }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     /** The paging cursor: opaque to callers (base64url), the seq of the last decision of the page inside. */

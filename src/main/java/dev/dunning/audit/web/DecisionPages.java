@@ -94,7 +94,7 @@ class DecisionPages {
     @ModelAttribute("codes")
     Map<String, Object> codes() {
         return Map.of("actions", Action.values(), "channels", Channel.values(), "entryPoints",
-                AuditController.ENTRY_POINTS);
+                AuditQuery.ENTRY_POINTS);
     }
 
     @GetMapping("/console/decisions")
@@ -166,8 +166,8 @@ class DecisionPages {
     private static AuditFilter filter(Search s, List<FieldProblem> problems) {
         Instant from = instant("from", s.from(), problems);
         Instant to = instant("to", s.to(), problems);
-        return AuditController.filter(problems, s.customerId(), from, to, orNull(s.action()), orNull(s.channel()),
-                s.ruleName(), orNull(s.ruleSetVersion()), orNull(s.entryPoint()));
+        return new AuditQuery(s.customerId(), from, to, orNull(s.action()), orNull(s.channel()), s.ruleName(),
+                orNull(s.ruleSetVersion()), orNull(s.entryPoint())).filter(problems);
     }
 
     /** An ISO instant, or a datetime-local value read as UTC; null for an empty field. */

@@ -2,6 +2,7 @@ package dev.dunning.decisions.web;
 
 import static dev.dunning.decision.TestData.aCustomer;
 import static dev.dunning.decision.TestData.anInvoice;
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.decision.Action;
@@ -16,11 +17,9 @@ import dev.dunning.facts.StoredHold;
 import dev.dunning.security.ApiKeys;
 import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
+import dev.dunning.web.Api;
 import dev.dunning.web.Browser;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.dunning.web.ConsolePeople;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,7 +45,6 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CustomerPagesIT {
 
-    static final String PASSWORD = "correct horse battery staple";
     /** Fixed names: the screenshots show who is signed in. */
     static final String CONTROLLER = "casey-controller";
     static final String AUDITOR = "avery-auditor";
@@ -73,8 +71,9 @@ class CustomerPagesIT {
 
     @BeforeEach
     void setUp() {
-        person(CONTROLLER, Role.CREDIT_CONTROLLER);
-        person(AUDITOR, Role.AUDITOR);
+        ConsolePeople people = new ConsolePeople(users);
+        people.fixed(CONTROLLER, Role.CREDIT_CONTROLLER);
+        people.fixed(AUDITOR, Role.AUDITOR);
         String run = Long.toString(System.nanoTime(), 36);
         customer = "CUST-" + run;
         name = "Zyx " + run + " Trading";
@@ -84,12 +83,6 @@ class CustomerPagesIT {
         facts.upsertInvoice(customer, anInvoice().id(customer + "-I1").amount("EUR", "1200.00")
                 .due(today.minusDays(12).toString()).build());
         browser = Browser.on(port);
-    }
-
-    private void person(String person, Role role) {
-        if (users.find(person).isEmpty()) {
-            users.create(person, EnumSet.of(role), PASSWORD, "test");
-        }
     }
 
     @Test
@@ -155,7 +148,7 @@ class CustomerPagesIT {
         // The API shows the same hold, with who added it; a credit controller may now read it there too.
         String key = keys.create("customers-cc-" + System.nanoTime(), EnumSet.of(Role.CREDIT_CONTROLLER), "test")
                 .key();
-        JsonNode listed = json.readTree(get("/api/v1/customers/" + customer + "/holds", key).body());
+        JsonNode listed = json.readTree(new Api(port, json, key).get("/api/v1/customers/" + customer + "/holds").body());
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).get("createdBy").asString()).isEqualTo(CONTROLLER);
         assertThat(listed.get(0).get("active").asBoolean()).isTrue();
@@ -230,8 +223,4 @@ class CustomerPagesIT {
                 date.toString());
     }
 
-    private HttpResponse<String> get(String path, String key) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("X-Api-Key", key).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

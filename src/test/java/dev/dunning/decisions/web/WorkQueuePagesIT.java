@@ -2,6 +2,7 @@ package dev.dunning.decisions.web;
 
 import static dev.dunning.decision.TestData.aCustomer;
 import static dev.dunning.decision.TestData.anInvoice;
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -26,15 +27,12 @@ import dev.dunning.facts.FactsService;
 import dev.dunning.security.ApiKeys;
 import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
+import dev.dunning.web.Api;
 import dev.dunning.web.Browser;
+import dev.dunning.web.ConsolePeople;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -71,7 +69,6 @@ import tools.jackson.databind.json.JsonMapper;
     "dunning.dispatch.max-attempts=1"})
 class WorkQueuePagesIT {
 
-    static final String PASSWORD = "correct horse battery staple";
     /** Fixed names: the screenshots show who is signed in. */
     static final String APPROVER = "carla-approver";
     static final String ADMIN = "adam-admin";
@@ -137,21 +134,15 @@ class WorkQueuePagesIT {
     JsonMapper json;
 
     Browser browser;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void setUp() {
-        person(APPROVER, Role.CREDIT_CONTROLLER);
-        person(ADMIN, Role.ADMIN);
-        person(AUDITOR, Role.AUDITOR);
+        ConsolePeople people = new ConsolePeople(users);
+        people.fixed(APPROVER, Role.CREDIT_CONTROLLER);
+        people.fixed(ADMIN, Role.ADMIN);
+        people.fixed(AUDITOR, Role.AUDITOR);
         dispatcher.drain(); // entries of earlier tests are settled
         browser = Browser.on(port);
-    }
-
-    private void person(String name, Role role) {
-        if (users.find(name).isEmpty()) {
-            users.create(name, EnumSet.of(role), PASSWORD, "test");
-        }
     }
 
     @Test
@@ -202,7 +193,7 @@ class WorkQueuePagesIT {
 
         // The API shows it approved, by the person, with the comment.
         String key = keys.create("queues-cc-" + System.nanoTime(), EnumSet.of(Role.CREDIT_CONTROLLER), "test").key();
-        JsonNode approved = json.readTree(get("/api/v1/outbox/" + id, key).body());
+        JsonNode approved = json.readTree(new Api(port, json, key).get("/api/v1/outbox/" + id).body());
         assertThat(approved.get("status").asString()).isEqualTo("PENDING");
         assertThat(approved.get("reviewedBy").asString()).isEqualTo(APPROVER);
         assertThat(approved.get("reviewReason").asString())
@@ -233,6 +224,14 @@ class WorkQueuePagesIT {
         assertThat(browser.driver().findElements(By.cssSelector("tr[data-decision='" + id + "']"))).hasSize(1);
         assertThat(browser.driver().findElements(By.cssSelector("button.requeue")))
                 .as("a credit controller looks, as the API lets them; re-queueing is the admins'").isEmpty();
+        // A queue's pages keep its filter: the link to the newer page names the customer (and the channel).
+        browser.visit("/console/queues/dead-letters?customerId=" + customer + "&channel=EMAIL&page=1");
+        assertThat(browser.driver().findElement(By.cssSelector(".paging a[rel=prev]")).getAttribute("href"))
+                .contains("customerId=" + customer, "channel=EMAIL", "page=0");
+        assertThat(browser.driver().findElements(By.cssSelector(".paging a[rel=next]"))).as("no older page").isEmpty();
+        browser.visit("/console/queues/approvals?customerId=" + customer + "&page=1");
+        assertThat(browser.driver().findElement(By.cssSelector(".paging a[rel=prev]")).getAttribute("href"))
+                .contains("customerId=" + customer, "page=0");
         browser.driver().findElement(By.cssSelector(".signed-in button")).click();
 
         browser.signIn(ADMIN, PASSWORD);
@@ -313,9 +312,4 @@ class WorkQueuePagesIT {
         throw new IllegalStateException("no zone found");
     }
 
-    private HttpResponse<String> get(String path, String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("X-Api-Key", key).GET().build(), HttpResponse.BodyHandlers.ofString(
-                        StandardCharsets.UTF_8));
-    }
 }

@@ -69,11 +69,7 @@ class RuleSetComparePagesIT {
         Path tone = toneFile(shippedTone().replace("TON-01,REMINDER,1,1,CONSUMER,,,,FRIENDLY",
                 "TON-01,REMINDER,1,1,CONSUMER,,,,NEUTRAL").replace("TON-10: anything else: neutral",
                 "TON-10: anything else: neutral (" + people.run() + ")"));
-        browser.visit("/console/rule-sets");
-        browser.field("file").sendKeys(tone.toAbsolutePath().toString());
-        browser.driver().findElement(By.cssSelector("button[value=submit]")).click();
-        browser.waitUntil(d -> !d.findElements(By.cssSelector("#result .scenario-results")).isEmpty());
-        browser.checked();
+        upload(tone, "submit", "#result .scenario-results");
 
         assertThat(browser.text("#result .scenarios .notice")).containsPattern("\\d+ scenarios run, [1-9]\\d* failed");
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("#result .scenario-results > tbody > tr"));
@@ -109,11 +105,7 @@ class RuleSetComparePagesIT {
     void aGapWarningMarksBothRowsItIsBetweenWhole() throws Exception {
         Path tone = toneFile(shippedTone().replace("TON-02,", "TON-01C,REMINDER,5,6,CONSUMER,,,,FIRM,leaves a gap\r\n"
                 + "TON-02,"));
-        browser.visit("/console/rule-sets");
-        browser.field("file").sendKeys(tone.toAbsolutePath().toString());
-        browser.driver().findElement(By.cssSelector("button[value=check]")).click();
-        browser.waitUntil(d -> !d.findElements(By.cssSelector("#result .result")).isEmpty());
-        browser.checked();
+        upload(tone, "check", "#result .result");
 
         assertThat(browser.text("#result .notes")).contains("no row covers stage 2 to 4 between the rows 14 and 15");
         assertThat(browser.driver().findElements(By.cssSelector("#result tr.row-warning")))
@@ -243,6 +235,18 @@ class RuleSetComparePagesIT {
         assertThat(submitted.stored().status()).isIn(RuleSetVersions.Status.CANDIDATE, RuleSetVersions.Status.ACTIVE,
                 RuleSetVersions.Status.RETIRED);
         return submitted.stored().version();
+    }
+
+    /**
+     * Uploads the file on the rule sets page with the form's button of this value ({@code submit} stores it as a
+     * candidate, {@code check} only validates it) and waits for the answer to show what {@code answer} selects.
+     */
+    private void upload(Path file, String button, String answer) {
+        browser.visit("/console/rule-sets");
+        browser.field("file").sendKeys(file.toAbsolutePath().toString());
+        browser.driver().findElement(By.cssSelector("button[value=" + button + "]")).click();
+        browser.waitUntil(d -> !d.findElements(By.cssSelector(answer)).isEmpty());
+        browser.checked();
     }
 
     private static String shippedTone() throws Exception {

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.database.TestDatabase;
 import dev.dunning.decision.DeclineCodes;
-import dev.dunning.decision.Facts;
 import dev.dunning.decision.TraceEntry;
 import dev.dunning.demo.Generator;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
+import dev.dunning.runs.GeneratedCustomers;
 import dev.dunning.runs.RunStatus;
 import dev.dunning.runs.Runs;
 import dev.dunning.security.ConsoleUsers;
@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -131,25 +130,18 @@ class RunPagesIT {
 
     @BeforeAll
     void customersPeopleAndAnIndependentCount() throws Exception {
-        try (Connection connection = DriverManager.getConnection(Generator.withLocalInfile(db.url()), db.user(),
-                db.password())) {
-            new Generator(declineCodes).generate(connection, new Generator.Options(60, 11, DAY, "P-"), p -> {});
-        }
+        GeneratedCustomers.generate(db, declineCodes, new Generator.Options(60, 11, DAY, "P-"));
         users.create(CONTROLLER, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
         users.create(AUDITOR, EnumSet.of(Role.AUDITOR), PASSWORD, "test");
         expected = new TreeMap<>();
-        for (String id : jdbc.sql("SELECT id FROM customers").query(String.class).list()) {
-            Facts facts = customerFacts.load(id, AS_OF).orElseThrow();
-            if (facts.invoices().stream().noneMatch(i -> !i.dueDate().isAfter(DAY) && i.status().name().matches(
-                    "OPEN|PARTIALLY_PAID|DISPUTED"))) {
-                continue;
-            }
-            var d = engine.evaluate(facts, activeRuleSet.get());
-            add("actions", d.getAction());
-            add("channels", d.getChannel());
-            d.getTrace().stream().filter(t -> !t.overridden()).map(TraceEntry::rule).distinct()
-                    .forEach(rule -> add("rules", rule));
-        }
+        GeneratedCustomers.decidedOneByOne(jdbc, customerFacts, engine, activeRuleSet, AS_OF,
+                i -> !i.dueDate().isAfter(DAY) && i.status().name().matches("OPEN|PARTIALLY_PAID|DISPUTED"))
+                .values().forEach(d -> {
+                    add("actions", d.getAction());
+                    add("channels", d.getChannel());
+                    d.getTrace().stream().filter(t -> !t.overridden()).map(TraceEntry::rule).distinct()
+                            .forEach(rule -> add("rules", rule));
+                });
         assertThat(expected.get("actions")).as("more than one kind of action to count").hasSizeGreaterThan(1);
         assertThat(expected.get("rules")).as("rules that shaped the decisions").hasSizeGreaterThan(1);
     }
