@@ -98,7 +98,8 @@ public class AuditLog {
      * caller told that its decision was not recorded can rely on it.
      */
     private record Pending(AuditEntry entry, Instant recordedAt, String content, String facts, String factsHash,
-            Runnable inSameTransaction, CompletableFuture<Receipt> done, AtomicInteger state) {
+            Runnable inSameTransaction, GroupWork group, int position, CompletableFuture<Receipt> done,
+            AtomicInteger state) {
 
         boolean take() {
             return state.compareAndSet(WAITING, WRITING) || state.get() == WRITING;
@@ -128,6 +129,34 @@ public class AuditLog {
     private static final class Refused extends RuntimeException {
         Refused(Throwable cause) {
             super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /**
+     * Work that commits with the records of a batch as a group (a dispatching run's chunk: its outbox entries written
+     * with set-based statements, not decision by decision). The writer calls {@link #run} once for each run of the
+     * batch's records that one transaction writes one after the other, with their positions in the list given to
+     * {@link #appendAll(List, GroupWork)}, in the chain's order; records of other callers may come before or after such
+     * a run, never inside it. {@link #one} is the same work for one record alone: if {@link #run} fails for a reason
+     * that does not pass, the writer cannot tell which record's work it could not do, so it writes the batch again
+     * calling {@link #one} record by record, and a record whose work fails is refused alone, as with
+     * {@link #appendAll(List, List)}. So {@link #run} for some positions must write what {@link #one} for each of them,
+     * in order, would write.
+     */
+    public interface GroupWork {
+
+        void run(List<Integer> positions);
+
+        void one(int position);
+    }
+
+    /** Group work failed: which one, so that its records can be written one by one instead. */
+    private static final class GroupFailed extends RuntimeException {
+        final transient GroupWork group;
+
+        GroupFailed(GroupWork group, RuntimeException cause) {
+            super(cause.getMessage(), cause);
+            this.group = group;
         }
     }
 
@@ -163,7 +192,7 @@ public class AuditLog {
      * @throws AuditUnavailableException if the record or the work could not be made durable in time
      */
     public Receipt append(AuditEntry entry, Runnable inSameTransaction) {
-        Pending pending = pending(entry, inSameTransaction);
+        Pending pending = pending(entry, inSameTransaction, null, -1);
         enqueue(pending);
         return await(pending);
     }
@@ -175,7 +204,7 @@ public class AuditLog {
      * @throws AuditUnavailableException if any could not be made durable in time
      */
     public List<Receipt> appendAll(List<AuditEntry> entries) {
-        List<Pending> pendings = entries.stream().map(e -> pending(e, null)).toList();
+        List<Pending> pendings = entries.stream().map(e -> pending(e, null, null, -1)).toList();
         pendings.forEach(this::enqueue);
         return pendings.stream().map(this::await).toList();
     }
@@ -197,13 +226,31 @@ public class AuditLog {
         }
         List<Pending> pendings = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            pendings.add(pending(entries.get(i), inSameTransaction.get(i)));
+            pendings.add(pending(entries.get(i), inSameTransaction.get(i), null, -1));
         }
         pendings.forEach(this::enqueue);
         return pendings.stream().map(this::settle).toList();
     }
 
-    private Pending pending(AuditEntry entry, Runnable inSameTransaction) {
+    /**
+     * Records the decisions of a batch with work that commits with them as a group ({@link GroupWork}: a dispatching
+     * run's outbox entries, written set-based), and waits until all are settled. The guarantees are those of
+     * {@link #appendAll(List, List)}: each record commits with its part of the work or not at all, and a decision whose
+     * part of the work fails is refused alone, its result carrying the failure, while the others are written.
+     *
+     * @throws AuditUnavailableException if any could not be made durable for another reason (the log is down, slow, or
+     *     refused the group)
+     */
+    public List<Appended> appendAll(List<AuditEntry> entries, GroupWork work) {
+        List<Pending> pendings = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            pendings.add(pending(entries.get(i), null, work, i));
+        }
+        pendings.forEach(this::enqueue);
+        return pendings.stream().map(this::settle).toList();
+    }
+
+    private Pending pending(AuditEntry entry, Runnable inSameTransaction, GroupWork group, int position) {
         Instant recordedAt = clock.instant();
         String facts = canonical.writeValueAsString(entry.facts());
         String factsHash = Hashes.sha256(facts);
@@ -227,7 +274,7 @@ public class AuditLog {
             content.put("arm", entry.arm());
         }
         return new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
-                inSameTransaction, new CompletableFuture<>(), new AtomicInteger(WAITING));
+                inSameTransaction, group, position, new CompletableFuture<>(), new AtomicInteger(WAITING));
     }
 
     private void enqueue(Pending pending) {
@@ -322,6 +369,8 @@ public class AuditLog {
      */
     private void writeRefusingFailedCompanions(List<Pending> batch) {
         int transientFailures = 0;
+        // Group work that failed for a lasting reason: its records' work is done one by one from then on.
+        Set<GroupWork> oneByOne = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         while (true) {
             // Records whose callers stopped waiting before the writer took them are not written (see Pending).
             batch.removeIf(p -> !p.take());
@@ -329,16 +378,21 @@ public class AuditLog {
                 return;
             }
             try {
-                commits.record(() -> write(batch));
+                commits.record(() -> write(batch, oneByOne));
                 return;
             } catch (RuntimeException e) {
-                Throwable cause = e instanceof CompanionFailed c ? c.getCause() : e;
+                Throwable cause = e instanceof CompanionFailed || e instanceof GroupFailed ? e.getCause() : e;
                 if (passingConflict(cause) && transientFailures < TRANSIENT_RETRIES) {
                     transientFailures++;
                     rules.rolledBack();
                     log.info("Writing {} audit records met a passing conflict ({}); writing them again ({} of {})",
                             batch.size(), cause.getClass().getSimpleName(), transientFailures, TRANSIENT_RETRIES);
                     pauseBeforeRetry(transientFailures, e);
+                } else if (e instanceof GroupFailed g) {
+                    rules.rolledBack();
+                    log.info("Work to commit with a group of audit records failed ({}); writing them again with each "
+                            + "record's work done alone, to refuse only the records whose work fails", e.getMessage());
+                    oneByOne.add(g.group);
                 } else if (e instanceof CompanionFailed c) {
                     refuse(batch, c); // the loop writes the others again, or ends if none is left
                 } else {
@@ -382,7 +436,7 @@ public class AuditLog {
         batch.remove(e.pending);
     }
 
-    private void write(List<Pending> batch) {
+    private void write(List<Pending> batch, Set<GroupWork> oneByOne) {
         Set<String> newVersions = new java.util.HashSet<>();
         List<Receipt> receipts = transactions.execute(status -> {
             Head head = jdbc.sql("SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
@@ -416,15 +470,7 @@ public class AuditLog {
                     + "run_id, test_id, arm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
             batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
             batchInsert("INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, ?, ?, ?, ?)", fired);
-            for (Pending p : batch) {
-                if (p.inSameTransaction != null) {
-                    try {
-                        p.inSameTransaction.run();
-                    } catch (RuntimeException e) {
-                        throw new CompanionFailed(p, e);
-                    }
-                }
-            }
+            runCompanions(batch, oneByOne);
             jdbc.sql("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1").params(seq, previous).update();
             return done;
         });
@@ -432,6 +478,39 @@ public class AuditLog {
         rules.committed();
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done.complete(receipts.get(i));
+        }
+    }
+
+    /**
+     * The work that commits with the records, in the chain's order: a record's own work, or its group's work once for
+     * each run of consecutive records of the group (record by record for a group in {@code oneByOne}).
+     */
+    private static void runCompanions(List<Pending> batch, Set<GroupWork> oneByOne) {
+        int i = 0;
+        while (i < batch.size()) {
+            Pending p = batch.get(i);
+            if (p.group != null && !oneByOne.contains(p.group)) {
+                List<Integer> positions = new ArrayList<>();
+                while (i < batch.size() && batch.get(i).group == p.group) {
+                    positions.add(batch.get(i++).position);
+                }
+                try {
+                    p.group.run(positions);
+                } catch (RuntimeException e) {
+                    throw new GroupFailed(p.group, e);
+                }
+                continue;
+            }
+            try {
+                if (p.group != null) {
+                    p.group.one(p.position);
+                } else if (p.inSameTransaction != null) {
+                    p.inSameTransaction.run();
+                }
+            } catch (RuntimeException e) {
+                throw new CompanionFailed(p, e);
+            }
+            i++;
         }
     }
 

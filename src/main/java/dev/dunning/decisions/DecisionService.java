@@ -107,9 +107,18 @@ public class DecisionService {
      * @return the new entry, or empty if the decision sends nothing
      */
     public Optional<OutboxEntry> enqueue(DecisionResponse r) {
-        return dispatch.enqueue(new DispatchRequest(r.decisionId(), r.customerId(), r.asOf(), r.action(), r.channel(),
-                r.tone(), r.stage(), r.template(), r.invoiceIds(), r.notBefore(), r.requiresApproval(),
-                r.ruleSetVersion(), json.writeValueAsString(r)));
+        return dispatch.enqueue(dispatchRequest(r));
+    }
+
+    /**
+     * The decision as dispatch takes it, with the decision as answered (JSON) kept for the entry: what
+     * {@link #enqueue} hands over, for callers that enqueue many decisions at once
+     * ({@link DispatchService#enqueueAll}).
+     */
+    public DispatchRequest dispatchRequest(DecisionResponse r) {
+        return new DispatchRequest(r.decisionId(), r.customerId(), r.asOf(), r.action(), r.channel(), r.tone(),
+                r.stage(), r.template(), r.invoiceIds(), r.notBefore(), r.requiresApproval(), r.ruleSetVersion(),
+                json.writeValueAsString(r));
     }
 
     private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint) {

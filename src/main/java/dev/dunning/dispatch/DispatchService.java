@@ -7,8 +7,15 @@ import dev.dunning.facts.StoredContact;
 import dev.dunning.facts.UnknownFactException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -64,6 +71,75 @@ public class DispatchService {
         outbox.insert(request, route, request.requiresApproval() ? OutboxStatus.AWAITING_APPROVAL
                 : OutboxStatus.PENDING, now);
         return outbox.find(request.decisionId());
+    }
+
+    /**
+     * {@link #enqueue} for a group of decisions at once, with set-based statements: the customers' unsent entries
+     * locked and superseded in one statement each, the new entries written in one batch. The rows are exactly those
+     * that calling {@link #enqueue} for each request in order would write (but for one {@code now} for all): a
+     * customer's older entries are superseded by its first decision of the group, an entry of an earlier decision of
+     * the group by the customer's next one. Each result is what {@link #enqueue} would have answered for its request,
+     * made from what was written rather than read back. Call it, like {@link #enqueue}, only as work that commits with
+     * the decisions' audit records. A failure leaves it to the transaction to roll back everything; it does not say
+     * which decision was at fault (run {@link #enqueue} one by one to find out).
+     *
+     * @return per request, the new entry, or empty if the decision sends nothing
+     */
+    @Transactional
+    public List<Optional<OutboxEntry>> enqueueAll(List<DispatchRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        // As the database keeps it (DATETIME(6)), so that the entries answered equal the rows.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Map<String, String> firstOfCustomer = new LinkedHashMap<>();
+        Set<String> ids = new HashSet<>();
+        for (DispatchRequest r : requests) {
+            firstOfCustomer.putIfAbsent(r.customerId(), r.decisionId());
+            ids.add(r.decisionId());
+        }
+        List<Outbox.Unsent> unsent = outbox.lockUnsent(firstOfCustomer.keySet());
+        if (unsent.stream().anyMatch(u -> ids.contains(u.decisionId())) || ids.size() < requests.size()) {
+            // An entry of one of these very decisions already exists, or a decision is given twice: what enqueue
+            // does then depends on the order, so it is done in order.
+            return requests.stream().map(this::enqueue).toList();
+        }
+        int changed = outbox.supersedeAll(unsent, firstOfCustomer, now);
+        if (changed != unsent.size()) {
+            throw new IllegalStateException("superseding " + unsent.size() + " locked outbox entries changed "
+                    + changed + " rows");
+        }
+        List<String> superseded = new ArrayList<>(unsent.stream().map(Outbox.Unsent::route).toList());
+        // The next decision of the same customer in the group, which supersedes an earlier one's entry at once.
+        Map<String, String> next = new HashMap<>();
+        String[] supersededBy = new String[requests.size()];
+        for (int i = requests.size() - 1; i >= 0; i--) {
+            DispatchRequest r = requests.get(i);
+            supersededBy[i] = next.put(r.customerId(), r.decisionId());
+        }
+        List<Outbox.NewEntry> rows = new ArrayList<>();
+        List<Optional<OutboxEntry>> answers = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            DispatchRequest r = requests.get(i);
+            String route = Route.of(r.action(), r.channel(), properties.webhooks().keySet());
+            if (route == null) {
+                answers.add(Optional.empty());
+                continue;
+            }
+            OutboxStatus status = r.requiresApproval() ? OutboxStatus.AWAITING_APPROVAL : OutboxStatus.PENDING;
+            rows.add(new Outbox.NewEntry(r, route, supersededBy[i] == null ? status : OutboxStatus.SUPERSEDED,
+                    supersededBy[i]));
+            if (supersededBy[i] != null) {
+                superseded.add(route);
+            }
+            Instant notBefore = Outbox.notBefore(r, now).truncatedTo(ChronoUnit.MICROS);
+            answers.add(Optional.of(new OutboxEntry(r.decisionId(), r.customerId(), r.action(), r.channel(), route,
+                    r.tone(), r.stage(), r.template(), List.copyOf(r.invoiceIds()), status, notBefore, notBefore, 0,
+                    null, null, null, null, null, null, null, null, now, now, null)));
+        }
+        outbox.insertAll(rows, now);
+        afterCommit(() -> superseded.forEach(metrics::superseded));
+        return answers;
     }
 
     private static void afterCommit(Runnable action) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
@@ -23,10 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class Outbox {
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
     private final JsonMapper json;
 
-    Outbox(JdbcClient jdbc, JsonMapper json) {
+    Outbox(JdbcClient jdbc, JdbcTemplate jdbcTemplate, JsonMapper json) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.json = json;
     }
 
@@ -34,7 +37,7 @@ public class Outbox {
     public record Filter(OutboxStatus status, String channel, String customerId) {}
 
     void insert(DispatchRequest request, String route, OutboxStatus status, Instant now) {
-        Instant notBefore = request.notBefore() == null || request.notBefore().isBefore(now) ? now : request.notBefore();
+        Instant notBefore = notBefore(request, now);
         jdbc.sql("""
                 INSERT INTO outbox (decision_id, customer_id, action, channel, route, tone, stage, template, decision,
                     status, not_before, due_at, created_at, updated_at)
@@ -70,6 +73,82 @@ public class Outbox {
             }
         }
         return superseded;
+    }
+
+    /** An unsent entry about to be superseded: which one, whose, and where it would have gone (for the metrics). */
+    record Unsent(String decisionId, String customerId, String route) {}
+
+    /**
+     * The unsent entries (PENDING, AWAITING_APPROVAL, DEAD) of all these customers, locked as {@link #supersede} locks
+     * a customer's: one statement for a group of decisions, waiting at most as long for a row another transaction holds.
+     */
+    List<Unsent> lockUnsent(java.util.Collection<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SET STATEMENT innodb_lock_wait_timeout = " + SUPERSEDE_LOCK_WAIT_SECONDS
+                        + " FOR SELECT decision_id, customer_id, route FROM outbox WHERE customer_id IN (:customers) "
+                        + "AND status IN ('PENDING', 'AWAITING_APPROVAL', 'DEAD') ORDER BY decision_id FOR UPDATE")
+                .param("customers", customerIds)
+                .query((rs, n) -> new Unsent(rs.getString(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    /**
+     * Marks entries locked by {@link #lockUnsent} superseded, each by the decision its customer maps to, in one
+     * statement; returns how many rows it changed.
+     */
+    int supersedeAll(List<Unsent> entries, Map<String, String> byDecisionOfCustomer, Instant now) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        StringBuilder byCase = new StringBuilder("CASE customer_id");
+        List<Object> params = new ArrayList<>();
+        new java.util.TreeSet<>(entries.stream().map(Unsent::customerId).toList()).forEach(customer -> {
+            byCase.append(" WHEN ? THEN ?");
+            params.add(customer);
+            params.add(byDecisionOfCustomer.get(customer));
+        });
+        byCase.append(" END");
+        params.add(Sql.utc(now));
+        StringBuilder ids = new StringBuilder();
+        for (Unsent entry : entries) {
+            ids.append(ids.isEmpty() ? "?" : ", ?");
+            params.add(entry.decisionId());
+        }
+        return jdbc.sql("UPDATE outbox SET status = 'SUPERSEDED', superseded_by = " + byCase + ", updated_at = ? "
+                        + "WHERE decision_id IN (" + ids + ") AND status IN ('PENDING', 'AWAITING_APPROVAL', 'DEAD')")
+                .params(params).update();
+    }
+
+    /** A new entry as {@link #insert} writes it, or already superseded by a later decision of the same group. */
+    record NewEntry(DispatchRequest request, String route, OutboxStatus status, String supersededBy) {}
+
+    /**
+     * Writes new entries with one batched statement (the driver sends the rows together). Their keys are the
+     * decisions' ids, so nothing needs to be read back.
+     */
+    void insertAll(List<NewEntry> entries, Instant now) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        for (NewEntry e : entries) {
+            DispatchRequest r = e.request;
+            Instant notBefore = notBefore(r, now);
+            rows.add(new Object[] {r.decisionId(), r.customerId(), r.action(), r.channel(), e.route, r.tone(),
+                r.stage(), r.template(), r.decisionJson(), e.status.name(), e.supersededBy, Sql.utc(notBefore),
+                Sql.utc(notBefore), Sql.utc(now), Sql.utc(now)});
+        }
+        jdbcTemplate.batchUpdate("""
+                INSERT INTO outbox (decision_id, customer_id, action, channel, route, tone, stage, template, decision,
+                    status, superseded_by, not_before, due_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, rows);
+    }
+
+    /** When a new entry may first be sent: the decision's notBefore, or now if that has passed or there is none. */
+    static Instant notBefore(DispatchRequest request, Instant now) {
+        return request.notBefore() == null || request.notBefore().isBefore(now) ? now : request.notBefore();
     }
 
     /**

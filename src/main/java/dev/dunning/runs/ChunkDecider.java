@@ -8,6 +8,8 @@ import dev.dunning.decision.Hold;
 import dev.dunning.decision.TraceEntry;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
+import dev.dunning.dispatch.DispatchRequest;
+import dev.dunning.dispatch.DispatchService;
 import dev.dunning.dispatch.OutboxEntry;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -53,14 +56,15 @@ class ChunkDecider implements ItemWriter<String> {
     private final ActiveRuleSet activeRuleSet;
     private final AuditLog auditLog;
     private final DecisionService decisions;
+    private final DispatchService dispatch;
     private final RunReport report;
     private final PhaseTimes times;
     private final JsonMapper json;
     private final Clock clock;
 
     ChunkDecider(long runId, String partition, RunRequest request, CustomerFacts customerFacts, DecisionEngine engine,
-            ActiveRuleSet activeRuleSet, AuditLog auditLog, DecisionService decisions, RunReport report,
-            PhaseTimes times, JsonMapper json, Clock clock) {
+            ActiveRuleSet activeRuleSet, AuditLog auditLog, DecisionService decisions, DispatchService dispatch,
+            RunReport report, PhaseTimes times, JsonMapper json, Clock clock) {
         this.runId = runId;
         this.partition = partition;
         this.request = request;
@@ -69,6 +73,7 @@ class ChunkDecider implements ItemWriter<String> {
         this.activeRuleSet = activeRuleSet;
         this.auditLog = auditLog;
         this.decisions = decisions;
+        this.dispatch = dispatch;
         this.report = report;
         this.times = times;
         this.json = json;
@@ -143,25 +148,36 @@ class ChunkDecider implements ItemWriter<String> {
     }
 
     /**
-     * Audits the decisions, each with its outbox entry in the same transaction (enqueued exactly as a single decision
-     * with {@code "dispatch": true} is); counts those recorded and the entries made. A decision whose entry could not
-     * be written was refused with it (no record, no entry): it becomes a failed customer with the reason, and the
-     * run goes on.
+     * Audits the decisions, each with its outbox entry in the same transaction (the entries the decisions would get
+     * one by one as a single decision with {@code "dispatch": true} does, written for the chunk's decisions together
+     * with set-based statements: {@link DispatchService#enqueueAll}); counts those recorded and the entries made. A
+     * decision whose entry could not be written was refused with it (no record, no entry): it becomes a failed
+     * customer with the reason, and the run goes on.
      */
     private void appendDispatching(List<AuditEntry> entries, List<DecisionResponse> decided, Tally tally,
             List<RunStatus.FailedItem> failures) {
         if (entries.isEmpty()) {
             return;
         }
+        // Made here, on the partition's thread, so that the audit writer's one thread does not serialise decisions.
+        List<DispatchRequest> requests = decided.stream().map(decisions::dispatchRequest).toList();
         // Set on the audit writer's thread; read after the receipts, whose futures order the two.
         AtomicReferenceArray<OutboxEntry> enqueued = new AtomicReferenceArray<>(decided.size());
-        List<Runnable> companions = new ArrayList<>(decided.size());
-        for (int i = 0; i < decided.size(); i++) {
-            int index = i;
-            DecisionResponse d = decided.get(i);
-            companions.add(() -> enqueued.set(index, decisions.enqueue(d).orElse(null)));
-        }
-        List<AuditLog.Appended> appended = auditLog.appendAll(entries, companions);
+        List<AuditLog.Appended> appended = auditLog.appendAll(entries, new AuditLog.GroupWork() {
+            @Override
+            public void run(List<Integer> positions) {
+                List<Optional<OutboxEntry>> made = dispatch.enqueueAll(positions.stream().map(requests::get)
+                        .toList());
+                for (int k = 0; k < positions.size(); k++) {
+                    enqueued.set(positions.get(k), made.get(k).orElse(null));
+                }
+            }
+
+            @Override
+            public void one(int position) {
+                enqueued.set(position, dispatch.enqueue(requests.get(position)).orElse(null));
+            }
+        });
         for (int i = 0; i < decided.size(); i++) {
             DecisionResponse d = decided.get(i);
             if (appended.get(i).refused()) {

@@ -2,6 +2,7 @@ package dev.dunning.runs;
 
 import dev.dunning.audit.AuditLog;
 import dev.dunning.decisions.DecisionService;
+import dev.dunning.dispatch.DispatchService;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
@@ -102,9 +103,9 @@ class RunJob {
     @StepScope
     ChunkDecider chunkDecider(@Value("#{stepExecution}") StepExecution stepExecution, CustomerFacts customerFacts,
             DecisionEngine engine, ActiveRuleSet activeRuleSet, AuditLog auditLog, DecisionService decisions,
-            RunReport report, PhaseTimes phaseTimes, JsonMapper json, Clock clock) {
+            DispatchService dispatch, RunReport report, PhaseTimes phaseTimes, JsonMapper json, Clock clock) {
         return new ChunkDecider(stepExecution.getJobExecution().getJobInstanceId(),
                 stepExecution.getStepName(), RunParameters.request(stepExecution.getJobParameters()), customerFacts,
-                engine, activeRuleSet, auditLog, decisions, report, phaseTimes, json, clock);
+                engine, activeRuleSet, auditLog, decisions, dispatch, report, phaseTimes, json, clock);
     }
 }

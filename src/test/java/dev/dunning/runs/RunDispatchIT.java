@@ -14,6 +14,10 @@ import dev.dunning.decision.DeclineCodes;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
 import dev.dunning.demo.Generator;
+import dev.dunning.dispatch.DispatchAtFixedTime;
+import dev.dunning.dispatch.DispatchRequest;
+import dev.dunning.dispatch.DispatchService;
+import dev.dunning.dispatch.OutboxEntry;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.DecisionEngine;
@@ -34,6 +38,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,12 +52,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -127,6 +134,15 @@ class RunDispatchIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    DispatchService dispatch;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    ApplicationContext context;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -416,6 +432,307 @@ class RunDispatchIT {
         assertThat(appended).singleElement().satisfies(a -> assertThat(a.refused()).isFalse());
         assertThat(attempts).hasValue(2);
         assertThat(superseded(route) - before).as("one entry superseded, counted once").isEqualTo(1.0);
+    }
+
+    /**
+     * The batched path against the single one: the same group of decisions (some customers decided several times in
+     * it, decisions that send nothing, one that needs approval, quiet hours, a time in the past) enqueued one by one
+     * for six customers and all at once for six twins with the same older entries, at the same fixed instant. Every
+     * column of every row, and every answer, is the same once ids are named by their place.
+     */
+    @Test
+    void enqueueingAGroupAtOnceWritesExactlyTheRowsAndAnswersOfEnqueueingItsDecisionsOneByOne() {
+        // Customers no run selects (nothing overdue), so that the runs of the other tests leave their entries alone.
+        List<String> spare = jdbc.sql("SELECT id FROM customers ORDER BY id").query(String.class).list().stream()
+                .filter(c -> !selected.contains(c)).toList();
+        List<String> single = spare.subList(0, 6);
+        List<String> batched = spare.subList(6, 12);
+        Instant now = Instant.parse("2026-03-02T10:15:30.123456789Z");
+        DispatchService fixed = DispatchAtFixedTime.of(context, now);
+        Map<String, String> labels = new java.util.HashMap<>();
+        try {
+            seedOlderEntries(fixed, single, "single", labels);
+            seedOlderEntries(fixed, batched, "batched", labels);
+            List<DispatchRequest> one = group(single, now, labels);
+            List<DispatchRequest> all = group(batched, now, labels);
+            Map<String, Double> supersededBefore = supersededPerRoute();
+
+            List<Optional<OutboxEntry>> answeredOne = transactions.execute(t -> one.stream().map(fixed::enqueue)
+                    .toList());
+            Map<String, Double> supersededBySingle = difference(supersededPerRoute(), supersededBefore);
+            List<Optional<OutboxEntry>> answeredAll = transactions.execute(t -> fixed.enqueueAll(all));
+            Map<String, Double> supersededByBatch = difference(supersededPerRoute(), supersededBefore);
+
+            List<String> rowsOne = rowsOf(single, labels);
+            assertThat(rowsOf(batched, labels)).isEqualTo(rowsOne);
+            assertThat(rowsOne).as("older entries and the group's").hasSize(12)
+                    .filteredOn(r -> r.contains("status=SUPERSEDED ")).hasSize(7);
+            assertThat(rowsOne).filteredOn(r -> r.contains("status=SENT ")).hasSize(1);
+            assertThat(answeredAll.stream().map(a -> relabel(String.valueOf(a), labels)).toList())
+                    .isEqualTo(answeredOne.stream().map(a -> relabel(String.valueOf(a), labels)).toList());
+            assertThat(difference(supersededByBatch, supersededBySingle)).isEqualTo(supersededBySingle);
+            assertThat(supersededBySingle.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(7.0);
+        } finally {
+            // They have no audit records (enqueued directly): gone, so that the other tests' checks hold.
+            jdbc.sql("DELETE FROM outbox WHERE customer_id IN (:c)").param("c", spare.subList(0, 12)).update();
+        }
+    }
+
+    /**
+     * Older entries of six customers (c0: a SENT one and a PENDING one, c1: DEAD, c2: AWAITING_APPROVAL, c4:
+     * PENDING, c3 and c5: none), the same for twins, named S0..S4 in order.
+     */
+    private void seedOlderEntries(DispatchService at, List<String> c, String twin, Map<String, String> labels) {
+        for (int i = 0; i < c.size(); i++) {
+            labels.put(c.get(i), "C" + i);
+        }
+        List<DispatchRequest> seeds = List.of(request(c.get(0), "REMINDER", "EMAIL", "FRIENDLY", null, false),
+                request(c.get(1), "FINAL_NOTICE", "LETTER", "FORMAL", null, false),
+                request(c.get(2), "SUSPEND_SERVICE", "NONE", "FORMAL", null, true),
+                request(c.get(4), "REMINDER", "SMS", "NEUTRAL", null, false));
+        transactions.executeWithoutResult(t -> seeds.forEach(at::enqueue));
+        jdbc.sql("UPDATE outbox SET status = 'SENT' WHERE decision_id = ?").param(seeds.get(0).decisionId()).update();
+        jdbc.sql("UPDATE outbox SET status = 'DEAD' WHERE decision_id = ?").param(seeds.get(1).decisionId()).update();
+        DispatchRequest pending = request(c.get(0), "REMINDER", "EMAIL", "FIRM", null, false);
+        transactions.executeWithoutResult(t -> at.enqueue(pending));
+        List<DispatchRequest> all = new java.util.ArrayList<>(seeds);
+        all.add(pending);
+        for (int i = 0; i < all.size(); i++) {
+            labels.put(all.get(i).decisionId(), "S" + i);
+        }
+    }
+
+    /** The group: decisions D0..D9, c0 decided three times, c3 and c5 twice. */
+    private List<DispatchRequest> group(List<String> c, Instant now, Map<String, String> labels) {
+        List<DispatchRequest> group = List.of(
+                request(c.get(0), "REMINDER", "EMAIL", "FRIENDLY", null, false),
+                request(c.get(1), "NO_ACTION", "NONE", null, null, false),
+                request(c.get(2), "COLLECTION_HANDOVER", "NONE", "FORMAL", null, true),
+                request(c.get(0), "FINAL_NOTICE", "LETTER", "FORMAL", now.plusSeconds(7200), false),
+                request(c.get(3), "HOLD", "NONE", null, null, false),
+                request(c.get(4), "RETRY_PAYMENT", "NONE", null, now.minusSeconds(3600), false),
+                request(c.get(0), "NO_ACTION", "NONE", null, null, false),
+                request(c.get(5), "REMINDER", "SMS", "FIRM", null, false),
+                request(c.get(3), "REMINDER", "EMAIL", "NEUTRAL", null, false),
+                request(c.get(5), "PHONE_CALL", "PHONE", "FIRM", now.plusSeconds(60), false));
+        for (int i = 0; i < group.size(); i++) {
+            labels.put(group.get(i).decisionId(), "D" + i);
+        }
+        return group;
+    }
+
+    private static DispatchRequest request(String customer, String action, String channel, String tone,
+            Instant notBefore, boolean approval) {
+        String id = UuidCreator.getTimeOrderedEpoch().toString();
+        String json = "{\"decisionId\":\"" + id + "\",\"customerId\":\"" + customer + "\",\"action\":\"" + action
+                + "\",\"invoiceIds\":[\"" + customer + "-I1\"]}";
+        return new DispatchRequest(id, customer, AS_OF, action, channel, tone, 2,
+                tone == null ? null : (action + "-" + tone).toLowerCase(), List.of(customer + "-I1"), notBefore,
+                approval, "0".repeat(64), json);
+    }
+
+    /** Every column of the customers' outbox rows, ids replaced by their names, in order. */
+    private List<String> rowsOf(List<String> customers, Map<String, String> labels) {
+        return jdbc.sql("SELECT * FROM outbox WHERE customer_id IN (:c)").param("c", customers).query((rs, n) -> {
+            StringBuilder row = new StringBuilder();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.append(rs.getMetaData().getColumnLabel(i)).append('=').append(rs.getString(i)).append(' ');
+            }
+            return relabel(row.toString(), labels);
+        }).list().stream().sorted().toList();
+    }
+
+    private static String relabel(String text, Map<String, String> labels) {
+        String result = text;
+        // Longest first: no id is replaced inside a longer one.
+        for (String id : labels.keySet().stream().sorted(java.util.Comparator.comparing(String::length).reversed())
+                .toList()) {
+            result = result.replace(id, labels.get(id));
+        }
+        return result;
+    }
+
+    private Map<String, Double> supersededPerRoute() {
+        Map<String, Double> counts = new TreeMap<>();
+        meters.find("dunning.dispatch.messages").tag("outcome", "superseded").counters()
+                .forEach(c -> counts.put(c.getId().getTag("channel"), c.count()));
+        return counts;
+    }
+
+    private static Map<String, Double> difference(Map<String, Double> after, Map<String, Double> before) {
+        Map<String, Double> difference = new TreeMap<>();
+        after.forEach((route, n) -> {
+            double d = n - before.getOrDefault(route, 0.0);
+            if (d != 0) {
+                difference.put(route, d);
+            }
+        });
+        return difference;
+    }
+
+    /**
+     * Older unsent entries of customers all over the run (in different chunks and partitions) are superseded by the
+     * run's decision for them, a sent one is left alone; a second dispatching run supersedes every entry of the first.
+     */
+    @Test
+    void aDispatchingRunSupersedesOlderEntriesInEveryChunkAndTheNextRunSupersedesItsEntries() {
+        List<String> dispatchable = List.copyOf(expectedRoutes.keySet());
+        List<String> seeded = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, dispatchable.size())
+                .filter(i -> i % 6 == 4).mapToObj(dispatchable::get).toList());
+        seeded.add(selected.stream().filter(c -> !expectedRoutes.containsKey(c)).findFirst().orElseThrow());
+        Map<String, List<String>> older = new TreeMap<>(); // customer -> [sent, dead, pending]
+        for (String customer : seeded) {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                // Recorded decisions with a reminder each (also for the customer whose decisions send nothing).
+                DecisionResponse d = decide(customer);
+                DispatchRequest r = decisions.dispatchRequest(d);
+                auditLog.append(entry(d), () -> dispatch.enqueue(new DispatchRequest(r.decisionId(), r.customerId(),
+                        r.asOf(), "REMINDER", "EMAIL", "FRIENDLY", 1, "reminder-friendly", r.invoiceIds(), null, false,
+                        r.ruleSetVersion(), r.decisionJson())));
+                ids.add(d.decisionId());
+            }
+            jdbc.sql("UPDATE outbox SET status = 'SENT', superseded_by = NULL WHERE decision_id = ?")
+                    .param(ids.get(0)).update();
+            jdbc.sql("UPDATE outbox SET status = 'DEAD', superseded_by = NULL WHERE decision_id = ?")
+                    .param(ids.get(1)).update();
+            older.put(customer, ids);
+        }
+        assertThat(seeded).hasSizeGreaterThanOrEqualTo(5);
+
+        RunStatus first = await(runs.start(new RunRequest(AS_OF, false, null, null, null, "test", true)));
+
+        assertThat(first.status()).isEqualTo("completed");
+        Map<String, String> firstDecisions = decisionsOfRun(first.id());
+        older.forEach((customer, ids) -> {
+            assertThat(row(ids.get(0))).as(customer).isEqualTo("SENT null");
+            assertThat(row(ids.get(1))).as(customer).isEqualTo("SUPERSEDED " + firstDecisions.get(customer));
+            assertThat(row(ids.get(2))).as(customer).isEqualTo("SUPERSEDED " + firstDecisions.get(customer));
+        });
+
+        RunStatus second = await(runs.start(new RunRequest(AS_OF, false, null, null, null, "test", true)));
+
+        assertThat(second.status()).isEqualTo("completed");
+        Map<String, String> secondDecisions = decisionsOfRun(second.id());
+        List<Entry> firstEntries = entriesOfRun(first.id());
+        assertThat(firstEntries).hasSize(expectedRoutes.size()).allSatisfy(e -> assertThat(row(e.decisionId()))
+                .as(e.customerId()).isEqualTo("SUPERSEDED " + secondDecisions.get(e.customerId())));
+        assertThat(entriesOfRun(second.id())).hasSize(expectedRoutes.size())
+                .allSatisfy(e -> assertThat(e.status()).isIn("PENDING", "AWAITING_APPROVAL"));
+        assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    private String row(String decisionId) {
+        return jdbc.sql("SELECT CONCAT(status, ' ', COALESCE(superseded_by, 'null')) FROM outbox WHERE decision_id = ?")
+                .param(decisionId).query(String.class).single();
+    }
+
+    private Map<String, String> decisionsOfRun(long runId) {
+        Map<String, String> decided = new TreeMap<>();
+        jdbc.sql("SELECT customer_id, decision_id FROM audit_records WHERE run_id = ?").param(runId)
+                .query((rs, n) -> decided.put(rs.getString(1), rs.getString(2))).list();
+        return decided;
+    }
+
+    /**
+     * A group's work that fails for one decision (its entry refused by a trigger): the writer cannot tell which, writes
+     * the group again decision by decision, and refuses only that one; the others are recorded with their entries and
+     * supersede their customers' older entries, the refused one leaves its customer's entries as they were.
+     */
+    @Test
+    void aGroupWhoseEntriesFailForOneDecisionRefusesThatDecisionAloneAndWritesTheOthers() {
+        List<String> dispatchable = List.copyOf(expectedRoutes.keySet());
+        List<String> customers = dispatchable.subList(dispatchable.size() - 9, dispatchable.size() - 4);
+        String victim = customers.get(2);
+        Map<String, String> olderOf = new TreeMap<>();
+        for (String customer : customers) {
+            DecisionResponse older = decide(customer);
+            auditLog.append(entry(older), () -> decisions.enqueue(older));
+            olderOf.put(customer, older.decisionId());
+        }
+        List<String> victimsEntries = statusesOf(victim);
+        List<DecisionResponse> chunk = customers.stream().map(this::decide).toList();
+        List<DispatchRequest> requests = chunk.stream().map(decisions::dispatchRequest).toList();
+        AtomicInteger groupCalls = new AtomicInteger();
+        AtomicInteger oneCalls = new AtomicInteger();
+        long records = count("SELECT COUNT(*) FROM audit_records");
+        jdbc.sql("CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW BEGIN IF NEW.customer_id = '"
+                + victim + "' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'outbox refused on purpose'; END IF; "
+                + "END").update();
+        List<AuditLog.Appended> appended;
+        try {
+            appended = auditLog.appendAll(chunk.stream().map(this::entry).toList(), new AuditLog.GroupWork() {
+                @Override
+                public void run(List<Integer> positions) {
+                    groupCalls.incrementAndGet();
+                    dispatch.enqueueAll(positions.stream().map(requests::get).toList());
+                }
+
+                @Override
+                public void one(int position) {
+                    oneCalls.incrementAndGet();
+                    dispatch.enqueue(requests.get(position));
+                }
+            });
+        } finally {
+            jdbc.sql("DROP TRIGGER refuse_outbox").update();
+        }
+
+        assertThat(groupCalls).hasPositiveValue();
+        assertThat(oneCalls).as("written again decision by decision").hasPositiveValue();
+        for (int i = 0; i < customers.size(); i++) {
+            String customer = customers.get(i);
+            String decisionId = chunk.get(i).decisionId();
+            if (customer.equals(victim)) {
+                assertThat(appended.get(i).refused()).isTrue();
+                assertThat(appended.get(i).refusedBy()).hasMessageContaining("outbox refused on purpose");
+                assertThat(count("SELECT COUNT(*) FROM audit_records WHERE decision_id = '" + decisionId + "'"))
+                        .isZero();
+                assertThat(statusesOf(victim)).isEqualTo(victimsEntries);
+            } else {
+                assertThat(appended.get(i).refused()).as(customer).isFalse();
+                assertThat(count("SELECT COUNT(*) FROM audit_records WHERE decision_id = '" + decisionId + "'"))
+                        .isOne();
+                assertThat(row(decisionId)).as(customer).isIn("PENDING null", "AWAITING_APPROVAL null");
+                assertThat(row(olderOf.get(customer))).as(customer).isEqualTo("SUPERSEDED " + decisionId);
+            }
+        }
+        assertThat(count("SELECT COUNT(*) FROM audit_records")).isEqualTo(records + customers.size() - 1);
+        assertThat(verifier.verify(null, null).intact()).isTrue();
+    }
+
+    /** A passing conflict in a group's work is not a reason to split it: the group is written again, as a group. */
+    @Test
+    void aPassingConflictInAGroupsWorkWritesTheGroupAgainWhole() {
+        List<String> dispatchable = List.copyOf(expectedRoutes.keySet());
+        List<String> customers = dispatchable.subList(dispatchable.size() - 12, dispatchable.size() - 9);
+        List<DecisionResponse> chunk = customers.stream().map(this::decide).toList();
+        List<DispatchRequest> requests = chunk.stream().map(decisions::dispatchRequest).toList();
+        AtomicInteger groupCalls = new AtomicInteger();
+        AtomicInteger oneCalls = new AtomicInteger();
+
+        List<AuditLog.Appended> appended = auditLog.appendAll(chunk.stream().map(this::entry).toList(),
+                new AuditLog.GroupWork() {
+                    @Override
+                    public void run(List<Integer> positions) {
+                        dispatch.enqueueAll(positions.stream().map(requests::get).toList());
+                        if (groupCalls.getAndIncrement() == 0) {
+                            throw new CannotAcquireLockException("Deadlock found when trying to get lock");
+                        }
+                    }
+
+                    @Override
+                    public void one(int position) {
+                        oneCalls.incrementAndGet();
+                        dispatch.enqueue(requests.get(position));
+                    }
+                });
+
+        assertThat(appended).allSatisfy(a -> assertThat(a.refused()).isFalse());
+        assertThat(groupCalls).hasValueGreaterThanOrEqualTo(2);
+        assertThat(oneCalls).hasValue(0);
+        assertThat(chunk).allSatisfy(d -> assertThat(count("SELECT COUNT(*) FROM outbox WHERE decision_id = '"
+                + d.decisionId() + "'")).isOne());
     }
 
     private double superseded(String route) {
