@@ -51,9 +51,11 @@ class DecisionPages {
     private final DispatchService dispatch;
     private final Contacts contacts;
     private final Payments payments;
+    private final FiredRows firedRows;
 
     DecisionPages(AuditRecords records, AuditExport export, ChainVerifier verifier, JsonMapper json,
-            DispatchService dispatch, Contacts contacts, Payments payments) {
+            DispatchService dispatch, Contacts contacts, Payments payments, FiredRows firedRows) {
+        this.firedRows = firedRows;
         this.dispatch = dispatch;
         this.contacts = contacts;
         this.payments = payments;
@@ -124,7 +126,7 @@ class DecisionPages {
     String decision(@PathVariable String id, Model model) {
         AuditRecord record = records.byDecisionId(id).orElseThrow(() -> new NotFoundException(
                 "No decision with id \"" + id + "\""));
-        model.addAttribute("view", DecisionView.of(record, records, json));
+        model.addAttribute("view", DecisionView.of(record, records, firedRows, json));
         model.addAttribute("dispatched", Dispatched.of(record, json.readTree(record.content()).path("decision"),
                 dispatch, contacts, payments));
         return "audit/decision";

@@ -3,13 +3,9 @@ package dev.dunning.audit.web;
 import dev.dunning.audit.AuditRecord;
 import dev.dunning.audit.AuditRecords;
 import dev.dunning.audit.Explanation;
-import dev.dunning.rules.RuleSource;
 import dev.dunning.rules.TableGrids;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,12 +23,11 @@ record DecisionView(AuditRecord record, String decision, String facts, Explanati
     /** A fired rule in firing order; {@code grid} is its table with the row highlighted, when it came from a row. */
     record Fired(int ordinal, Explanation.Reason reason, boolean overridden, TableGrids.Grid grid) {}
 
-    static DecisionView of(AuditRecord record, AuditRecords records, JsonMapper json) {
+    static DecisionView of(AuditRecord record, AuditRecords records, FiredRows rows, JsonMapper json) {
         JsonNode content = json.readTree(record.content());
         Explanation explanation = Explanation.of(record, content);
         String facts = records.facts(record.seq())
                 .map(f -> json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(f))).orElse(null);
-        Map<String, Optional<RuleSource>> files = new HashMap<>();
         List<Fired> fired = new ArrayList<>();
         int ordinal = 0;
         for (Explanation.Reason reason : explanation.reasons()) {
@@ -41,9 +36,7 @@ record DecisionView(AuditRecord record, String decision, String facts, Explanati
             }
             TableGrids.Grid grid = null;
             if (reason.source() != null && reason.sheet() != null && reason.row() != null) {
-                Optional<RuleSource> source = files.computeIfAbsent(reason.source(), name -> records
-                        .ruleSetFile(record.ruleSetVersion(), name).map(bytes -> new RuleSource(name, bytes)));
-                grid = source.flatMap(s -> TableGrids.firedRow(s, reason.sheet(), reason.row())).orElse(null);
+                grid = rows.of(record.ruleSetVersion(), reason.source(), reason.sheet(), reason.row()).orElse(null);
             }
             fired.add(new Fired(++ordinal, reason, reason.kind().equals("overridden"), grid));
         }
