@@ -7,6 +7,7 @@ import dev.dunning.rules.RuleSet;
 import dev.dunning.rulesets.CandidateRejectedException;
 import dev.dunning.rulesets.FourEyes;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.web.NotFoundException;
@@ -20,12 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The life of champion/challenger tests. A credit controller proposes one: the challenger is a stored version (a
  * candidate, or one active before) that passes the same gates as an activation, against the version active now (the
- * champion), for a share of customers, with a fresh salt. Another person approves it (the four-eyes rule of
- * activations, {@link FourEyes}: neither the proposer nor the challenger's author); then it runs. It ends by a stop
+ * champion), for a share of customers, with a fresh salt. The proposal is a review request in the queue of
+ * activations and rollbacks ({@link RuleSetReviews}, kind {@code CHALLENGER_TEST}): another person approves it there
+ * (the four-eyes rule of activations, {@link FourEyes}: neither the proposer nor the challenger's author), and then
+ * it runs; rejecting or withdrawing the request ends the proposal ({@link ChallengerReviews}). It ends by a stop
  * (the champion stays), a rollback (the same, recorded as the challenger abandoned) or a promotion (the challenger is
  * activated through {@link RuleSetLifecycle}). Any other change of the active version ends it too: the test routes
  * nobody from the moment its champion is no longer active ({@link ActiveRuleSet.Routing}), and is recorded ENDED.
@@ -63,11 +69,20 @@ public class ChallengerTests {
     private final RuleSetVersions versions;
     private final ActiveRuleSet active;
     private final FourEyes fourEyes;
+    private final RuleSetReviews reviews;
+    private final TransactionTemplate transactions;
     private final Clock clock;
+    /**
+     * Guards what this instance serves and the moves of tests. Taken only after the database locks of a step (the row
+     * of the review request), never before, so that an approval and a stop at once cannot wait on each other.
+     */
     private final Object lock = new Object();
 
     public ChallengerTests(TestRecords records, RuleSetLifecycle lifecycle, RuleSetVersions versions,
-            ActiveRuleSet active, FourEyes fourEyes, Clock clock) {
+            ActiveRuleSet active, FourEyes fourEyes, RuleSetReviews reviews, TransactionTemplate transactions,
+            Clock clock) {
+        this.reviews = reviews;
+        this.transactions = transactions;
         this.records = records;
         this.lifecycle = lifecycle;
         this.versions = versions;
@@ -105,8 +120,17 @@ public class ChallengerTests {
         synchronized (lock) {
             String champion = active.get().version();
             requireChallenger(version, champion);
-            Optional<Long> id = records.propose(champion, version, share, ArmAssigner.newSalt(), note, principal,
-                    clock.instant());
+            // the test and its review request are stored together, or neither
+            Optional<Long> id = transactions.execute(tx -> {
+                Optional<Long> stored = records.propose(champion, version, share, ArmAssigner.newSalt(), note,
+                        principal, clock.instant());
+                stored.ifPresent(created -> reviews.requestChange(RuleSetReviews.Kind.CHALLENGER_TEST, version,
+                        Long.toString(created), principal, "Champion/challenger test " + created + ": "
+                                + percent(share) + " of customers decided by " + version.substring(0, 12)
+                                + " against the champion " + champion.substring(0, 12)
+                                + (note == null ? "" : ": " + note)));
+                return stored;
+            });
             if (id.isEmpty()) {
                 Test open = records.list().stream().filter(t -> t.status().open()).findFirst().orElse(null);
                 throw new TestStateException("another champion/challenger test is open"
@@ -120,10 +144,30 @@ public class ChallengerTests {
     }
 
     /**
-     * Approves a proposed test, which starts it: by someone other than its proposer and than the challenger's author
-     * (unless four-eyes is relaxed). The gates run again on the challenger, and the champion must still be active.
+     * Approves a proposed test, which starts it: approves its review request ({@link RuleSetReviews#approve}), as
+     * {@code POST /api/v1/rule-sets/reviews/{id}/approve} does. By someone other than its proposer and than the
+     * challenger's author (unless four-eyes is relaxed); the gates run again on the challenger, and the champion must
+     * still be active.
      */
     public Test approve(long id, String principal) {
+        Test test = inState(id, Status.PROPOSED, "approved");
+        RuleSetReviews.Review request = reviewRequest(test).filter(RuleSetReviews.Review::pending)
+                .orElseThrow(() -> new TestStateException("test " + id + " has no review request waiting; stop it "
+                        + "and propose it again"));
+        reviews.approve(request.id(), principal, null);
+        return find(id);
+    }
+
+    /** The review request of a test (its approval), if it has one: the pending one, or the latest decided. */
+    public Optional<RuleSetReviews.Review> reviewRequest(Test test) {
+        return reviews.latestChange(RuleSetReviews.Kind.CHALLENGER_TEST, Long.toString(test.id()));
+    }
+
+    /**
+     * Starts a proposed test whose review request {@code reviewer} approves: called by {@link ChallengerReviews} in the
+     * transaction that approves the request. The test is served once that transaction commits.
+     */
+    void start(long id, String principal) {
         synchronized (lock) {
             Test test = inState(id, Status.PROPOSED, "approved");
             fourEyes.check("Champion/challenger test " + id, test.proposedBy(), principal);
@@ -143,9 +187,40 @@ public class ChallengerTests {
                             + test.challengerVersion().substring(0, 12))) {
                 throw new TestStateException("test " + id + " changed while it was being approved; look at it again");
             }
-            serve(find(id), compiled);
+            Runnable serve = () -> {
+                synchronized (lock) {
+                    serve(find(id), compiled);
+                }
+            };
+            if (TransactionSynchronizationManager.isSynchronizationActive()) {
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        serve.run();
+                    }
+                });
+            } else {
+                serve.run();
+            }
             log.info("Champion/challenger test {} approved by {} and running", id, principal);
-            return find(id);
+        }
+    }
+
+    /** Ends a proposed test whose review request was rejected or withdrawn (by {@link ChallengerReviews}). */
+    void dropProposal(long id, String principal, String detail) {
+        synchronized (lock) {
+            Test test = find(id);
+            if (test.status() != Status.PROPOSED) {
+                // nothing to drop (the test ended another way); the request is closed all the same
+                log.info("Review request of champion/challenger test {} closed; the test was {} already", id,
+                        test.status());
+                return;
+            }
+            if (!records.move(id, Status.PROPOSED, Status.STOPPED, principal, clock.instant(), detail + "; the "
+                    + "champion " + test.championVersion().substring(0, 12) + " stays")) {
+                throw new TestStateException("test " + id + " changed meanwhile; look at it again");
+            }
+            log.info("Champion/challenger test {} not started: {}", id, detail);
         }
     }
 
@@ -160,22 +235,31 @@ public class ChallengerTests {
     }
 
     private Test end(long id, Status to, String principal, String reason) {
-        synchronized (lock) {
-            Test test = find(id);
-            if (!test.status().open()) {
-                throw new TestStateException("test " + id + " is " + test.status() + " already; only a PROPOSED or "
-                        + "RUNNING test can be stopped or rolled back");
+        Test before = find(id);
+        transactions.executeWithoutResult(tx -> {
+            // a proposal's review request closes with it (its row locked first: see lock)
+            if (before.status() == Status.PROPOSED) {
+                reviews.closeChange(RuleSetReviews.Kind.CHALLENGER_TEST, before.challengerVersion(),
+                        Long.toString(id), principal, (to == Status.STOPPED ? "test stopped" : "test rolled back")
+                                + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()));
             }
-            String detail = (to == Status.STOPPED ? "stopped" : "rolled back") + "; the champion "
-                    + test.championVersion().substring(0, 12) + " stays"
-                    + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
-            if (!records.move(id, test.status(), to, principal, clock.instant(), detail)) {
-                throw new TestStateException("test " + id + " changed meanwhile; look at it again");
+            synchronized (lock) {
+                Test test = find(id);
+                if (!test.status().open()) {
+                    throw new TestStateException("test " + id + " is " + test.status() + " already; only a PROPOSED "
+                            + "or RUNNING test can be stopped or rolled back");
+                }
+                String detail = (to == Status.STOPPED ? "stopped" : "rolled back") + "; the champion "
+                        + test.championVersion().substring(0, 12) + " stays"
+                        + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
+                if (!records.move(id, test.status(), to, principal, clock.instant(), detail)) {
+                    throw new TestStateException("test " + id + " changed meanwhile; look at it again");
+                }
+                unserve(id);
             }
-            unserve(id);
-            log.info("Champion/challenger test {} {} by {}", id, to, principal);
-            return find(id);
-        }
+        });
+        log.info("Champion/challenger test {} {} by {}", id, to, principal);
+        return find(id);
     }
 
     /**

@@ -8,7 +8,8 @@ public class ReviewRefusedException extends RuntimeException {
 
     private final String field;
 
-    ReviewRefusedException(String message) {
+    /** For another feature's refusal of a step its change forbids (a {@link RuleSetReviews.Change}). */
+    protected ReviewRefusedException(String message) {
         this(message, null);
     }
 

@@ -26,10 +26,16 @@ class ReviewRequests {
     /** Stores a pending request; its id. A pending request of the same version and kind makes this fail. */
     long insert(String version, RuleSetReviews.Kind kind, String requestedBy, Instant at, String comment,
             String activeAtRequest) {
+        return insert(version, kind, null, requestedBy, at, comment, activeAtRequest);
+    }
+
+    /** The same, with what a request of another kind needs beyond the version ({@code detail}: a test's id). */
+    long insert(String version, RuleSetReviews.Kind kind, String detail, String requestedBy, Instant at,
+            String comment, String activeAtRequest) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO rule_set_reviews (version, kind, requested_by, requested_at, comment, active_at_request, "
-                + "state, pending_key) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?)")
-                .params(version, kind.name(), requestedBy, Sql.utc(at), comment, activeAtRequest,
+        jdbc.sql("INSERT INTO rule_set_reviews (version, kind, detail, requested_by, requested_at, comment, "
+                + "active_at_request, state, pending_key) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)")
+                .params(version, kind.name(), detail, requestedBy, Sql.utc(at), comment, activeAtRequest,
                         pendingKey(version, kind))
                 .update(keys, "id");
         return keys.getKey().longValue();
@@ -49,6 +55,12 @@ class ReviewRequests {
     Optional<RuleSetReviews.Review> pending(String version, RuleSetReviews.Kind kind) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_reviews WHERE pending_key = ?")
                 .param(pendingKey(version, kind)).query(ReviewRequests::review).optional();
+    }
+
+    /** The latest request of a kind with this detail (a test's id), whatever its state. */
+    Optional<RuleSetReviews.Review> latest(RuleSetReviews.Kind kind, String detail) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_reviews WHERE kind = ? AND detail = ? ORDER BY id DESC "
+                + "LIMIT 1").params(kind.name(), detail).query(ReviewRequests::review).optional();
     }
 
     /** Requests in a state (null: all), oldest first for pending (the queue), else newest first; at most limit. */
@@ -89,6 +101,7 @@ class ReviewRequests {
                 RuleSetReviews.Kind.valueOf(rs.getString("kind")), rs.getString("requested_by"),
                 Sql.instant(rs, "requested_at"), rs.getString("comment"), rs.getString("active_at_request"),
                 RuleSetReviews.State.valueOf(rs.getString("state")), rs.getString("reviewer"),
-                rs.getString("review_comment"), Sql.instant(rs, "reviewed_at"), rs.getString("last_failure"));
+                rs.getString("review_comment"), Sql.instant(rs, "reviewed_at"), rs.getString("last_failure"),
+                rs.getString("detail"));
     }
 }

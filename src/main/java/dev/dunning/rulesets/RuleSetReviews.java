@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -14,8 +15,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Four eyes on what the service serves: a person asks for a version to be activated (a candidate) or rolled back to (a
  * version that was in force before) with a comment; a different credit controller approves, which activates it
  * through {@link RuleSetLifecycle} and its gates, or rejects it with a comment; the asker may withdraw. Every step is
- * an event in the version's history with the person's name. The API and the console call this same service, and so
- * will any other change that needs the same gate (another kind of request).
+ * an event in the version's history with the person's name. The API and the console call this same service. Other
+ * changes that need the same gate are other kinds of request in the same queue (a champion/challenger test): the
+ * feature that owns such a change says what approving, rejecting or withdrawing its request does ({@link Change}).
  */
 @Service
 public class RuleSetReviews {
@@ -30,7 +32,40 @@ public class RuleSetReviews {
         /** Puts a candidate in force. */
         ACTIVATE,
         /** Puts an earlier version in force again. */
-        ROLLBACK
+        ROLLBACK,
+        /**
+         * Starts a champion/challenger test of the version against the one in force; the request's {@code detail} is
+         * the test's id ({@link Change} of the challenger feature).
+         */
+        CHALLENGER_TEST;
+
+        /** Whether approving puts the version in force here, or a {@link Change} of another feature does something. */
+        boolean activates() {
+            return this == ACTIVATE || this == ROLLBACK;
+        }
+    }
+
+    /**
+     * What a request of a kind that does not activate a version does when it is decided, said by the feature that owns
+     * the change. Called in the transaction that decides the request, with its row locked, so that two people
+     * deciding at once are served one after the other.
+     */
+    public interface Change {
+
+        Kind kind();
+
+        /**
+         * The request was approved by {@code reviewer} (already checked not to be its asker): make the change, or
+         * refuse with a {@link ReviewRefusedException} or {@link FourEyes.FourEyesException}; the request then stays
+         * pending and nothing is changed.
+         */
+        void approved(Review request, String reviewer);
+
+        /**
+         * The request was {@code state} (rejected or withdrawn) by {@code who}, with an optional comment: drop the
+         * change.
+         */
+        void closed(Review request, State state, String who, String comment);
     }
 
     public enum State {
@@ -46,7 +81,7 @@ public class RuleSetReviews {
      */
     public record Review(long id, String version, Kind kind, String requestedBy, Instant requestedAt, String comment,
             String activeAtRequest, State state, String reviewer, String reviewComment, Instant reviewedAt,
-            String lastFailure) {
+            String lastFailure, String detail) {
 
         public boolean pending() {
             return state == State.PENDING;
@@ -59,9 +94,11 @@ public class RuleSetReviews {
     private final FourEyes fourEyes;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final ObjectProvider<Change> changes;
 
     RuleSetReviews(ReviewRequests requests, RuleSetVersions versions, RuleSetLifecycle lifecycle, FourEyes fourEyes,
-            TransactionTemplate transactions, Clock clock) {
+            TransactionTemplate transactions, Clock clock, ObjectProvider<Change> changes) {
+        this.changes = changes;
         this.requests = requests;
         this.versions = versions;
         this.lifecycle = lifecycle;
@@ -110,6 +147,69 @@ public class RuleSetReviews {
     }
 
     /**
+     * Asks for a change of another kind than an activation (a champion/challenger test of {@code version}) to be
+     * approved by a second person: a pending request in the same queue, judged against the version in force now.
+     * Called by the feature that owns the change, in its transaction (if it has one), so that the change and its
+     * request are stored together.
+     *
+     * @param detail what the change is beyond the version (a test's id), for the {@link Change} that carries it out
+     */
+    public Review requestChange(Kind kind, String version, String detail, String requester, String comment) {
+        if (kind.activates()) {
+            throw new IllegalArgumentException(kind + " is asked for with request(...)");
+        }
+        String why = comment(comment, "say why, for the reviewer");
+        String inForce = versions.activeVersion().orElse(null);
+        Instant now = clock.instant();
+        try {
+            long id = transactions.execute(tx -> {
+                long created = requests.insert(version, kind, detail, requester, now, why, inForce);
+                versions.event(version, now, requester, "REVIEW_REQUESTED",
+                        "request " + created + " (" + label(kind) + "): " + why);
+                return created;
+            });
+            log.info("Review request {} by {}: {} of rule-set version {}", id, requester, kind, short12(version));
+            return find(id);
+        } catch (DuplicateKeyException e) {
+            Review open = requests.pending(version, kind).orElseThrow(() -> e);
+            throw new ReviewRefusedException("a " + label(kind) + " of rule-set version " + short12(version)
+                    + " is already waiting for review (request " + open.id() + " by " + open.requestedBy() + "); "
+                    + "approve, reject or withdraw that one");
+        }
+    }
+
+    /** The pending request of a change of another kind (a test's id as {@code detail}), if there is one. */
+    public Optional<Review> pendingChange(Kind kind, String version, String detail) {
+        return requests.pending(version, kind).filter(r -> detail.equals(r.detail()));
+    }
+
+    /** The latest request of a change of another kind (a test's id as {@code detail}), in whatever state. */
+    public Optional<Review> latestChange(Kind kind, String detail) {
+        return requests.latest(kind, detail);
+    }
+
+    /**
+     * Closes the pending request of a change that its owner dropped on its own (a proposed test stopped): withdrawn
+     * when its asker dropped it, rejected otherwise, with the reason; the owner is not called back. Nothing when no
+     * request is pending.
+     */
+    public void closeChange(Kind kind, String version, String detail, String who, String reason) {
+        String note = reason == null || reason.isBlank() ? null
+                : reason.strip().substring(0, Math.min(reason.strip().length(), MAX_COMMENT));
+        transactions.executeWithoutResult(tx -> pendingChange(kind, version, detail).ifPresent(found -> {
+            Review review = requests.lock(found.id()).filter(Review::pending).orElse(null);
+            if (review == null) {
+                return;
+            }
+            State state = review.requestedBy().equals(who) ? State.WITHDRAWN : State.REJECTED;
+            Instant now = clock.instant();
+            requests.decide(review.id(), state, who, note, now);
+            versions.event(review.version(), now, who, "REVIEW_" + state.name(), "request " + review.id() + " of "
+                    + review.requestedBy() + " (" + label(kind) + " dropped)" + (note == null ? "" : ": " + note));
+        }));
+    }
+
+    /**
      * Approves a pending request, which activates its version through the lifecycle and its gates, by someone other
      * than who asked (and, for a candidate, than who uploaded it). The request's row stays locked until the
      * activation is recorded, so two approvers at once activate once: the second finds it approved. A request made
@@ -126,6 +226,9 @@ public class RuleSetReviews {
             throw notPending(review, "approved");
         }
         fourEyes.checkReview("The " + what(review), review.requestedBy(), reviewer);
+        if (!review.kind().activates()) {
+            return approveChange(review, reviewer, note);
+        }
         try {
             lifecycle.activate(review.version(), reviewer, review.activeAtRequest(), () -> {
                 // under the lock of the active row, in the activation's transaction: the second of two approvers
@@ -148,6 +251,38 @@ public class RuleSetReviews {
         }
         log.info("Review request {} approved by {}", id, reviewer);
         return find(id);
+    }
+
+    private Review approveChange(Review review, String reviewer, String note) {
+        Change change = change(review.kind());
+        long id = review.id();
+        try {
+            transactions.executeWithoutResult(tx -> {
+                Review locked = lockPending(id, "approved");
+                change.approved(locked, reviewer);
+                Instant now = clock.instant();
+                requests.decide(id, State.APPROVED, reviewer, note, now);
+                versions.event(review.version(), now, reviewer, "REVIEW_APPROVED", "request " + id + " ("
+                        + label(review.kind()) + ") of " + review.requestedBy() + (note == null ? "" : ": " + note));
+            });
+        } catch (ReviewRefusedException e) {
+            if (e.field() == null && find(id).pending()) {
+                // the request waits with the reason (a gate that fails now, a champion no longer in force)
+                transactions.executeWithoutResult(tx -> {
+                    requests.failed(id, e.getMessage());
+                    versions.event(review.version(), clock.instant(), reviewer, "REVIEW_FAILED",
+                            "request " + id + ": " + e.getMessage());
+                });
+            }
+            throw e;
+        }
+        log.info("Review request {} ({}) approved by {}", id, review.kind(), reviewer);
+        return find(id);
+    }
+
+    private Change change(Kind kind) {
+        return changes.orderedStream().filter(c -> c.kind() == kind).findFirst().orElseThrow(
+                () -> new IllegalStateException("nothing carries out review requests of kind " + kind));
     }
 
     /** Rejects a pending request with a comment that says why; nothing is activated. Not by who asked for it. */
@@ -230,6 +365,9 @@ public class RuleSetReviews {
         transactions.executeWithoutResult(tx -> {
             Review review = lockPending(id, state.name().toLowerCase());
             check.check(review);
+            if (!review.kind().activates()) {
+                change(review.kind()).closed(review, state, who, comment);
+            }
             Instant now = clock.instant();
             requests.decide(id, state, who, comment, now);
             versions.event(review.version(), now, who, "REVIEW_" + state.name(),
@@ -255,8 +393,15 @@ public class RuleSetReviews {
     }
 
     private static String what(Review review) {
-        return (review.kind() == Kind.ROLLBACK ? "rollback to" : "activation of") + " rule-set version "
-                + short12(review.version()) + " (request " + review.id() + ")";
+        return switch (review.kind()) {
+            case ROLLBACK -> "rollback to";
+            case ACTIVATE -> "activation of";
+            case CHALLENGER_TEST -> "champion/challenger test " + review.detail() + " of";
+        } + " rule-set version " + short12(review.version()) + " (request " + review.id() + ")";
+    }
+
+    private static String label(Kind kind) {
+        return kind == Kind.CHALLENGER_TEST ? "champion/challenger test" : kind.name().toLowerCase();
     }
 
     private static String comment(String comment, String hint) {

@@ -170,6 +170,19 @@ public final class EndpointRules {
             rule(ANY, "/console/runs", CREDIT_CONTROLLER),
             rule(ANY, "/console/runs/**", CREDIT_CONTROLLER),
 
+            // Effectiveness, as the API's /api/v1/effectiveness/** (read only: credit controllers and auditors).
+            rule(GET, "/console/effectiveness", CREDIT_CONTROLLER, AUDITOR),
+            rule(GET, "/console/effectiveness/**", CREDIT_CONTROLLER, AUDITOR),
+
+            // Champion/challenger tests, as the API's /api/v1/challenger-tests/**: credit controllers propose, stop,
+            // roll back and promote (approval is a review request: /console/rule-sets/reviews/**); auditors read.
+            rule(GET, "/console/challenger-tests", CREDIT_CONTROLLER, AUDITOR),
+            rule(GET, "/console/challenger-tests/**", CREDIT_CONTROLLER, AUDITOR),
+            rule(POST, "/console/challenger-tests", CREDIT_CONTROLLER),
+            rule(POST, "/console/challenger-tests/*/stop", CREDIT_CONTROLLER),
+            rule(POST, "/console/challenger-tests/*/rollback", CREDIT_CONTROLLER),
+            rule(POST, "/console/challenger-tests/*/promote", CREDIT_CONTROLLER),
+
             // People and API keys: administrators, as the API's /api/v1/api-keys/** and the user command.
             rule(ANY, "/console/admin", ADMIN),
             rule(ANY, "/console/admin/**", ADMIN));

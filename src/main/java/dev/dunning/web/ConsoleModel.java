@@ -23,6 +23,8 @@ class ConsoleModel {
         SECTIONS.put("queues", List.of("CREDIT_CONTROLLER", "AUDITOR", "ADMIN"));
         SECTIONS.put("customers", List.of("CREDIT_CONTROLLER", "AUDITOR", "BILLING_SYSTEM"));
         SECTIONS.put("runs", List.of("CREDIT_CONTROLLER"));
+        SECTIONS.put("effectiveness", List.of("CREDIT_CONTROLLER", "AUDITOR"));
+        SECTIONS.put("challenger-tests", List.of("CREDIT_CONTROLLER", "AUDITOR"));
         SECTIONS.put("admin", List.of("ADMIN"));
     }
 

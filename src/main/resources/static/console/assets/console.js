@@ -21,7 +21,8 @@ document.addEventListener('DOMContentLoaded', () => {
 });
 
 // Charts (Chart.js, loaded by the pages that draw one): a canvas with data-chart='{"labels": [...], "values": [...]}'
-// becomes a bar chart, also when htmx brings it in later (a run's report appears when the run ends). The table beside
+// (and optionally "colors": one per bar, to mark some) becomes a bar chart, also when htmx brings it in later (a run's
+// report appears when the run ends). The table beside
 // each chart holds the same numbers, for reading without JavaScript or a screen.
 function drawCharts(root) {
   if (typeof Chart === 'undefined' || !root.querySelectorAll) {
@@ -35,7 +36,7 @@ function drawCharts(root) {
     new Chart(canvas, {
       type: 'bar',
       data: { labels: data.labels, datasets: [{ label: canvas.getAttribute('aria-label'), data: data.values,
-        backgroundColor: '#0b5cad' }] },
+        backgroundColor: data.colors || '#0b5cad' }] },
       options: { animation: false, responsive: false, plugins: { legend: { display: false } },
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });

@@ -28,6 +28,8 @@ import dev.dunning.rules.RuleSet;
 import dev.dunning.rules.RuleSource;
 import dev.dunning.rulesets.FourEyes;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import dev.dunning.rulesets.ReviewRefusedException;
+import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.runs.RunRequest;
 import dev.dunning.runs.Runs;
@@ -134,6 +136,8 @@ class ChallengerTestIT {
     Runs runs;
     @Autowired
     RuleSetVersions versions;
+    @Autowired
+    RuleSetReviews reviews;
 
     String champion;
     String challenger;
@@ -200,6 +204,52 @@ class ChallengerTestIT {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("PROPOSED", "carol"),
                         org.assertj.core.groups.Tuple.tuple("APPROVED", "dave"),
                         org.assertj.core.groups.Tuple.tuple("ROLLED_BACK", "erin"));
+    }
+
+    @Test
+    void theProposalIsAReviewRequestWhoseDecisionStartsOrEndsTheTest() {
+        ChallengerTests.Test proposed = tests.propose(challenger, new BigDecimal("10"), "try it", "carol");
+        RuleSetReviews.Review request = tests.reviewRequest(proposed).orElseThrow();
+        assertThat(request.kind()).isEqualTo(RuleSetReviews.Kind.CHALLENGER_TEST);
+        assertThat(request.pending()).isTrue();
+        assertThat(request.detail()).isEqualTo(Long.toString(proposed.id()));
+        assertThat(request.version()).isEqualTo(challenger);
+        assertThat(request.activeAtRequest()).isEqualTo(champion);
+        assertThat(reviews.list(RuleSetReviews.State.PENDING, 100)).extracting(RuleSetReviews.Review::id)
+                .contains(request.id());
+
+        // withdrawn by its asker: the proposal ends
+        reviews.withdraw(request.id(), "carol", "not yet");
+        assertThat(tests.find(proposed.id()).status()).isEqualTo(ChallengerTests.Status.STOPPED);
+        assertThat(tests.find(proposed.id()).endReason()).contains("withdrawn by carol", "not yet");
+
+        // the challenger's author approving in the queue is refused there too, and nothing starts
+        ChallengerTests.Test second = tests.propose(challenger, new BigDecimal("10"), null, "carol");
+        RuleSetReviews.Review secondRequest = tests.reviewRequest(second).orElseThrow();
+        assertThatThrownBy(() -> reviews.approve(secondRequest.id(), "alice", null))
+                .isInstanceOf(FourEyes.FourEyesException.class).hasMessageContaining("alice");
+        assertThat(reviews.find(secondRequest.id()).pending()).isTrue();
+        assertThat(tests.find(second.id()).status()).isEqualTo(ChallengerTests.Status.PROPOSED);
+        assertThat(tests.serving()).isEmpty();
+
+        // approved in the queue: it runs
+        reviews.approve(secondRequest.id(), "dave", "ten percent is fine");
+        assertThat(tests.find(second.id()).status()).isEqualTo(ChallengerTests.Status.RUNNING);
+        assertThat(tests.find(second.id()).approvedBy()).isEqualTo("dave");
+        assertThat(tests.serving()).get().extracting(ActiveRuleSet.Challenge::testId).isEqualTo(second.id());
+        assertThat(reviews.find(secondRequest.id()).state()).isEqualTo(RuleSetReviews.State.APPROVED);
+        tests.stop(second.id(), "carol", "done");
+
+        // a proposal stopped by someone else closes its request as rejected, with the reason
+        ChallengerTests.Test third = tests.propose(challenger, new BigDecimal("10"), null, "carol");
+        tests.stop(third.id(), "erin", "the candidate is being reworked");
+        RuleSetReviews.Review closed = tests.reviewRequest(third).orElseThrow();
+        assertThat(closed.state()).isEqualTo(RuleSetReviews.State.REJECTED);
+        assertThat(closed.reviewer()).isEqualTo("erin");
+        assertThat(closed.reviewComment()).contains("the candidate is being reworked");
+        assertThatThrownBy(() -> reviews.approve(closed.id(), "dave", null))
+                .isInstanceOf(ReviewRefusedException.class);
+        assertThat(tests.find(third.id()).status()).isEqualTo(ChallengerTests.Status.STOPPED);
     }
 
     @Test

@@ -381,6 +381,13 @@ class RobustnessIT {
             Map.entry("POST /console/admin/people/{name}/password", "AdminPagesIT (lifts a lockout)"),
             Map.entry("POST /console/admin/api-keys", "AdminPagesIT (a name a person has)"),
             Map.entry("POST /console/admin/api-keys/{id}/revoke", "AdminPagesIT (revoked, then the API refuses it)"),
+            Map.entry("POST /console/challenger-tests",
+                    "EffectivenessPagesIT (a share of 75 %, no version chosen)"),
+            Map.entry("POST /console/challenger-tests/{id}/stop", "EffectivenessPagesIT (stopping without a reason)"),
+            Map.entry("POST /console/challenger-tests/{id}/rollback",
+                    "EffectivenessPagesIT (a test that has ended already)"),
+            Map.entry("POST /console/challenger-tests/{id}/promote",
+                    "EffectivenessPagesIT (promoting a test that is not running)"),
             Map.entry("POST /console/rule-sets/{version}/simulate",
                     "RuleSetComparePagesIT (a country that is no ISO code is named and starts no simulation)"));
 

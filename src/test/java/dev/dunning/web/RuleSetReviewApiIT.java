@@ -35,7 +35,7 @@ import tools.jackson.databind.ObjectMapper;
  * to its own asker, approved by another credit controller (and then the next decision is made on the new version),
  * rejected only with a comment, withdrawn only by its asker; two approvers at once activate once; a request made
  * before another version went into force is refused; a gate that fails on approval leaves the request pending; a
- * rollback goes through the same review.
+ * rollback goes through the same review; a champion/challenger test waits in the same queue under the same rule.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dunning.rule-sets.poll-interval=200ms", "dunning.security.four-eyes-relaxed=false"})
@@ -280,6 +280,81 @@ class RuleSetReviewApiIT {
                 "REVIEW_APPROVED " + TestCredentials.NAME, "ACTIVATED " + TestCredentials.NAME);
         author().assertProblem(author().post("/api/v1/rule-sets/" + before + "/reviews",
                 "{\"comment\": \"again\"}"), 409, "review-refused", null);
+    }
+
+    @Test
+    void aChallengerTestWaitsInTheSameQueueUnderTheSameFourEyesRule() throws Exception {
+        String before = active.get().version();
+        String candidate = upload("challenger");
+        long test = propose(candidate, "firmer wording for small businesses");
+        long id = author().body(author().get("/api/v1/challenger-tests/" + test)).get("reviewRequest").asLong();
+        try {
+            JsonNode request = author().body(author().get("/api/v1/rule-sets/reviews/" + id));
+            assertThat(request.get("kind").asString()).isEqualTo("challenger_test");
+            assertThat(request.get("state").asString()).isEqualTo("pending");
+            assertThat(request.get("challengerTest").asLong()).isEqualTo(test);
+            assertThat(request.get("activeAtRequest").asString()).isEqualTo(before);
+            assertThat(request.get("requestedBy").asString()).isEqualTo(TestCredentials.NAME);
+            assertThat(request.get("comment").asString()).contains("test " + test, "10 % of customers",
+                    "firmer wording for small businesses");
+            assertThat(author().get("/api/v1/rule-sets/reviews?state=pending").body()).contains("\"id\":" + id);
+
+            // the asker approves neither in the queue nor through the test's own endpoint
+            author().assertProblem(author().post("/api/v1/rule-sets/reviews/" + id + "/approve", ""), 403,
+                    "four-eyes", null);
+            author().assertProblem(author().post("/api/v1/challenger-tests/" + test + "/approve", ""), 403,
+                    "four-eyes", null);
+            assertThat(testStatus(test)).isEqualTo("PROPOSED");
+
+            // rejected in the queue: the proposal ends, nothing runs
+            author().assertProblem(reviewer().post("/api/v1/rule-sets/reviews/" + id + "/reject", "{}"), 400,
+                    "invalid-request", "comment");
+            HttpResponse<String> rejected = reviewer().post("/api/v1/rule-sets/reviews/" + id + "/reject",
+                    "{\"comment\": \"ten percent is too many for a first try\"}");
+            assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
+            JsonNode stopped = author().body(author().get("/api/v1/challenger-tests/" + test));
+            assertThat(stopped.get("status").asString()).isEqualTo("STOPPED");
+            assertThat(stopped.get("endedBy").asString()).isEqualTo("cc-reviewer");
+            assertThat(stopped.get("endReason").asString()).contains("rejected by cc-reviewer",
+                    "ten percent is too many");
+        } finally {
+            author().post("/api/v1/challenger-tests/" + test + "/stop", "{\"reason\": \"cleanup\"}");
+        }
+
+        // proposed again and approved through the test's endpoint: that approves its request in the queue
+        long again = propose(candidate, "five percent then");
+        try {
+            long second = author().body(author().get("/api/v1/challenger-tests/" + again)).get("reviewRequest")
+                    .asLong();
+            HttpResponse<String> approved = reviewer().post("/api/v1/challenger-tests/" + again + "/approve", "");
+            assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+            assertThat(author().body(approved).get("status").asString()).isEqualTo("RUNNING");
+            assertThat(author().body(approved).get("approvedBy").asString()).isEqualTo("cc-reviewer");
+            JsonNode request = author().body(author().get("/api/v1/rule-sets/reviews/" + second));
+            assertThat(request.get("state").asString()).isEqualTo("approved");
+            assertThat(request.get("reviewer").asString()).isEqualTo("cc-reviewer");
+            author().assertProblem(secondReviewer().post("/api/v1/rule-sets/reviews/" + second + "/approve", ""),
+                    409, "review-refused", null);
+            assertThat(events(candidate)).containsSubsequence("REVIEW_REQUESTED " + TestCredentials.NAME,
+                    "REVIEW_REJECTED cc-reviewer", "REVIEW_REQUESTED " + TestCredentials.NAME,
+                    "REVIEW_APPROVED cc-reviewer");
+            assertThat(active.get().version()).as("a test activates nothing").isEqualTo(before);
+        } finally {
+            HttpResponse<String> stop = author().post("/api/v1/challenger-tests/" + again + "/stop",
+                    "{\"reason\": \"cleanup\"}");
+            assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+        }
+    }
+
+    private long propose(String candidate, String comment) {
+        HttpResponse<String> proposed = author().post("/api/v1/challenger-tests", "{\"challengerVersion\": \""
+                + candidate + "\", \"sharePercent\": 10, \"comment\": \"" + comment + "\"}");
+        assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(201);
+        return author().body(proposed).get("id").asLong();
+    }
+
+    private String testStatus(long test) {
+        return author().body(author().get("/api/v1/challenger-tests/" + test)).get("status").asString();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.dunning.challenger.web;
 
 import dev.dunning.challenger.ChallengerTests;
 import dev.dunning.challenger.TestStateException;
+import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.web.Principals;
 import dev.dunning.web.RequestChecks;
 import jakarta.validation.Validator;
@@ -26,8 +27,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Champion/challenger tests over HTTP (docs/effectiveness.md, "Champion/challenger"): propose, approve (someone
- * else), stop, roll back, promote; every change is made in the caller's name, never a name in the body. The comparison
+ * Champion/challenger tests over HTTP (docs/effectiveness.md, "Champion/challenger"): propose (which puts a review
+ * request in the rule sets' four-eyes queue), approve (someone else; the same as approving that request), stop, roll
+ * back, promote; every change is made in the caller's name, never a name in the body. The comparison
  * of the arms is an effectiveness figure: {@code GET /api/v1/effectiveness/challenger-tests/{id}/comparison}.
  */
 @RestController
@@ -55,18 +57,18 @@ class ChallengerTestController {
 
     record TestView(long id, String status, String championVersion, String challengerVersion, double sharePercent,
             String comment, String proposedBy, Instant proposedAt, String approvedBy, Instant startedAt,
-            String endedBy, Instant endedAt, String endReason, List<ChallengerTests.Event> events) {
+            String endedBy, Instant endedAt, String endReason, Long reviewRequest, List<ChallengerTests.Event> events) {
 
-        static TestView of(ChallengerTests.Test t, List<ChallengerTests.Event> events) {
+        static TestView of(ChallengerTests.Test t, Long reviewRequest, List<ChallengerTests.Event> events) {
             return new TestView(t.id(), t.status().name(), t.championVersion(), t.challengerVersion(),
                     t.shareBasisPoints() / 100.0, t.comment(), t.proposedBy(), t.proposedAt(), t.approvedBy(),
-                    t.startedAt(), t.endedBy(), t.endedAt(), t.endReason(), events);
+                    t.startedAt(), t.endedBy(), t.endedAt(), t.endReason(), reviewRequest, events);
         }
     }
 
     @GetMapping
     List<TestView> list() {
-        return tests.list().stream().map(t -> TestView.of(t, null)).toList();
+        return tests.list().stream().map(t -> TestView.of(t, null, null)).toList();
     }
 
     @GetMapping("/{id}")
@@ -83,7 +85,10 @@ class ChallengerTestController {
         return ResponseEntity.created(URI.create("/api/v1/challenger-tests/" + test.id())).body(view(test.id()));
     }
 
-    /** Approves and starts a proposed test; not by its proposer nor the challenger's author (four eyes). */
+    /**
+     * Approves and starts a proposed test; not by its proposer nor the challenger's author (four eyes). The same as
+     * approving the test's review request ({@code POST /api/v1/rule-sets/reviews/{reviewRequest}/approve}).
+     */
     @PostMapping("/{id}/approve")
     TestView approve(@PathVariable long id, Principal principal) {
         tests.approve(id, Principals.name(principal));
@@ -114,7 +119,9 @@ class ChallengerTestController {
     }
 
     private TestView view(long id) {
-        return TestView.of(tests.find(id), tests.events(id));
+        ChallengerTests.Test test = tests.find(id);
+        return TestView.of(test, tests.reviewRequest(test).map(RuleSetReviews.Review::id).orElse(null),
+                tests.events(id));
     }
 
     @ExceptionHandler(TestStateException.class)

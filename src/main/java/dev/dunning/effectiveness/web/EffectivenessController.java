@@ -80,13 +80,8 @@ class EffectivenessController {
             @RequestParam(required = false) String currency, @RequestParam(defaultValue = "week") String interval,
             @RequestParam(required = false) String format) {
         boolean csv = csv(format);
-        String period = interval.strip().toLowerCase(Locale.ROOT);
-        if (!period.equals("week") && !period.equals("month")) {
-            throw FactRejectedException.invalid("interval", "\"" + interval + "\" is not an interval; use week or "
-                    + "month");
-        }
-        Figures.Timeline timeline = figures.timeline(filter(from, to, ruleSetVersion, segment, currency),
-                period.equals("month"));
+        boolean monthly = monthly(interval);
+        Figures.Timeline timeline = figures.timeline(filter(from, to, ruleSetVersion, segment, currency), monthly);
         if (!csv) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(timeline);
         }
@@ -102,8 +97,7 @@ class EffectivenessController {
             @RequestParam(required = false) String asOf, @RequestParam(required = false) String currency,
             @RequestParam(required = false) String format) {
         boolean csv = csv(format);
-        LocalDate day = asOf == null ? today() : date("asOf", asOf);
-        Receivables.Report report = receivables.report(day, currency(currency));
+        Receivables.Report report = receivables.report(asOf(asOf), currency(currency));
         if (!csv) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report);
         }
@@ -173,7 +167,23 @@ class EffectivenessController {
         return out.response("challenger-test-" + testId + ".csv");
     }
 
-    private Figures.Filter filter(String from, String to, String ruleSetVersion, String segment, String currency) {
+    /** {@code week} or {@code month}: whether the timeline is by month. */
+    static boolean monthly(String interval) {
+        String period = interval.strip().toLowerCase(Locale.ROOT);
+        if (!period.equals("week") && !period.equals("month")) {
+            throw FactRejectedException.invalid("interval", "\"" + interval + "\" is not an interval; use week or "
+                    + "month");
+        }
+        return period.equals("month");
+    }
+
+    /** The day receivables are aged at: today (UTC) when none is given. */
+    LocalDate asOf(String asOf) {
+        return asOf == null ? today() : date("asOf", asOf);
+    }
+
+    /** The filters of a request (the console's effectiveness page reads them here too, to refuse what the API does). */
+    Figures.Filter filter(String from, String to, String ruleSetVersion, String segment, String currency) {
         LocalDate last = to == null ? today() : date("to", to);
         LocalDate first = from == null ? last.minusDays(properties.defaultRangeDays() - 1L) : date("from", from);
         if (first.isAfter(last)) {

@@ -50,11 +50,12 @@ class RuleSetReviewController {
 
     /**
      * A request with what a reviewer needs at hand: {@code stale} says why an approval would be refused now (another
-     * version went into force since it was asked for), null while it can be approved.
+     * version went into force since it was asked for), null while it can be approved; {@code challengerTest} the
+     * test a request of kind {@code challenger_test} starts when approved.
      */
     record ReviewView(long id, String version, String kind, String state, String requestedBy, Instant requestedAt,
             String comment, String activeAtRequest, String reviewer, String reviewComment, Instant reviewedAt,
-            String lastFailure, String stale, String diff) {}
+            String lastFailure, String stale, String diff, Long challengerTest) {}
 
     private final RuleSetReviews reviews;
     private final Validator validator;
@@ -145,6 +146,7 @@ class RuleSetReviewController {
                 r.state().name().toLowerCase(Locale.ROOT), r.requestedBy(), r.requestedAt(), r.comment(),
                 r.activeAtRequest(), r.reviewer(), r.reviewComment(), r.reviewedAt(), r.lastFailure(),
                 reviews.staleness(r).orElse(null), r.activeAtRequest() == null ? null
-                        : "/api/v1/rule-sets/" + r.activeAtRequest() + "/diff/" + r.version());
+                        : "/api/v1/rule-sets/" + r.activeAtRequest() + "/diff/" + r.version(),
+                r.kind() == RuleSetReviews.Kind.CHALLENGER_TEST ? Long.valueOf(r.detail()) : null);
     }
 }

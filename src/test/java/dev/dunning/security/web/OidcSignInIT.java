@@ -94,7 +94,8 @@ class OidcSignInIT {
         assertThat(browser.driver().findElements(By.cssSelector("header nav a")))
                 .extracting(e -> e.getAttribute("href").replaceFirst("^http://[^/]+", ""))
                 .as("CREDIT_CONTROLLER's sections only")
-                .containsExactly("/console/rule-sets", "/console/queues", "/console/customers", "/console/runs");
+                .containsExactly("/console/rule-sets", "/console/queues", "/console/customers", "/console/runs",
+                        "/console/effectiveness", "/console/challenger-tests");
 
         browser.visit("/console/runs");
         browser.field("asOf").sendKeys("2026-03-02");
