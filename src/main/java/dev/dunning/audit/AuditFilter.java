@@ -10,8 +10,7 @@ import java.util.List;
  *
  * @param from recorded at or after (inclusive)
  * @param to recorded before (exclusive)
- * @param ruleName decisions in which a rule of this exact name, or a rule with this policy reference, fired
- *     (overridden firings included)
+ * @param ruleName decisions in which a rule of this exact name fired (overridden firings included)
  */
 public record AuditFilter(
         String customerId,
@@ -42,18 +41,11 @@ public record AuditFilter(
             // Erasure records are chained with the decisions but are none: they show only when asked for by name.
             conditions.add("r.entry_point <> '" + AuditRetention.ENTRY_POINT + "'");
         }
-        // The rule is named as the trace names it, or by its policy reference (ESC-C2: the reference a credit
-        // controller writes in the table, which names the row whatever Drools calls it and whichever version it is
-        // in). IN rather than a join: a rule that fires twice in one decision (a fee row per invoice) still yields
-        // the decision once. The names' ids come from audit_rules, one row per version and rule (small beside the
-        // firings), so the (name_id, seq) index gives the decisions in seq order; the rule ids then keep a name
-        // only under the versions in which it carried that policy reference.
-        if (ruleName != null) {
-            String rules = "SELECT %s FROM audit_rules u WHERE u.rule_name = ? OR u.policy = ?";
-            conditions.add("r.seq IN (SELECT f.seq FROM audit_firings f WHERE f.name_id IN ("
-                    + rules.formatted("u.name_id") + ") AND f.rule_id IN (" + rules.formatted("u.id") + "))");
-            params.addAll(List.of(ruleName, ruleName, ruleName, ruleName));
-        }
+        // IN rather than a join: a rule that fires twice in one decision (a fee row per invoice) still yields the
+        // decision once. The name's id is one row of audit_rule_names whatever the version, so the (name_id, seq)
+        // index gives the decisions in seq order.
+        add(conditions, params, "r.seq IN (SELECT f.seq FROM audit_firings f WHERE f.name_id = "
+                + "(SELECT n.id FROM audit_rule_names n WHERE n.rule_name = ?))", ruleName);
         add(conditions, params, "r.seq < ?", beforeSeq);
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
     }
