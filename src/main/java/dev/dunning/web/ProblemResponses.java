@@ -31,6 +31,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
@@ -136,13 +137,26 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
                 "is required (a " + ex.getParameterType() + " request parameter)"))));
     }
 
-    /** No endpoint at that path: said in the API's words, not as a missing static file. */
+    /** No endpoint at that path, under a path static files are served from: not said as a missing static file. */
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(
             NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return nothingAt(ex.getHttpMethod() + " /" + ex.getResourcePath());
+    }
+
+    /**
+     * No endpoint at that path (static files are served under /console/assets/ only, so any other unknown path ends
+     * here): said in the API's words, as the missing static file above.
+     */
+    @Override
+    protected ResponseEntity<Object> handleNoHandlerFoundException(
+            NoHandlerFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return nothingAt(ex.getHttpMethod() + " " + ex.getRequestURL());
+    }
+
+    private static ResponseEntity<Object> nothingAt(String request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "there is nothing at "
-                + ex.getHttpMethod() + " /" + ex.getResourcePath() + "; the endpoints are listed in the OpenAPI "
-                + "document at /v3/api-docs");
+                + request + "; the endpoints are listed in the OpenAPI document at /v3/api-docs");
         problem.setType(NOT_FOUND);
         problem.setTitle("Not found");
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
