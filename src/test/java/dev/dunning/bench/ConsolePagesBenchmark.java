@@ -7,6 +7,7 @@ import dev.dunning.demo.Generator;
 import dev.dunning.runs.RunRequest;
 import dev.dunning.runs.RunStatus;
 import dev.dunning.runs.Runs;
+import dev.dunning.security.ConsoleSession;
 import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
 import dev.dunning.tools.PolicyWorkbook;
@@ -84,8 +85,6 @@ public final class ConsolePagesBenchmark {
     static final String USER = "bench-auditor";
     static final String PASSWORD = "correct horse battery staple";
     static final int WARM_UP = 40;
-    private static final Pattern SESSION = Pattern.compile("DUNNING_CONSOLE=([^;]+)");
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final Pattern NEXT = Pattern.compile("<a class=\"next\" rel=\"next\" href=\"([^\"]+)\"");
 
     private ConsolePagesBenchmark() {}
@@ -410,8 +409,8 @@ public final class ConsolePagesBenchmark {
 
         void signIn(String name, String password) throws Exception {
             HttpResponse<String> login = send(HttpRequest.newBuilder(uri("/console/login")).GET());
-            cookie = cookie(login);
-            String token = csrf(login.body());
+            cookie = ConsoleSession.sessionCookieOf(login);
+            String token = ConsoleSession.csrfTokenOf(login.body());
             String form = "username=" + encode(name) + "&password=" + encode(password) + "&_csrf=" + encode(token);
             HttpResponse<String> signedIn = send(HttpRequest.newBuilder(uri("/console/login"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
@@ -419,8 +418,8 @@ public final class ConsolePagesBenchmark {
             if (signedIn.statusCode() != 302 || signedIn.headers().firstValue("Location").orElse("").contains("error")) {
                 throw new IllegalStateException("sign-in as " + name + " failed: " + signedIn.statusCode());
             }
-            cookie = cookie(signedIn);
-            csrf = csrf(send(HttpRequest.newBuilder(uri("/console")).GET()).body());
+            cookie = ConsoleSession.sessionCookieOf(signedIn);
+            csrf = ConsoleSession.csrfTokenOf(send(HttpRequest.newBuilder(uri("/console")).GET()).body());
         }
 
         Timed get(String path, String uriTemplate) {
@@ -493,24 +492,6 @@ public final class ConsolePagesBenchmark {
 
         private URI uri(String path) {
             return URI.create("http://localhost:" + port + path);
-        }
-
-        private static String cookie(HttpResponse<String> response) {
-            for (String header : response.headers().allValues("Set-Cookie")) {
-                Matcher m = SESSION.matcher(header);
-                if (m.find()) {
-                    return m.group(1);
-                }
-            }
-            throw new IllegalStateException("no session cookie in " + response.headers().map());
-        }
-
-        private static String csrf(String page) {
-            Matcher m = CSRF.matcher(page);
-            if (!m.find()) {
-                throw new IllegalStateException("no CSRF token in the page");
-            }
-            return m.group(1);
         }
     }
 }

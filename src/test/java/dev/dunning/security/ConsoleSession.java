@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A person signed in to the console over plain HTTP: the session cookie and the CSRF token of its pages. */
-record ConsoleSession(String cookie, String csrf) {
+public record ConsoleSession(String cookie, String csrf) {
 
     static final ConsoleSession NONE = new ConsoleSession(null, null);
     private static final Pattern SESSION = Pattern.compile("DUNNING_CONSOLE=([^;]+)");
@@ -16,8 +16,8 @@ record ConsoleSession(String cookie, String csrf) {
     /** Signs in through the login form, as a browser would: its CSRF token, then the form post. */
     static ConsoleSession signIn(Http http, String name, String password) {
         HttpResponse<String> page = http.send("GET", "/console/login", null, null, null, null);
-        String cookie = cookie(page);
-        String csrf = csrf(page.body());
+        String cookie = sessionCookieOf(page);
+        String csrf = csrfTokenOf(page.body());
         String form = "username=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&password="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf=" + csrf;
         HttpResponse<String> signedIn = http.send("POST", "/console/login", "Cookie", "DUNNING_CONSOLE=" + cookie,
@@ -26,9 +26,9 @@ record ConsoleSession(String cookie, String csrf) {
             throw new IllegalStateException("sign-in as " + name + " failed: " + signedIn.statusCode() + " "
                     + signedIn.headers().map());
         }
-        String session = cookie(signedIn);
+        String session = sessionCookieOf(signedIn);
         HttpResponse<String> home = http.send("GET", "/console", "Cookie", "DUNNING_CONSOLE=" + session, null, null);
-        return new ConsoleSession(session, csrf(home.body()));
+        return new ConsoleSession(session, csrfTokenOf(home.body()));
     }
 
     /** A request with this session (and its CSRF token as htmx sends it); none for {@link #NONE}. */
@@ -48,7 +48,8 @@ record ConsoleSession(String cookie, String csrf) {
                 && response.headers().firstValue("Location").orElse("").contains("/console/login");
     }
 
-    private static String cookie(HttpResponse<String> response) {
+    /** The console's session cookie a response sets (also for the benchmarks that sign in as a browser does). */
+    public static String sessionCookieOf(HttpResponse<String> response) {
         for (String header : response.headers().allValues("Set-Cookie")) {
             Matcher m = SESSION.matcher(header);
             if (m.find()) {
@@ -58,7 +59,8 @@ record ConsoleSession(String cookie, String csrf) {
         throw new IllegalStateException("no session cookie in " + response.headers().map());
     }
 
-    private static String csrf(String page) {
+    /** The CSRF token a console page carries in its forms. */
+    public static String csrfTokenOf(String page) {
         Matcher m = CSRF.matcher(page);
         if (!m.find()) {
             throw new IllegalStateException("no CSRF token in the page");
