@@ -66,13 +66,14 @@ class RuleSetReviewModel {
         List<ReviewPanel.Pending> pending = all.stream().filter(RuleSetReviews.Review::pending)
                 .map(r -> pending(r, person)).toList();
         List<RuleSetReviews.Review> decided = all.stream().filter(r -> !r.pending()).toList();
+        // the API refuses a request only while one of the same kind waits (a proposed challenger test does not stop
+        // its version being asked for), and the page offers exactly what the API would take
+        RuleSetReviews.Kind kind = stored.status() == RuleSetVersions.Status.CANDIDATE ? RuleSetReviews.Kind.ACTIVATE
+                : stored.status() == RuleSetVersions.Status.RETIRED ? RuleSetReviews.Kind.ROLLBACK : null;
         String askKind = null;
-        if (controller && pending.isEmpty() && !stored.version().equals(inForce)) {
-            askKind = switch (stored.status()) {
-                case CANDIDATE -> "activate";
-                case RETIRED -> "rollback";
-                default -> null;
-            };
+        if (controller && kind != null && !stored.version().equals(inForce)
+                && pending.stream().noneMatch(p -> p.review().kind() == kind)) {
+            askKind = kind == RuleSetReviews.Kind.ACTIVATE ? "activate" : "rollback";
         }
         RuleSetLifecycle.Report report = lifecycle.report(stored);
         // the change is what a reviewer or an asker judges; other versions' pages need not compute it

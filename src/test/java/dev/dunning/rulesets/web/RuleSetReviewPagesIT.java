@@ -2,6 +2,7 @@ package dev.dunning.rulesets.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dunning.challenger.ChallengerTests;
 import dev.dunning.database.TestDatabase;
 import dev.dunning.rulesets.RuleSetLifecycle;
 import dev.dunning.rulesets.RuleSetReviews;
@@ -9,6 +10,7 @@ import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
 import dev.dunning.web.Browser;
 import dev.dunning.web.DecisionApiIT;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,6 +63,8 @@ class RuleSetReviewPagesIT {
     JdbcClient jdbc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    ChallengerTests challengerTests;
 
     Browser browser;
 
@@ -202,6 +206,33 @@ class RuleSetReviewPagesIT {
         assertThat(lifecycle.serving().version()).isEqualTo(before);
         assertThat(jdbc.sql("SELECT principal FROM rule_set_events WHERE version = ? AND event = 'REVIEW_APPROVED'")
                 .param(before).query(String.class).single()).isEqualTo(CARLA);
+    }
+
+    @Test
+    void aProposedChallengerTestDoesNotHideTheAskForActivation() throws Exception {
+        String candidate = submitted("TON-01: tried on a share first");
+        ChallengerTests.Test test = challengerTests.propose(candidate, new BigDecimal("10"), "try it on a tenth",
+                CARLA);
+        try {
+            signInAs(CARLA);
+            browser.visit("/console/rule-sets/" + candidate);
+            // the test's request waits in the queue, and the API would still take a request to activate: so does the page
+            assertThat(browser.text("#review h3")).contains("Request");
+            assertThat(browser.text("#review button.ask")).isEqualTo("Ask for review: activate this candidate");
+            browser.field("ask-comment").sendKeys("good enough to put in force for everyone");
+            browser.driver().findElement(By.cssSelector("#review button.ask")).click();
+            browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .done")).isEmpty());
+            browser.checked();
+            assertThat(reviews.ofVersion(candidate)).extracting(RuleSetReviews.Review::kind)
+                    .containsExactlyInAnyOrder(RuleSetReviews.Kind.CHALLENGER_TEST, RuleSetReviews.Kind.ACTIVATE);
+            // with one of each waiting, there is nothing more to ask for
+            assertThat(browser.driver().findElements(By.cssSelector("#review button.ask"))).isEmpty();
+        } finally {
+            challengerTests.stop(test.id(), CARLA, "cleanup");
+            // the other tests find only their own requests waiting
+            reviews.ofVersion(candidate).stream().filter(RuleSetReviews.Review::pending)
+                    .forEach(r -> reviews.withdraw(r.id(), CARLA, "cleanup"));
+        }
     }
 
     private void signInAs(String name) {
