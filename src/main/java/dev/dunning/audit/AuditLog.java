@@ -37,6 +37,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * Appends decisions to the hash-chained log. {@link #append} returns only once the record is committed: callers
@@ -59,8 +60,12 @@ public class AuditLog {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
-    /** The receipt of a durable record: its place in the chain and its hash. */
-    public record Receipt(long seq, String hash, Instant recordedAt) {}
+    /**
+     * The receipt of a durable record: its place in the chain and its hash, and the decision as the record holds it
+     * ({@code output}: its canonical JSON, the very bytes the chain's hash covers), which a caller can answer with
+     * instead of mapping the decision to JSON again.
+     */
+    public record Receipt(long seq, String hash, Instant recordedAt, String output) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
@@ -141,7 +146,8 @@ public class AuditLog {
      * a record given up is never written, and a caller whose record is being written waits for the outcome. So a
      * caller told that its decision was not recorded can rely on it.
      */
-    private record Pending(AuditEntry entry, Instant recordedAt, String content, String facts, String factsHash,
+    private record Pending(AuditEntry entry, Instant recordedAt, String output, String content, String facts,
+            String factsHash,
             Runnable inSameTransaction, GroupWork group, int position, CompletableFuture<Receipt> done,
             AtomicInteger state) {
 
@@ -301,7 +307,9 @@ public class AuditLog {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("asOf", entry.asOf());
         content.put("customerId", entry.customerId());
-        content.put("decision", entry.output());
+        // Mapped once: the record's content embeds these bytes as they are, and the receipt hands them back.
+        String output = canonical.writeValueAsString(entry.output());
+        content.put("decision", new RawValue(output));
         content.put("decisionId", entry.decisionId());
         content.put("entryPoint", entry.entryPoint());
         content.put("factsHash", factsHash);
@@ -317,7 +325,7 @@ public class AuditLog {
             content.put("testId", entry.testId());
             content.put("arm", entry.arm());
         }
-        return new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
+        return new Pending(entry, recordedAt, output, canonical.writeValueAsString(content), facts, factsHash,
                 inSameTransaction, group, position, new CompletableFuture<>(), new AtomicInteger(WAITING));
     }
 
@@ -549,7 +557,7 @@ public class AuditLog {
                 AuditRules.Ids ids = rules.ids(e.ruleSetVersion(), t);
                 fired.add(new Object[] {seq, ordinal++, ids.rule(), ids.name(), t.overridden()});
             }
-            done.add(new Receipt(seq, hash, p.recordedAt));
+            done.add(new Receipt(seq, hash, p.recordedAt, p.output));
             previous = hash;
         }
         batchInsert("INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, "
