@@ -23,6 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,22 +33,39 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * Appends decisions to the hash-chained log. {@link #append} returns only once the record is committed: callers
- * never hand out a decision the log does not hold. Throughput comes from group commit: one writer thread takes
- * every record waiting and writes them in one transaction, under a lock on the chain's head row, so that several
- * instances of the service still append to one unbroken chain.
+ * never hand out a decision the log does not hold. Throughput comes from group commit: a writer thread takes every
+ * record waiting and writes them in one transaction, under a lock on the chain's head row, so that several instances
+ * of the service still append to one unbroken chain.
+ *
+ * <p>Two writer threads, each with its own connection, form a pipeline so that a group's commit is mostly its
+ * {@code fsync}: while one group's commit waits for the disk, the other thread takes the records that queued meanwhile
+ * and writes them. Two turns keep the chain's order and durability: the <em>write turn</em> passes to the other
+ * thread only once a group's statements are all written and it is about to commit (so groups are written in the
+ * queue's order, and a group that is written again after a passing conflict still comes before the next); the next
+ * group's transaction then waits for the chain head's row lock, which InnoDB releases when it commits in memory, just
+ * before it flushes the log, and so reads the head the previous group left. The <em>commit turn</em> lets a group
+ * issue its COMMIT only after the previous group's COMMIT has returned, so groups become durable in the chain's order
+ * and no caller is answered before every record before its own is durable.
  */
 @Service
 public class AuditLog {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
-    /** The receipt of a durable record: its place in the chain and its hash. */
-    public record Receipt(long seq, String hash, Instant recordedAt) {}
+    /**
+     * The receipt of a durable record: its place in the chain and its hash, and the decision as the record holds it
+     * ({@code output}: its canonical JSON, the very bytes the chain's hash covers), which a caller can answer with
+     * instead of mapping the decision to JSON again.
+     */
+    public record Receipt(long seq, String hash, Instant recordedAt, String output) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
@@ -57,8 +75,11 @@ public class AuditLog {
     private final JsonMapper canonical;
     private final BlockingQueue<Pending> queue;
     private final Set<String> storedVersions = ConcurrentHashMap.newKeySet();
-    private final AuditRules rules;
-    private final Thread writer;
+    private final List<Thread> writers;
+    /** Held by the writer that takes and writes a group, until that group is about to commit (see the class doc). */
+    private final Semaphore writeTurn = new Semaphore(1);
+    /** Held by the writer whose COMMIT is in flight: the next group's COMMIT waits for it to return. */
+    private final Semaphore commitTurn = new Semaphore(1);
     private final Counter written;
     private final Counter failed;
     private final DistributionSummary batchSizes;
@@ -69,7 +90,6 @@ public class AuditLog {
             JsonMapper json, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
-        this.rules = new AuditRules(jdbc, jdbcTemplate);
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
@@ -86,9 +106,38 @@ public class AuditLog {
                 .description("Time to write and commit one audit batch").register(meters);
         Gauge.builder("dunning.audit.queue", queue, BlockingQueue::size)
                 .description("Decisions waiting to be written to the audit log").register(meters);
-        this.writer = new Thread(this::writeLoop, "audit-writer");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        List<Thread> threads = new ArrayList<>(WRITERS);
+        for (int i = 1; i <= WRITERS; i++) {
+            Thread writer = new Thread(this::writeLoop, "audit-writer-" + i);
+            writer.setDaemon(true);
+            threads.add(writer);
+        }
+        this.writers = List.copyOf(threads);
+        this.writers.forEach(Thread::start);
+    }
+
+    /** Writer threads: two make the pipeline (one group's statements while the other's commit reaches the disk). */
+    static final int WRITERS = 2;
+
+    /** A writer's hold on the write turn, given back once: when its group is about to commit, or when it is done. */
+    private final class Turn {
+        private boolean held;
+
+        void take() throws InterruptedException {
+            writeTurn.acquire();
+            held = true;
+        }
+
+        boolean held() {
+            return held;
+        }
+
+        void giveBack() {
+            if (held) {
+                held = false;
+                writeTurn.release();
+            }
+        }
     }
 
     /**
@@ -97,7 +146,8 @@ public class AuditLog {
      * a record given up is never written, and a caller whose record is being written waits for the outcome. So a
      * caller told that its decision was not recorded can rely on it.
      */
-    private record Pending(AuditEntry entry, Instant recordedAt, String content, String facts, String factsHash,
+    private record Pending(AuditEntry entry, Instant recordedAt, String output, String content, String facts,
+            String factsHash,
             Runnable inSameTransaction, GroupWork group, int position, CompletableFuture<Receipt> done,
             AtomicInteger state) {
 
@@ -257,7 +307,9 @@ public class AuditLog {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("asOf", entry.asOf());
         content.put("customerId", entry.customerId());
-        content.put("decision", entry.output());
+        // Mapped once: the record's content embeds these bytes as they are, and the receipt hands them back.
+        String output = canonical.writeValueAsString(entry.output());
+        content.put("decision", new RawValue(output));
         content.put("decisionId", entry.decisionId());
         content.put("entryPoint", entry.entryPoint());
         content.put("factsHash", factsHash);
@@ -273,7 +325,7 @@ public class AuditLog {
             content.put("testId", entry.testId());
             content.put("arm", entry.arm());
         }
-        return new Pending(entry, recordedAt, canonical.writeValueAsString(content), facts, factsHash,
+        return new Pending(entry, recordedAt, output, canonical.writeValueAsString(content), facts, factsHash,
                 inSameTransaction, group, position, new CompletableFuture<>(), new AtomicInteger(WAITING));
     }
 
@@ -323,16 +375,20 @@ public class AuditLog {
     }
 
     private void writeLoop() {
+        // Each writer its own: the ids a transaction learns are remembered once it has committed (AuditRules).
+        AuditRules rules = new AuditRules(jdbc, jdbcTemplate);
         List<Pending> batch = new ArrayList<>(properties.maxBatch());
         while (running || !queue.isEmpty()) {
+            Turn turn = new Turn();
             try {
+                turn.take();
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, properties.maxBatch() - 1);
-                writeRefusingFailedCompanions(batch);
+                writeRefusingFailedCompanions(batch, rules, turn);
                 if (!batch.isEmpty()) {
                     batchSizes.record(batch.size());
                     written.increment(batch.size());
@@ -357,6 +413,7 @@ public class AuditLog {
                 failed.increment(batch.size());
                 batch.forEach(p -> p.done.completeExceptionally(e));
             } finally {
+                turn.giveBack();
                 batch.clear();
             }
         }
@@ -367,7 +424,7 @@ public class AuditLog {
      * passing conflict (a deadlock, a lock wait that timed out: MariaDB then rolls back the whole transaction) is
      * not a refusal: the whole group is written again, up to {@value #TRANSIENT_RETRIES} times.
      */
-    private void writeRefusingFailedCompanions(List<Pending> batch) {
+    private void writeRefusingFailedCompanions(List<Pending> batch, AuditRules rules, Turn turn) {
         int transientFailures = 0;
         // Group work that failed for a lasting reason: its records' work is done one by one from then on.
         Set<GroupWork> oneByOne = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -378,9 +435,13 @@ public class AuditLog {
                 return;
             }
             try {
-                commits.record(() -> write(batch, oneByOne));
+                commits.record(() -> write(batch, oneByOne, rules, turn));
                 return;
             } catch (RuntimeException e) {
+                if (!turn.held()) {
+                    // The commit failed: the next group may be written already, so this one is not written again.
+                    throw e;
+                }
                 Throwable cause = e instanceof CompanionFailed || e instanceof GroupFailed ? e.getCause() : e;
                 if (passingConflict(cause) && transientFailures < TRANSIENT_RETRIES) {
                     transientFailures++;
@@ -394,7 +455,7 @@ public class AuditLog {
                             + "record's work done alone, to refuse only the records whose work fails", e.getMessage());
                     oneByOne.add(g.group);
                 } else if (e instanceof CompanionFailed c) {
-                    refuse(batch, c); // the loop writes the others again, or ends if none is left
+                    refuse(batch, c, rules); // the loop writes the others again, or ends if none is left
                 } else {
                     throw e;
                 }
@@ -427,7 +488,7 @@ public class AuditLog {
         return false;
     }
 
-    private void refuse(List<Pending> batch, CompanionFailed e) {
+    private void refuse(List<Pending> batch, CompanionFailed e, AuditRules rules) {
         rules.rolledBack();
         log.warn("Work to commit with decision {} failed; that decision is refused, {} others are written again",
                 e.pending.entry.decisionId(), batch.size() - 1, e.getCause());
@@ -436,49 +497,77 @@ public class AuditLog {
         batch.remove(e.pending);
     }
 
-    private void write(List<Pending> batch, Set<GroupWork> oneByOne) {
+    /**
+     * Writes the group in one transaction and commits it in turn: the statements while holding the write turn, which
+     * passes to the other writer just before the commit; the commit once the previous group's has returned.
+     */
+    private void write(List<Pending> batch, Set<GroupWork> oneByOne, AuditRules rules, Turn turn) {
         Set<String> newVersions = new java.util.HashSet<>();
-        List<Receipt> receipts = transactions.execute(status -> {
-            Head head = jdbc.sql("SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
-                    .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).single();
-            storeRuleSetFiles(batch, newVersions);
-            rules.prepare(batch.stream().map(Pending::entry).toList());
-            List<Object[]> records = new ArrayList<>(batch.size());
-            List<Object[]> facts = new ArrayList<>(batch.size());
-            List<Object[]> fired = new ArrayList<>();
-            List<Receipt> done = new ArrayList<>(batch.size());
-            long seq = head.seq;
-            String previous = head.hash;
-            for (Pending p : batch) {
-                seq++;
-                String hash = Hashes.link(previous, p.content);
-                AuditEntry e = p.entry;
-                records.add(new Object[] {seq, e.decisionId(), Sql.utc(p.recordedAt), Sql.utc(e.asOf()),
-                    e.customerId(), e.principal(), e.entryPoint(), e.ruleSetVersion(), e.action(), e.channel(),
-                    e.tone(), p.factsHash, p.content, previous, hash, e.runId(), e.testId(), e.arm()});
-                facts.add(new Object[] {seq, p.facts, p.factsHash});
-                int ordinal = 0;
-                for (TraceEntry t : e.trace()) {
-                    AuditRules.Ids ids = rules.ids(e.ruleSetVersion(), t);
-                    fired.add(new Object[] {seq, ordinal++, ids.rule(), ids.name(), t.overridden()});
-                }
-                done.add(new Receipt(seq, hash, p.recordedAt));
-                previous = hash;
+        PlatformTransactionManager manager = transactions.getTransactionManager();
+        TransactionStatus status = manager.getTransaction(transactions);
+        List<Receipt> receipts;
+        try {
+            receipts = writeStatements(batch, oneByOne, rules, newVersions);
+        } catch (RuntimeException | Error e) {
+            try {
+                manager.rollback(status);
+            } catch (RuntimeException rollback) {
+                e.addSuppressed(rollback);
             }
-            batchInsert("INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, "
-                    + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash, "
-                    + "run_id, test_id, arm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
-            batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
-            batchInsert("INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, ?, ?, ?, ?)", fired);
-            runCompanions(batch, oneByOne);
-            jdbc.sql("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1").params(seq, previous).update();
-            return done;
-        });
+            throw e;
+        }
+        // From here this group is not written again: the next may be written while this one commits.
+        turn.giveBack();
+        commitTurn.acquireUninterruptibly();
+        try {
+            manager.commit(status);
+        } finally {
+            commitTurn.release();
+        }
         storedVersions.addAll(newVersions);
         rules.committed();
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done.complete(receipts.get(i));
         }
+    }
+
+    /** The group's statements in the current transaction, under the lock on the chain's head; its receipts. */
+    private List<Receipt> writeStatements(List<Pending> batch, Set<GroupWork> oneByOne, AuditRules rules,
+            Set<String> newVersions) {
+        Head head = jdbc.sql("SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
+                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).single();
+        storeRuleSetFiles(batch, newVersions);
+        rules.prepare(batch.stream().map(Pending::entry).toList());
+        List<Object[]> records = new ArrayList<>(batch.size());
+        List<Object[]> facts = new ArrayList<>(batch.size());
+        List<Object[]> fired = new ArrayList<>();
+        List<Receipt> done = new ArrayList<>(batch.size());
+        long seq = head.seq;
+        String previous = head.hash;
+        for (Pending p : batch) {
+            seq++;
+            String hash = Hashes.link(previous, p.content);
+            AuditEntry e = p.entry;
+            records.add(new Object[] {seq, e.decisionId(), Sql.utc(p.recordedAt), Sql.utc(e.asOf()),
+                e.customerId(), e.principal(), e.entryPoint(), e.ruleSetVersion(), e.action(), e.channel(),
+                e.tone(), p.factsHash, p.content, previous, hash, e.runId(), e.testId(), e.arm()});
+            facts.add(new Object[] {seq, p.facts, p.factsHash});
+            int ordinal = 0;
+            for (TraceEntry t : e.trace()) {
+                AuditRules.Ids ids = rules.ids(e.ruleSetVersion(), t);
+                fired.add(new Object[] {seq, ordinal++, ids.rule(), ids.name(), t.overridden()});
+            }
+            done.add(new Receipt(seq, hash, p.recordedAt, p.output));
+            previous = hash;
+        }
+        batchInsert("INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, "
+                + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash, "
+                + "run_id, test_id, arm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
+        batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
+        batchInsert("INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, ?, ?, ?, ?)", fired);
+        runCompanions(batch, oneByOne);
+        jdbc.sql("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1").params(seq, previous).update();
+        return done;
     }
 
     /**
@@ -543,6 +632,8 @@ public class AuditLog {
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;
-        writer.join(properties.writeTimeout().toMillis());
+        for (Thread writer : writers) {
+            writer.join(properties.writeTimeout().toMillis());
+        }
     }
 }

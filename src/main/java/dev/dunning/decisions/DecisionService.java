@@ -56,8 +56,19 @@ public class DecisionService {
     /** One page of decisions as answered, newest first, and how many there are in all. */
     public record History(String customerId, int page, int size, long total, List<AuditRecord> decisions) {}
 
+    /**
+     * A decision and its JSON as the audit log chained it (canonical JSON: record fields in their declared order, map
+     * keys sorted), mapped once: the API answers with these bytes rather than mapping the decision again.
+     */
+    public record Recorded(DecisionResponse decision, String json) {}
+
     /** Decides on inline facts (nothing about the customer is stored apart from the audit record). */
     public DecisionResponse evaluate(Facts facts, String principal) {
+        return evaluateRecorded(facts, principal).decision();
+    }
+
+    /** {@link #evaluate}, with the decision's JSON as recorded. */
+    public Recorded evaluateRecorded(Facts facts, String principal) {
         Facts dated = facts.asOf() == null
                 ? new Facts(clock.instant(), facts.customer(), facts.invoices(), facts.contacts(), facts.holds())
                 : facts;
@@ -73,7 +84,7 @@ public class DecisionService {
         Instant at = asOf == null ? clock.instant() : asOf;
         Facts facts = customerFacts.load(customerId, at)
                 .orElseThrow(() -> new UnknownFactException("customer", customerId));
-        return decideAndRecord(facts, principal, DECIDE);
+        return decideAndRecord(facts, principal, DECIDE).decision();
     }
 
     /** A decision and, if it sends something, its outbox entry. */
@@ -94,7 +105,8 @@ public class DecisionService {
         // Set on the audit writer's thread, read here after the commit has been confirmed (the receipt's future
         // orders the two).
         var entry = new java.util.concurrent.atomic.AtomicReference<Optional<OutboxEntry>>(Optional.empty());
-        DecisionResponse response = decideAndRecord(facts, principal, DECIDE, r -> () -> entry.set(enqueue(r)));
+        DecisionResponse response = decideAndRecord(facts, principal, DECIDE, r -> () -> entry.set(enqueue(r)))
+                .decision();
         return new Dispatched(response, entry.get());
     }
 
@@ -121,12 +133,12 @@ public class DecisionService {
                 json.writeValueAsString(r));
     }
 
-    private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint) {
+    private Recorded decideAndRecord(Facts facts, String principal, String entryPoint) {
         return decideAndRecord(facts, principal, entryPoint, r -> null);
     }
 
     /** {@code inSameTransaction} gives, for the decision, work that commits with its audit record (or null). */
-    private DecisionResponse decideAndRecord(Facts facts, String principal, String entryPoint,
+    private Recorded decideAndRecord(Facts facts, String principal, String entryPoint,
             java.util.function.Function<DecisionResponse, Runnable> inSameTransaction) {
         // One rule set for the whole decision: a swap during evaluation does not mix versions. During a
         // champion/challenger test the customer's arm chooses it (the same arm on every instance, every time).
@@ -135,11 +147,11 @@ public class DecisionService {
         var decision = engine.evaluate(facts, choice);
         String id = UuidCreator.getTimeOrderedEpoch().toString();
         DecisionResponse response = DecisionResponse.of(id, decision, choice);
-        auditLog.append(new AuditEntry(id, response.asOf(), response.customerId(), principal, entryPoint,
+        AuditLog.Receipt receipt = auditLog.append(new AuditEntry(id, response.asOf(), response.customerId(), principal, entryPoint,
                 ruleSet.version(), ruleSet.sources(), response.action(), response.channel(), response.tone(),
                 response.trace(), response, facts, null, choice.testId(), choice.arm()),
                 inSameTransaction.apply(response));
-        return response;
+        return new Recorded(response, receipt.output());
     }
 
     public History history(String customerId, int page, int size) {

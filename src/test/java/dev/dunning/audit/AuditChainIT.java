@@ -95,6 +95,21 @@ class AuditChainIT {
     }
 
     @Test
+    void theEvaluateAnswerIsTheDecisionAsChainedByteForByte() throws Exception {
+        HttpResponse<String> answer = post(DecisionApiIT.EXAMPLE);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/json"));
+        String id = json.readTree(answer.body()).get("decisionId").asString();
+        String content = jdbc.sql("SELECT content FROM audit_records WHERE decision_id = ?").param(id)
+                .query(String.class).single();
+        // Mapped to JSON once: the answer is the very text the chained record holds (and its hash covers).
+        assertThat(content).contains("\"decision\":" + answer.body() + ",\"decisionId\":\"" + id + "\"");
+        assertThat(json.readTree(content).get("decision")).isEqualTo(json.readTree(answer.body()));
+    }
+
+    @Test
     void theDecisionCanBeReadBackWithItsTraceAndTheRuleFilesInForce() throws Exception {
         String id = decide(1).get(0);
 

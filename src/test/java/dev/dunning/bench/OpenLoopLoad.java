@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,12 @@ import java.util.concurrent.locks.LockSupport;
  * it), instead of slowing the load down and hiding in a few slow samples. With {@code connections} too few for the
  * rate the wait shows in the figures as well; the run says how many requests had to wait for a connection. A request
  * not sent within 10 s of its due time is counted as failed (so an overloaded service ends the run, and fails it).
+ *
+ * <p><b>Connections the service closes:</b> an answer with {@code Connection: close} (Tomcat's after
+ * {@code server.tomcat.max-keep-alive-requests}, 100 by default) counts as what it is, and the next request goes on a
+ * new connection. A request on a kept-alive connection that the service had already closed (nothing of an answer came
+ * back) is sent again once on a new connection, its latency still from its due time; the run says how many were.
+ * Anything else that is not a 200 fails the request.
  *
  * <p>A blocking client on plain sockets rather than the JDK's HttpClient: that client's CPU cost per request (about a
  * fifth of the whole request in DecisionLoad) would take the two shared cores from the service it measures.
@@ -66,8 +73,9 @@ public final class OpenLoopLoad {
         Result result = run(uri, request, rate, seconds, connections);
         System.out.printf(Locale.ROOT, "open-loop POST %s at %d requests/s for %d s over %d connections%n",
                 uri.getPath(), rate, seconds, connections);
-        System.out.printf(Locale.ROOT, "sent %d, answered 200: %d, other or failed: %d, waited for a connection: %d%n",
-                result.sent, result.ok, result.failed, result.queued);
+        System.out.printf(Locale.ROOT, "sent %d, answered 200: %d, other or failed: %d, waited for a connection: %d, "
+                + "sent again on a new connection (the service had closed the kept-alive one unread): %d%n",
+                result.sent, result.ok, result.failed, result.queued, result.resent);
         System.out.printf(Locale.ROOT, "latency ms from due time: median %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                 result.percentile(50), result.percentile(90), result.percentile(99), result.percentile(99.9),
                 result.percentile(100));
@@ -84,7 +92,7 @@ public final class OpenLoopLoad {
         return all;
     }
 
-    record Result(int sent, int ok, int failed, int queued, long[] sortedNanos) {
+    record Result(int sent, int ok, int failed, int queued, int resent, long[] sortedNanos) {
         double percentile(double p) {
             if (sortedNanos.length == 0) {
                 return Double.NaN;
@@ -101,11 +109,13 @@ public final class OpenLoopLoad {
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger queued = new AtomicInteger();
         AtomicInteger idle = new AtomicInteger();
+        AtomicInteger resent = new AtomicInteger();
         // Due times with their index; capacity for the whole run, so the pacer never blocks.
         BlockingQueue<long[]> due = new ArrayBlockingQueue<>(total + connections);
         List<Thread> workers = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
-            Thread worker = new Thread(() -> work(uri, request, due, latencies, ok, failed, idle), "load-" + c);
+            Thread worker = new Thread(() -> work(uri, request, due, latencies, ok, failed, idle, resent),
+                    "load-" + c);
             worker.setDaemon(true);
             worker.start();
             workers.add(worker);
@@ -131,11 +141,11 @@ public final class OpenLoopLoad {
         }
         long[] sorted = Arrays.copyOf(latencies, total);
         Arrays.sort(sorted);
-        return new Result(total, ok.get(), failed.get(), queued.get(), sorted);
+        return new Result(total, ok.get(), failed.get(), queued.get(), resent.get(), sorted);
     }
 
     private static void work(URI uri, byte[] request, BlockingQueue<long[]> due, long[] latencies, AtomicInteger ok,
-            AtomicInteger failed, AtomicInteger idle) {
+            AtomicInteger failed, AtomicInteger idle, AtomicInteger resent) {
         Connection connection = null;
         try {
             while (true) {
@@ -155,7 +165,23 @@ public final class OpenLoopLoad {
                     if (connection == null) {
                         connection = new Connection(uri);
                     }
-                    status = connection.exchange(request);
+                    try {
+                        status = connection.exchange(request);
+                    } catch (NotAnswered e) {
+                        // The service had closed this kept-alive connection before it read the request (it answers
+                        // every request it reads): sent again once on a new connection, its latency still counted
+                        // from its due time.
+                        connection.close();
+                        connection = new Connection(uri);
+                        resent.incrementAndGet();
+                        status = connection.exchange(request);
+                    }
+                    if (connection.closedByService()) {
+                        // Answered, and the service closes the connection after it (Tomcat does after
+                        // server.tomcat.max-keep-alive-requests answers): the next request goes on a new one.
+                        connection.close();
+                        connection = null;
+                    }
                 } catch (IOException e) {
                     status = -1;
                     if (connection != null) {
@@ -175,12 +201,26 @@ public final class OpenLoopLoad {
         }
     }
 
+    /**
+     * A kept-alive connection the service had closed: the request went out (or failed to) and not one byte came back.
+     * Only on a connection that has carried an answer before, so a service that drops every request still fails them.
+     */
+    static final class NotAnswered extends IOException {
+        NotAnswered(String message) {
+            super(message);
+        }
+    }
+
     /** One kept-alive HTTP/1.1 connection: a request out, the whole answer (length-delimited or chunked) in. */
     static final class Connection {
 
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;
+        private int answered;
+        private boolean closedByService;
+        /** Whether any byte of the current answer has come in. */
+        private boolean readAny;
 
         Connection(URI uri) throws IOException {
             socket = new Socket();
@@ -191,10 +231,24 @@ public final class OpenLoopLoad {
             in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         }
 
+        /** Whether the last answer said {@code Connection: close}. */
+        boolean closedByService() {
+            return closedByService;
+        }
+
         int exchange(byte[] request) throws IOException {
-            out.write(request);
-            out.flush();
-            String statusLine = line();
+            readAny = false;
+            String statusLine;
+            try {
+                out.write(request);
+                out.flush();
+                statusLine = line();
+            } catch (IOException e) {
+                if (answered > 0 && !readAny && !(e instanceof SocketTimeoutException)) {
+                    throw new NotAnswered("the service had closed the kept-alive connection: " + e.getMessage());
+                }
+                throw e;
+            }
             String[] parts = statusLine.split(" ", 3);
             if (parts.length < 2) {
                 throw new IOException("not an HTTP answer: " + statusLine);
@@ -227,9 +281,8 @@ public final class OpenLoopLoad {
             } else {
                 throw new IOException("an answer without length");
             }
-            if (close) {
-                throw new IOException("the service closed the connection");
-            }
+            answered++;
+            closedByService = close;
             return status;
         }
 
@@ -251,6 +304,7 @@ public final class OpenLoopLoad {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
             int b;
             while ((b = in.read()) >= 0) {
+                readAny = true;
                 if (b == '\n') {
                     byte[] all = bytes.toByteArray();
                     int end = all.length > 0 && all[all.length - 1] == '\r' ? all.length - 1 : all.length;

@@ -9,6 +9,9 @@ import dev.dunning.validation.Identifier;
 import dev.dunning.web.FieldProblem;
 import dev.dunning.web.InvalidRequestException;
 import dev.dunning.web.Principals;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -58,9 +62,15 @@ class DecisionController {
         return decisions.decide(request.customerId(), request.asOf(), Principals.name(principal));
     }
 
-    /** Decides the next step for inline facts. Nothing is sent and no facts are stored; the audit log records it. */
+    /**
+     * Decides the next step for inline facts. Nothing is sent and no facts are stored; the audit log records it. The
+     * answer is the decision's JSON as the audit log chained it (mapped once, not again for the answer).
+     */
     @PostMapping(path = "/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE)
-    DecisionResponse evaluate(@RequestBody Facts facts, Principal principal) {
+    @ApiResponse(responseCode = "200", description = "The decision, as recorded in the audit log",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = DecisionResponse.class)))
+    ResponseEntity<String> evaluate(@RequestBody Facts facts, Principal principal) {
         // Field constraints and cross-field checks together, so the caller sees every problem at once.
         List<FieldProblem> problems = new ArrayList<>();
         validator.validate(facts).forEach(v -> problems.add(new FieldProblem(v.getPropertyPath().toString(), v.getMessage())));
@@ -69,6 +79,7 @@ class DecisionController {
             problems.sort(Comparator.comparing(FieldProblem::field));
             throw new InvalidRequestException(problems);
         }
-        return decisions.evaluate(facts, Principals.name(principal));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(decisions.evaluateRecorded(facts, Principals.name(principal)).json());
     }
 }
