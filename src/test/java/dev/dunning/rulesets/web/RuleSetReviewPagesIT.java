@@ -1,5 +1,6 @@
 package dev.dunning.rulesets.web;
 
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.database.TestDatabase;
@@ -8,6 +9,7 @@ import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
 import dev.dunning.web.Browser;
+import dev.dunning.web.ConsolePeople;
 import dev.dunning.web.DecisionApiIT;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -39,7 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
         properties = "dunning.security.four-eyes-relaxed=false")
 class RuleSetReviewPagesIT {
 
-    static final String PASSWORD = "correct horse battery staple";
     static final String CARLA = "carla";
     static final String DAVE = "dave";
     static final String TON_01 = "TON-01: the first reminder to a consumer is always friendly";
@@ -66,10 +66,9 @@ class RuleSetReviewPagesIT {
 
     @BeforeEach
     void people() {
-        if (users.find(CARLA).isEmpty()) {
-            users.create(CARLA, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
-            users.create(DAVE, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
-        }
+        ConsolePeople people = new ConsolePeople(users);
+        people.fixed(CARLA, Role.CREDIT_CONTROLLER);
+        people.fixed(DAVE, Role.CREDIT_CONTROLLER);
         browser = Browser.on(port);
     }
 
@@ -105,7 +104,7 @@ class RuleSetReviewPagesIT {
                 "four-eyes principle");
         assertThat(lifecycle.serving().version()).isEqualTo(before);
 
-        signInAs(DAVE);
+        browser.signInAgainAs(DAVE, PASSWORD);
         browser.visit("/console/rule-sets");
         assertThat(browser.text("table.waiting-reviews")).contains(candidate.substring(0, 12), CARLA,
                 "the description of TON-01 names the contact now");
@@ -142,7 +141,7 @@ class RuleSetReviewPagesIT {
         String candidate = submitted("TON-01: a rejected idea");
         long first = reviews.request(candidate, CARLA, "try this wording").id();
 
-        signInAs(DAVE);
+        browser.signInAgainAs(DAVE, PASSWORD);
         browser.visit("/console/rule-sets/" + candidate);
         browser.driver().findElement(By.cssSelector("#review button.reject")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .refusal")).isEmpty());
@@ -162,7 +161,7 @@ class RuleSetReviewPagesIT {
         assertThat(reviews.find(first).state()).isEqualTo(RuleSetReviews.State.REJECTED);
 
         long second = reviews.request(candidate, CARLA, "second try").id();
-        signInAs(CARLA);
+        browser.signInAgainAs(CARLA, PASSWORD);
         browser.visit("/console/rule-sets/" + candidate);
         browser.driver().findElement(By.cssSelector("#review button.withdraw")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .done")).isEmpty());
@@ -178,7 +177,7 @@ class RuleSetReviewPagesIT {
         reviews.approve(reviews.request(candidate, CARLA, "to roll back from").id(), DAVE, null);
         assertThat(lifecycle.serving().version()).isEqualTo(candidate);
 
-        signInAs(DAVE);
+        browser.signInAgainAs(DAVE, PASSWORD);
         browser.visit("/console/rule-sets/" + before);
         assertThat(browser.text("#review button.ask")).isEqualTo("Ask for review: roll back to this version");
         // Without a comment (the browser would not send the form; a hand-made request is refused the same way).
@@ -194,7 +193,7 @@ class RuleSetReviewPagesIT {
         assertThat(browser.text("#review h3")).contains("roll back to this version");
         assertThat(lifecycle.serving().version()).as("asked for, not done").isEqualTo(candidate);
 
-        signInAs(CARLA);
+        browser.signInAgainAs(CARLA, PASSWORD);
         browser.visit("/console/rule-sets/" + before);
         browser.driver().findElement(By.cssSelector("#review button.approve")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .done")).isEmpty());
@@ -202,12 +201,6 @@ class RuleSetReviewPagesIT {
         assertThat(lifecycle.serving().version()).isEqualTo(before);
         assertThat(jdbc.sql("SELECT principal FROM rule_set_events WHERE version = ? AND event = 'REVIEW_APPROVED'")
                 .param(before).query(String.class).single()).isEqualTo(CARLA);
-    }
-
-    private void signInAs(String name) {
-        browser.driver().manage().deleteAllCookies();
-        browser.visit("/console/login");
-        browser.signIn(name, PASSWORD);
     }
 
     /** A candidate uploaded by Carla: the shipped tone table with TON-01's description changed. */
