@@ -4,8 +4,11 @@ import dev.dunning.database.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -41,9 +44,13 @@ public class AuditRecords {
      * new decisions get higher numbers than every page already read.
      */
     public List<AuditRecord> find(AuditFilter filter, Long beforeSeq, int limit) {
-        AuditFilter.Where where = filter.where(beforeSeq);
-        return jdbc.sql("SELECT " + prefixed() + " FROM audit_records r" + where.sql() + " ORDER BY r.seq DESC LIMIT ?")
-                .params(where.params()).param(limit).query((rs, n) -> map(rs)).list();
+        Optional<AuditFilter.Where> where = where(filter, beforeSeq);
+        if (where.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(where.get().statement("SELECT " + prefixed() + " FROM audit_records r" + where.get().sql()
+                        + " ORDER BY r.seq DESC LIMIT ?"))
+                .params(where.get().params()).param(limit).query((rs, n) -> map(rs)).list();
     }
 
     /**
@@ -52,17 +59,27 @@ public class AuditRecords {
      * over, so {@code each} should only write the row out.
      */
     public void stream(AuditFilter filter, Consumer<AuditRecord> each) {
-        AuditFilter.Where where = filter.where(null);
-        streaming.query("SELECT " + prefixed() + " FROM audit_records r" + where.sql() + " ORDER BY r.seq",
-                (RowCallbackHandler) rs -> each.accept(map(rs)), where.params().toArray());
+        Optional<AuditFilter.Where> where = where(filter, null);
+        if (where.isEmpty()) {
+            return;
+        }
+        streaming.query(where.get().statement("SELECT " + prefixed() + " FROM audit_records r" + where.get().sql()
+                        + " ORDER BY r.seq"),
+                (RowCallbackHandler) rs -> each.accept(map(rs)), where.get().params().toArray());
     }
 
-    /** The plan MariaDB chooses for a page of {@link #find}, one row per table as EXPLAIN shows it (for tests). */
+    /**
+     * The plan MariaDB chooses for a page of {@link #find}, one row per table as EXPLAIN shows it (for tests); no rows
+     * when {@link #find} runs no query at all (a policy reference that names no rule).
+     */
     List<String> explainFind(AuditFilter filter, Long beforeSeq, int limit) {
-        AuditFilter.Where where = filter.where(beforeSeq);
-        return jdbc.sql("EXPLAIN SELECT " + prefixed() + " FROM audit_records r" + where.sql()
-                        + " ORDER BY r.seq DESC LIMIT ?")
-                .params(where.params()).param(limit)
+        Optional<AuditFilter.Where> where = where(filter, beforeSeq);
+        if (where.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(where.get().statement("EXPLAIN SELECT " + prefixed() + " FROM audit_records r"
+                        + where.get().sql() + " ORDER BY r.seq DESC LIMIT ?"))
+                .params(where.get().params()).param(limit)
                 .query((rs, n) -> "table=" + rs.getString("table") + " type=" + rs.getString("type") + " key="
                         + rs.getString("key") + " rows=" + rs.getString("rows") + " extra=" + rs.getString("Extra"))
                 .list();
@@ -70,12 +87,45 @@ public class AuditRecords {
 
     /** The plan MariaDB chooses for {@link #stream}, one row per table as EXPLAIN shows it (for tests). */
     List<String> explainStream(AuditFilter filter) {
-        AuditFilter.Where where = filter.where(null);
-        return jdbc.sql("EXPLAIN SELECT " + prefixed() + " FROM audit_records r" + where.sql() + " ORDER BY r.seq")
-                .params(where.params())
+        Optional<AuditFilter.Where> where = where(filter, null);
+        if (where.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(where.get().statement("EXPLAIN SELECT " + prefixed() + " FROM audit_records r"
+                        + where.get().sql() + " ORDER BY r.seq"))
+                .params(where.get().params())
                 .query((rs, n) -> "table=" + rs.getString("table") + " type=" + rs.getString("type") + " key="
                         + rs.getString("key") + " extra=" + rs.getString("Extra"))
                 .list();
+    }
+
+    /**
+     * The filter's WHERE clause; empty when its policy reference names no rule the log knows, so that nothing can
+     * match and no query need run. The reference is resolved first, in a query of its own on audit_rules (one row per
+     * version and rule, indexed by policy and by name), because MariaDB plans the search well only over constants:
+     * the names of the rules that carried it, and, only where one of those names carried another reference or none
+     * under some version, the ids of the rules that carried it.
+     */
+    private Optional<AuditFilter.Where> where(AuditFilter filter, Long beforeSeq) {
+        if (filter.policy() == null) {
+            return Optional.of(filter.where(beforeSeq));
+        }
+        Set<Integer> nameIds = new LinkedHashSet<>();
+        List<Integer> ruleIds = new ArrayList<>();
+        boolean[] mixed = {false};
+        jdbc.sql("SELECT u.id, u.name_id, COALESCE(u.policy = ?, FALSE) FROM audit_rules u WHERE u.name_id IN "
+                        + "(SELECT p.name_id FROM audit_rules p WHERE p.policy = ?) ORDER BY u.id")
+                .params(filter.policy(), filter.policy())
+                .query(rs -> {
+                    if (rs.getBoolean(3)) {
+                        ruleIds.add(rs.getInt(1));
+                        nameIds.add(rs.getInt(2));
+                    } else {
+                        mixed[0] = true;
+                    }
+                });
+        AuditFilter.PolicyRules rules = new AuditFilter.PolicyRules(List.copyOf(nameIds), mixed[0] ? ruleIds : null);
+        return rules.none() ? Optional.empty() : Optional.of(filter.where(beforeSeq, rules));
     }
 
     /** How often a rule fired under a version in a time range. */

@@ -5,7 +5,9 @@ import static dev.dunning.decision.TestData.anInvoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.TraceEntry;
 import dev.dunning.facts.FactsService;
+import dev.dunning.rules.ActiveRuleSet;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -64,6 +66,12 @@ class AuditReadingIT {
 
     @Autowired
     AuditRecords records;
+
+    @Autowired
+    AuditLog auditLog;
+
+    @Autowired
+    ActiveRuleSet active;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -165,10 +173,94 @@ class AuditReadingIT {
         assertFilter("ruleName=" + enc("No such rule"), d -> false);
         assertFilter("customerId=R-0&action=REMINDER&channel=EMAIL&entryPoint=evaluate&ruleName=" + enc(ladderRow),
                 d -> customer(d).equals("R-0") && firedRules(d).contains(ladderRow));
+        // The policy reference a credit controller writes in a table row (or a DRL rule's @policy), not Drools' name.
+        String ladderPolicy = made.get(0).get("trace").get(0).get("metadata").get("policy").asString();
+        assertThat(ladderPolicy).startsWith("ESC-");
+        assertFilter("policy=" + enc(ladderPolicy), d -> policies(d).contains(ladderPolicy));
+        assertFilter("policy=INT-01", d -> policies(d).contains("INT-01"));
+        assertFilter("policy=+INT-01+", d -> policies(d).contains("INT-01"));
+        assertFilter("policy=int-01", d -> policies(d).contains("INT-01"));
+        assertFilter("policy=NO-SUCH-REF", d -> false);
+        assertFilter("policy=INT-01&customerId=R-0", d -> false);
+        assertFilter("action=REMINDER&entryPoint=evaluate&policy=" + enc(ladderPolicy),
+                d -> action(d).equals("REMINDER") && entryPointOf.get(id(d)).equals("evaluate")
+                        && policies(d).contains(ladderPolicy));
         // Sanity of the fixture: the positive cases above selected something and left something out.
         assertThat(made.stream().filter(d -> action(d).equals("HOLD"))).hasSize(2);
         assertThat(made.stream().filter(d -> d.get("channel").asString().equals("SMS"))).hasSize(1);
         assertThat(made.stream().filter(d -> firedRules(d).contains("Wide intervals between contacts"))).hasSize(1);
+        assertThat(made.stream().filter(d -> policies(d).contains(ladderPolicy)).count())
+                .as("the ladder's reference selects some decisions and leaves others").isBetween(1L, made.size() - 1L);
+        assertThat(made.stream().filter(d -> policies(d).contains("INT-01"))).hasSize(1);
+    }
+
+    /**
+     * A reference names a row under the versions in which the row carried it: when a later version gives the same row
+     * (the same rule name) another reference, its decisions are found by the new reference and not by the old one,
+     * though the rule's name still finds both. Such a search pages by keyset like every other.
+     */
+    @Test
+    void aPolicyReferenceFindsTheRowsThatCarriedItUnderEachVersion() throws Exception {
+        JsonNode original = made.get(0);
+        JsonNode ladder = original.get("trace").get(0);
+        String rule = ladder.get("rule").asString();
+        String oldPolicy = ladder.get("metadata").get("policy").asString();
+        String newPolicy = "MOVED-" + Long.toString(System.nanoTime(), 36);
+        String laterVersion = "e".repeat(64);
+        Instant from = Instant.now();
+        String underOld = append(original, original.get("ruleSetVersion").asString(), oldPolicy);
+        List<String> underNew = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            underNew.add(0, append(original, laterVersion, newPolicy));
+        }
+        String range = "&from=" + from + "&to=" + Instant.now().plusSeconds(1);
+
+        assertThat(ids("/api/v1/audit/decisions?policy=" + enc(oldPolicy) + range)).containsExactly(underOld);
+        assertThat(ids("/api/v1/audit/decisions?policy=" + enc(newPolicy) + range))
+                .containsExactlyElementsOf(underNew);
+        assertThat(ids("/api/v1/audit/decisions?ruleName=" + enc(rule) + range)).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(underNew.stream(), java.util.stream.Stream.of(underOld)).toList());
+        assertThat(ids("/api/v1/audit/decisions?policy=" + enc(newPolicy) + "&ruleSetVersion="
+                + original.get("ruleSetVersion").asString() + range)).isEmpty();
+
+        // Paged two at a time: each decision once, newest first, and the last page says there is no next one.
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = json.readTree(get("/api/v1/audit/decisions?policy=" + enc(newPolicy) + "&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor)).body());
+            page.get("decisions").forEach(d -> paged.add(d.get("decisionId").asString()));
+            cursor = page.get("next").isNull() ? null : page.get("next").asString();
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(2);
+        assertThat(paged).containsExactlyElementsOf(underNew);
+    }
+
+    /**
+     * Records a copy of an answered decision, as the audit writer would record it under {@code version} with its first
+     * fired rule carrying {@code policy}; returns the copy's decision id.
+     */
+    private String append(JsonNode answered, String version, String policy) {
+        tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) answered.deepCopy();
+        String id = com.github.f4b6a3.uuid.UuidCreator.getTimeOrderedEpoch().toString();
+        copy.put("decisionId", id).put("customerId", "MOVED").put("ruleSetVersion", version);
+        ((tools.jackson.databind.node.ObjectNode) copy.get("trace").get(0).get("metadata")).put("policy", policy);
+        List<TraceEntry> trace = new ArrayList<>();
+        copy.get("trace").forEach(t -> trace.add(json.treeToValue(t, TraceEntry.class)));
+        auditLog.append(new AuditEntry(id, Instant.parse(AS_OF), "MOVED", "test", "evaluate", version,
+                active.get().sources(), copy.get("action").asString(), copy.get("channel").asString(),
+                copy.get("tone").asString(), trace, copy, json.readTree(reminder("MOVED"))));
+        return id;
+    }
+
+    private List<String> ids(String path) throws Exception {
+        HttpResponse<String> response = get(path + "&limit=500");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        json.readTree(response.body()).get("decisions").forEach(d -> ids.add(d.get("decisionId").asString()));
+        return ids;
     }
 
     @Test
@@ -199,7 +291,8 @@ class AuditReadingIT {
                     .isEqualTo("\"yesterday\" is not an instant such as 2025-03-12T05:30:00Z");
         }
         HttpResponse<String> tooEarly = get("/api/v1/audit/decisions?to=2025-03-01T00:00:00Z&from=2025-03-01T00:00:00Z"
-                + "&customerId=" + "C".repeat(65) + "&ruleName=" + "r".repeat(201) + "&cursor=xyz&limit=500");
+                + "&customerId=" + "C".repeat(65) + "&ruleName=" + "r".repeat(201) + "&policy=" + "P".repeat(101)
+                + "&cursor=xyz&limit=500");
         assertThat(tooEarly.statusCode()).isEqualTo(400);
         List<String> messages = new ArrayList<>();
         json.readTree(tooEarly.body()).get("errors").forEach(e -> messages.add(e.get("field").asString() + ": "
@@ -209,6 +302,8 @@ class AuditReadingIT {
                         + "inclusive, to exclusive)",
                 "customerId: a customer id has at most 64 characters",
                 "ruleName: a rule name has at most 200 characters",
+                "policy: a policy reference has at most 100 characters; give it as a table row's policy cell or a "
+                        + "DRL rule's @policy names it, such as ESC-C2",
                 "cursor: \"xyz\" is not a cursor this service gave out; pass the \"next\" value of the previous page "
                         + "unchanged, or leave it out for the first page");
     }
@@ -462,6 +557,13 @@ class AuditReadingIT {
         List<String> rules = new ArrayList<>();
         d.get("trace").forEach(t -> rules.add(t.get("rule").asString()));
         return rules;
+    }
+
+    /** The policy references of the rules that fired, overridden ones included (as the rule-name filter counts). */
+    private static List<String> policies(JsonNode d) {
+        List<String> policies = new ArrayList<>();
+        d.get("trace").forEach(t -> policies.add(t.path("metadata").path("policy").asString(null)));
+        return policies;
     }
 
     private static String id(JsonNode d) {

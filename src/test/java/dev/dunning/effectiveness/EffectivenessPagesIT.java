@@ -2,6 +2,7 @@ package dev.dunning.effectiveness;
 
 import static dev.dunning.decision.TestData.aCustomer;
 import static dev.dunning.decision.TestData.anInvoice;
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.challenger.ChallengerTests;
@@ -17,13 +18,13 @@ import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
 import dev.dunning.web.Api;
 import dev.dunning.web.Browser;
+import dev.dunning.web.ConsolePeople;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,6 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EffectivenessPagesIT extends HistoryTest {
 
-    static final String PASSWORD = "correct horse battery staple";
     static final String CARLA = "carla";
     static final String DAVE = "dave";
     static final String ALEX = "alex";
@@ -84,11 +84,10 @@ class EffectivenessPagesIT extends HistoryTest {
 
     @BeforeEach
     void people() {
-        if (users.find(CARLA).isEmpty()) {
-            users.create(CARLA, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
-            users.create(DAVE, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
-            users.create(ALEX, EnumSet.of(Role.AUDITOR), PASSWORD, "test");
-        }
+        ConsolePeople people = new ConsolePeople(users);
+        people.fixed(CARLA, Role.CREDIT_CONTROLLER);
+        people.fixed(DAVE, Role.CREDIT_CONTROLLER);
+        people.fixed(ALEX, Role.AUDITOR);
         browser = Browser.on(port);
     }
 
@@ -99,7 +98,7 @@ class EffectivenessPagesIT extends HistoryTest {
         sources.add(new RuleSource("rules/note.drl", NOTE.getBytes(StandardCharsets.UTF_8)));
         String challenger = lifecycle.submit(sources, "alice", "a firmer second reminder", "test").stored().version();
 
-        signInAs(CARLA);
+        browser.signInAgainAs(CARLA, PASSWORD);
         browser.visit("/console/challenger-tests");
         new Select(browser.field("challengerVersion")).selectByValue(challenger);
         browser.field("sharePercent").clear();
@@ -137,7 +136,7 @@ class EffectivenessPagesIT extends HistoryTest {
         assertThat(browser.text("#review .refusal")).contains("asked for by carla, who may not also approve it");
         assertThat(tests.find(id).status()).isEqualTo(ChallengerTests.Status.PROPOSED);
 
-        signInAs(DAVE);
+        browser.signInAgainAs(DAVE, PASSWORD);
         browser.visit("/console/rule-sets");
         assertThat(browser.text("table.waiting-reviews")).contains("start a champion/challenger test", CARLA);
         browser.visit("/console/rule-sets/" + challenger);
@@ -215,7 +214,7 @@ class EffectivenessPagesIT extends HistoryTest {
         browser.screenshot("challenger-tests");
 
         // an auditor reads, and may not propose
-        signInAs(ALEX);
+        browser.signInAgainAs(ALEX, PASSWORD);
         browser.visit("/console/challenger-tests/" + id);
         assertThat(browser.driver().findElements(By.cssSelector("form.propose, button.stop"))).isEmpty();
         browser.visit("/console/challenger-tests");
@@ -247,7 +246,7 @@ class EffectivenessPagesIT extends HistoryTest {
                 .params("c".repeat(64), Sql.utc(monday.plus(Duration.ofDays(8)))).update();
         summaries.catchUp();
 
-        signInAs(CARLA);
+        browser.signInAgainAs(CARLA, PASSWORD);
         String query = "from=2022-05-01&to=2022-05-31&by=channel&interval=week&asOf=2022-06-30";
         browser.visit("/console/effectiveness?" + query);
         assertThat(browser.text("table.figures tr.total")).startsWith("Total 4 4 4 1");
@@ -283,12 +282,6 @@ class EffectivenessPagesIT extends HistoryTest {
                 + "fetch(arguments[0]).then(r => r.text().then(t => done(JSON.stringify({status: r.status,"
                 + " type: r.headers.get('Content-Type'), body: t}))));", path);
         return json.readTree(String.valueOf(answer));
-    }
-
-    private void signInAs(String name) {
-        browser.driver().manage().deleteAllCookies();
-        browser.visit("/console/login");
-        browser.signIn(name, PASSWORD);
     }
 
     static final String NOTE = """

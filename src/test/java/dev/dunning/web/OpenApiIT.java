@@ -71,7 +71,7 @@ class OpenApiIT {
     void theAuditFiltersAreDocumentedOneByOneAsQueryParameters() throws Exception {
         JsonNode paths = json.readTree(get("/v3/api-docs").body()).get("paths");
         List<String> filters = List.of("customerId", "from", "to", "action", "channel", "ruleName", "ruleSetVersion",
-                "entryPoint");
+                "entryPoint", "policy");
         for (String path : List.of("/api/v1/audit/decisions", "/api/v1/audit/export")) {
             List<String> query = new ArrayList<>();
             paths.get(path).get("get").get("parameters").forEach(p -> {

@@ -15,13 +15,13 @@ import java.util.stream.Collectors;
  * that is not an instant is refused by the binder with its name, like any other parameter of the wrong type).
  */
 record AuditQuery(String customerId, Instant from, Instant to, String action, String channel, String ruleName,
-        String ruleSetVersion, String entryPoint) {
+        String ruleSetVersion, String entryPoint, String policy) {
 
     static final List<String> ENTRY_POINTS = List.of("evaluate", "decide", "run", AuditRetention.ENTRY_POINT);
 
     /** Only a time range and a version, as the rule statistics take them. */
     static AuditQuery range(Instant from, Instant to, String ruleSetVersion) {
-        return new AuditQuery(null, from, to, null, null, null, ruleSetVersion, null);
+        return new AuditQuery(null, from, to, null, null, null, ruleSetVersion, null, null);
     }
 
     /** The filter, with a problem added for every parameter that can match nothing because it is misspelt. */
@@ -46,8 +46,15 @@ record AuditQuery(String customerId, Instant from, Instant to, String action, St
         if (ruleName != null && ruleName.length() > 200) {
             problems.add(new FieldProblem("ruleName", "a rule name has at most 200 characters"));
         }
+        String reference = blankToNull(policy) == null ? null : policy.strip();
+        if (reference != null && reference.length() > 100) {
+            problems.add(new FieldProblem("policy", "a policy reference has at most 100 characters; give it as "
+                    + "a table row's policy cell or a DRL rule's @policy names it, such as ESC-C2"));
+        }
+        // A reference that no rule ever carried is no mistake the service can name (it may be in a table not yet
+        // activated, or only in a version that never fired it): the search finds no decision, as for a rule name.
         return new AuditFilter(blankToNull(customerId), from, to, action, channel, blankToNull(ruleName),
-                ruleSetVersion, entryPoint);
+                ruleSetVersion, entryPoint, reference);
     }
 
     private static <E extends Enum<E>> void code(List<FieldProblem> problems, String field, String value,

@@ -70,7 +70,7 @@ class DecisionPages {
      * empty field is no filter.
      */
     record Search(String customerId, String from, String to, String action, String channel, String ruleName,
-            String ruleSetVersion, String entryPoint, String cursor) {
+            String ruleSetVersion, String entryPoint, String policy, String cursor) {
 
         /** The filter as query parameters (without the cursor), for the next page, export and verify links. */
         Map<String, String> parameters() {
@@ -81,6 +81,7 @@ class DecisionPages {
             put(p, "action", action);
             put(p, "channel", channel);
             put(p, "ruleName", ruleName);
+            put(p, "policy", policy);
             put(p, "ruleSetVersion", ruleSetVersion);
             put(p, "entryPoint", entryPoint);
             return p;
@@ -169,7 +170,7 @@ class DecisionPages {
         Instant from = instant("from", s.from(), problems);
         Instant to = instant("to", s.to(), problems);
         return new AuditQuery(s.customerId(), from, to, orNull(s.action()), orNull(s.channel()), s.ruleName(),
-                orNull(s.ruleSetVersion()), orNull(s.entryPoint())).filter(problems);
+                orNull(s.ruleSetVersion()), orNull(s.entryPoint()), s.policy()).filter(problems);
     }
 
     /** An ISO instant, or a datetime-local value read as UTC; null for an empty field. */

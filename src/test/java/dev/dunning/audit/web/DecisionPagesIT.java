@@ -136,6 +136,49 @@ class DecisionPagesIT {
     }
 
     @Test
+    void anAuditorFindsADecisionByThePolicyReferenceOfItsTableRow() throws Exception {
+        facts.upsertCustomer(aCustomer().id(customer).consumer().in("DE", "Europe/Berlin", "EUR").build());
+        facts.upsertInvoice(customer, anInvoice().id(customer + "-I1").amount("EUR", "120.00").due("2025-03-05")
+                .build());
+        DecisionResponse made = decisions.decide(customer, Instant.parse("2025-03-17T15:00:00Z"), "billing-test");
+        String policy = made.trace().stream().filter(t -> t.sheet() != null && t.metadata() != null
+                        && String.valueOf(t.metadata().get("policy")).startsWith("ESC-"))
+                .map(t -> t.metadata().get("policy").toString()).findFirst()
+                .orElseThrow(() -> new AssertionError("no ladder row with a policy reference fired: " + made.trace()));
+
+        browser.signIn(auditor, PASSWORD);
+        browser.visit("/console/decisions");
+        assertThat(browser.text("label[for=policy]")).isEqualTo("Policy reference (e.g. ESC-C2)");
+        browser.field("customerId").sendKeys(customer);
+        browser.field("policy").sendKeys(policy);
+        browser.driver().findElement(By.cssSelector("form.search button[type=submit]")).click();
+        browser.waitUntil(d -> d.findElements(By.cssSelector("#results table.decisions tbody tr")).size() == 1);
+        browser.checked();
+        assertThat(browser.path()).contains("policy=" + policy);
+        assertThat(browser.text("#results tbody tr")).contains(made.decisionId());
+        // The export of the filter carries the reference.
+        HttpResponse<String> csv = download(browser.driver().findElement(By.cssSelector("a.export-csv"))
+                .getAttribute("href"));
+        assertThat(csv.body().lines().toList()).hasSize(2).last().asString().contains(made.decisionId());
+
+        // Another reference, or one no rule carries, finds nothing for this customer.
+        browser.visit("/console/decisions?customerId=" + customer + "&policy=INT-01");
+        browser.checked();
+        assertThat(browser.driver().findElements(By.cssSelector("table.decisions"))).isEmpty();
+        assertThat(browser.text("#results")).contains("No decision matches this filter.");
+        browser.visit("/console/decisions?customerId=" + customer + "&policy=NO-SUCH-REF");
+        assertThat(browser.text("#results")).contains("No decision matches this filter.");
+        assertThat(browser.driver().findElement(By.id("policy")).getAttribute("value")).isEqualTo("NO-SUCH-REF");
+
+        // Too long a reference is named beside its field, as the API names it, and nothing is searched.
+        browser.visit("/console/decisions?policy=" + "P".repeat(101));
+        browser.checked();
+        assertThat(browser.text("#policy-problem")).isEqualTo("a policy reference has at most 100 characters; give it "
+                + "as a table row's policy cell or a DRL rule's @policy names it, such as ESC-C2");
+        assertThat(browser.driver().findElements(By.cssSelector("table.decisions"))).isEmpty();
+    }
+
+    @Test
     void olderDecisionsArePagedByKeysetWithTheFilterKept() throws Exception {
         facts.upsertCustomer(aCustomer().id(customer).consumer().in("DE", "Europe/Berlin", "EUR").build());
         facts.upsertInvoice(customer, anInvoice().id(customer + "-I1").amount("EUR", "120.00").due("2025-03-05")
@@ -178,6 +221,7 @@ class DecisionPagesIT {
         assertThat(browser.text("h1")).isEqualTo("Entscheidungen");
         assertThat(browser.text("nav")).contains("Entscheidungen");
         assertThat(browser.text("label[for=customerId]")).isEqualTo("Kunde");
+        assertThat(browser.text("label[for=policy]")).isEqualTo("Richtlinien-Verweis (z. B. ESC-C2)");
         assertThat(browser.text("#results")).contains("Keine Entscheidung passt zu diesem Filter.")
                 .contains("Diesen Filter als CSV exportieren");
     }

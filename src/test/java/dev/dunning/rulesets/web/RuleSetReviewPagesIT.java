@@ -1,5 +1,6 @@
 package dev.dunning.rulesets.web;
 
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.challenger.ChallengerTests;
@@ -9,6 +10,7 @@ import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
 import dev.dunning.web.Browser;
+import dev.dunning.web.ConsolePeople;
 import dev.dunning.web.DecisionApiIT;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -18,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -41,7 +42,6 @@ import tools.jackson.databind.json.JsonMapper;
         properties = "dunning.security.four-eyes-relaxed=false")
 class RuleSetReviewPagesIT {
 
-    static final String PASSWORD = "correct horse battery staple";
     static final String CARLA = "carla";
     static final String DAVE = "dave";
     static final String TON_01 = "TON-01: the first reminder to a consumer is always friendly";
@@ -70,10 +70,9 @@ class RuleSetReviewPagesIT {
 
     @BeforeEach
     void people() {
-        if (users.find(CARLA).isEmpty()) {
-            users.create(CARLA, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
-            users.create(DAVE, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
-        }
+        ConsolePeople people = new ConsolePeople(users);
+        people.fixed(CARLA, Role.CREDIT_CONTROLLER);
+        people.fixed(DAVE, Role.CREDIT_CONTROLLER);
         browser = Browser.on(port);
     }
 
@@ -109,7 +108,7 @@ class RuleSetReviewPagesIT {
                 "four-eyes principle");
         assertThat(lifecycle.serving().version()).isEqualTo(before);
 
-        signInAs(DAVE);
+        browser.signInAgainAs(DAVE, PASSWORD);
         browser.visit("/console/rule-sets");
         assertThat(browser.text("table.waiting-reviews")).contains(candidate.substring(0, 12), CARLA,
                 "the description of TON-01 names the contact now");
@@ -146,7 +145,7 @@ class RuleSetReviewPagesIT {
         String candidate = submitted("TON-01: a rejected idea");
         long first = reviews.request(candidate, CARLA, "try this wording").id();
 
-        signInAs(DAVE);
+        browser.signInAgainAs(DAVE, PASSWORD);
         browser.visit("/console/rule-sets/" + candidate);
         browser.driver().findElement(By.cssSelector("#review button.reject")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .refusal")).isEmpty());
@@ -166,7 +165,7 @@ class RuleSetReviewPagesIT {
         assertThat(reviews.find(first).state()).isEqualTo(RuleSetReviews.State.REJECTED);
 
         long second = reviews.request(candidate, CARLA, "second try").id();
-        signInAs(CARLA);
+        browser.signInAgainAs(CARLA, PASSWORD);
         browser.visit("/console/rule-sets/" + candidate);
         browser.driver().findElement(By.cssSelector("#review button.withdraw")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .done")).isEmpty());
@@ -182,7 +181,7 @@ class RuleSetReviewPagesIT {
         reviews.approve(reviews.request(candidate, CARLA, "to roll back from").id(), DAVE, null);
         assertThat(lifecycle.serving().version()).isEqualTo(candidate);
 
-        signInAs(DAVE);
+        browser.signInAgainAs(DAVE, PASSWORD);
         browser.visit("/console/rule-sets/" + before);
         assertThat(browser.text("#review button.ask")).isEqualTo("Ask for review: roll back to this version");
         // Without a comment (the browser would not send the form; a hand-made request is refused the same way).
@@ -198,7 +197,7 @@ class RuleSetReviewPagesIT {
         assertThat(browser.text("#review h3")).contains("roll back to this version");
         assertThat(lifecycle.serving().version()).as("asked for, not done").isEqualTo(candidate);
 
-        signInAs(CARLA);
+        browser.signInAgainAs(CARLA, PASSWORD);
         browser.visit("/console/rule-sets/" + before);
         browser.driver().findElement(By.cssSelector("#review button.approve")).click();
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .done")).isEmpty());
@@ -214,7 +213,7 @@ class RuleSetReviewPagesIT {
         ChallengerTests.Test test = challengerTests.propose(candidate, new BigDecimal("10"), "try it on a tenth",
                 CARLA);
         try {
-            signInAs(CARLA);
+            browser.signInAgainAs(CARLA, PASSWORD);
             browser.visit("/console/rule-sets/" + candidate);
             // the test's request waits in the queue, and the API would still take a request to activate: so does the page
             assertThat(browser.text("#review h3")).contains("Request");
@@ -233,12 +232,6 @@ class RuleSetReviewPagesIT {
             reviews.ofVersion(candidate).stream().filter(RuleSetReviews.Review::pending)
                     .forEach(r -> reviews.withdraw(r.id(), CARLA, "cleanup"));
         }
-    }
-
-    private void signInAs(String name) {
-        browser.driver().manage().deleteAllCookies();
-        browser.visit("/console/login");
-        browser.signIn(name, PASSWORD);
     }
 
     /** A candidate uploaded by Carla: the shipped tone table with TON-01's description changed. */

@@ -1,5 +1,6 @@
 package dev.dunning.security.web;
 
+import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,7 @@ import dev.dunning.security.ConsoleUsers;
 import dev.dunning.security.Role;
 import dev.dunning.security.UserCommand;
 import dev.dunning.web.Browser;
+import dev.dunning.web.ConsolePeople;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
 @DirtiesContext // a database of its own: see RunIT
 class AdminPagesIT {
 
-    static final String PASSWORD = "correct horse battery staple";
     /** Fixed names: they show in the screenshots. */
     static final String ADMIN = "ada";
     static final String CONTROLLER = "carla";
@@ -72,8 +73,9 @@ class AdminPagesIT {
 
     @BeforeAll
     void people() {
-        users.create(ADMIN, EnumSet.of(Role.ADMIN), PASSWORD, "test");
-        users.create(CONTROLLER, EnumSet.of(Role.CREDIT_CONTROLLER), PASSWORD, "test");
+        ConsolePeople people = new ConsolePeople(users);
+        people.fixed(ADMIN, Role.ADMIN);
+        people.fixed(CONTROLLER, Role.CREDIT_CONTROLLER);
     }
 
     @BeforeEach
