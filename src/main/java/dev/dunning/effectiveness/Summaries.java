@@ -288,7 +288,7 @@ public class Summaries {
             for (Stored s : now.values()) {
                 DecisionState old = before.getOrDefault(s.decisionId(), s.state());
                 DecisionState current = new DecisionState(true, s.state().contact(), s.state().sentAt(),
-                        s.state().outcome(), paidDays.get(s.decisionId()));
+                        s.state().outcome(), paidDays.get(s.decisionId()), s.state().complained());
                 if (!old.sameAs(current)) {
                     rows.change(s.day(), cells(s.decisionId()), old, current);
                 }
@@ -306,14 +306,14 @@ public class Summaries {
             if (before.isEmpty()) {
                 return;
             }
-            record Contact(String status, Instant sentAt, String outcome) {}
+            record Contact(String status, Instant sentAt, String outcome, boolean complained) {}
             Map<String, Contact> contacts = new HashMap<>();
-            jdbc.sql("SELECT o.decision_id, o.status, o.sent_at, c.outcome FROM outbox o "
+            jdbc.sql("SELECT o.decision_id, o.status, o.sent_at, c.outcome, c.complained_at FROM outbox o "
                             + "LEFT JOIN contact_attempts c ON c.id = o.contact_id WHERE o.decision_id IN (:ids)")
                     .param("ids", before.keySet())
                     .query(rs -> {
                         contacts.put(rs.getString(1), new Contact(rs.getString(2), Sql.instant(rs, "sent_at"),
-                                rs.getString(4)));
+                                rs.getString(4), rs.getObject(5) != null));
                     });
             Map<String, Stored> stored = stored(before.keySet());
             List<Object[]> updates = new ArrayList<>();
@@ -324,10 +324,12 @@ public class Summaries {
                 boolean sent = contact && "SENT".equals(c.status());
                 Instant sentAt = sent ? c.sentAt() : null;
                 String outcome = contact && (sent || "DEAD".equals(c.status())) ? c.outcome() : null;
+                // A complaint counts for a message that went out, beside its outcome (docs/effectiveness.md).
+                boolean complained = sent && c.complained();
                 DecisionState old = s.state();
                 if (old.contact() != contact || !Objects.equals(old.sentAt(), sentAt)
-                        || !Objects.equals(old.outcome(), outcome)) {
-                    updates.add(new Object[] {contact, Sql.utc(sentAt), outcome, s.decisionId()});
+                        || !Objects.equals(old.outcome(), outcome) || old.complained() != complained) {
+                    updates.add(new Object[] {contact, Sql.utc(sentAt), outcome, complained, s.decisionId()});
                     storedCache.remove(s.decisionId());
                 }
                 if (old.sentAt() != null && !old.sentAt().equals(sentAt)) {
@@ -344,8 +346,8 @@ public class Summaries {
                 }
             }
             if (!updates.isEmpty()) {
-                jdbcTemplate.batchUpdate("UPDATE effect_decisions SET contact = ?, sent_at = ?, outcome = ? "
-                        + "WHERE decision_id = ?", updates);
+                jdbcTemplate.batchUpdate("UPDATE effect_decisions SET contact = ?, sent_at = ?, outcome = ?, "
+                        + "complained = ? WHERE decision_id = ?", updates);
             }
             if (!reach.isEmpty()) {
                 // Payments in reach of these decisions (new, or sent since) may now belong to them: one query.
@@ -462,7 +464,8 @@ public class Summaries {
                         .query((rs, n) -> new Stored(rs.getString("decision_id"), rs.getString("customer_id"),
                                 Sql.instant(rs, "decided_at"), Sql.date(rs, "day"),
                                 new DecisionState(true, rs.getBoolean("contact"), Sql.instant(rs, "sent_at"),
-                                        rs.getString("outcome"), Sql.intOrNull(rs, "paid_days"))))
+                                        rs.getString("outcome"), Sql.intOrNull(rs, "paid_days"),
+                                        rs.getBoolean("complained"))))
                         .list().forEach(s -> {
                             storedCache.put(s.decisionId(), s);
                             found.put(s.decisionId(), s);
