@@ -151,20 +151,30 @@ public class Summaries {
             record Audited(long seq, String decisionId, Instant at, String customerId, String version, String action,
                     String channel, String tone, String template, List<String> invoiceIds, String segment,
                     String language, String customerCurrency) {}
+            // Segment, language and currency are the customer's as the decision saw them: its fact snapshot's, not the
+            // customers row's now (a customer moved to another segment later still counts under the one decided on).
+            // The server hands over the snapshot's customer object only (one JSON_EXTRACT, a few hundred bytes),
+            // not the whole snapshot; the row's values stand in only where the snapshot has been erased.
             List<Audited> audited = jdbc.sql("""
                     SELECT a.seq, a.decision_id, a.recorded_at, a.customer_id, a.rule_set_version, a.action, a.channel,
                         a.tone, JSON_VALUE(a.content, '$.decision.template') AS template,
                         JSON_EXTRACT(a.content, '$.decision.invoiceIds') AS invoice_ids,
-                        c.segment, c.language, c.currency
-                    FROM audit_records a LEFT JOIN customers c ON c.id = a.customer_id
+                        JSON_EXTRACT(f.facts, '$.customer') AS snapshot, c.segment, c.language, c.currency
+                    FROM audit_records a LEFT JOIN audit_facts f ON f.seq = a.seq
+                    LEFT JOIN customers c ON c.id = a.customer_id AND f.facts IS NULL
                     WHERE a.seq > ? ORDER BY a.seq LIMIT ?""")
                     .params(seq, properties.batchSize())
-                    .query((rs, n) -> new Audited(rs.getLong("seq"), rs.getString("decision_id"),
-                            Sql.instant(rs, "recorded_at"), rs.getString("customer_id"),
-                            rs.getString("rule_set_version"), rs.getString("action"), rs.getString("channel"),
-                            rs.getString("tone"), nullIfJsonNull(rs.getString("template")),
-                            ids(rs.getString("invoice_ids")), rs.getString("segment"), rs.getString("language"),
-                            rs.getString("currency")))
+                    .query((rs, n) -> {
+                        JsonNode customer = rs.getString("snapshot") == null ? null
+                                : json.readTree(rs.getString("snapshot"));
+                        return new Audited(rs.getLong("seq"), rs.getString("decision_id"),
+                                Sql.instant(rs, "recorded_at"), rs.getString("customer_id"),
+                                rs.getString("rule_set_version"), rs.getString("action"), rs.getString("channel"),
+                                rs.getString("tone"), nullIfJsonNull(rs.getString("template")),
+                                ids(rs.getString("invoice_ids")), text(customer, "segment", rs.getString("segment")),
+                                text(customer, "language", rs.getString("language")),
+                                text(customer, "currency", rs.getString("currency")));
+                    })
                     .list();
             if (audited.isEmpty()) {
                 return seq;
@@ -487,6 +497,15 @@ public class Summaries {
         List<String> ids = new ArrayList<>();
         node.forEach(n -> ids.add(n.asString()));
         return ids;
+    }
+
+    /** A text field of the snapshot's customer; {@code otherwise} when there is no snapshot. */
+    private static String text(JsonNode customer, String field, String otherwise) {
+        if (customer == null) {
+            return otherwise;
+        }
+        JsonNode value = customer.get(field);
+        return value == null || value.isNull() ? null : value.asString();
     }
 
     private static String nullIfJsonNull(String value) {

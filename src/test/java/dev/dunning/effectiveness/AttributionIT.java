@@ -12,7 +12,6 @@ import dev.dunning.decision.Outcome;
 import dev.dunning.decision.Segment;
 import dev.dunning.dispatch.ContactEventType;
 import dev.dunning.dispatch.DispatchService;
-import dev.dunning.facts.CustomerFacts;
 import dev.dunning.facts.FactRejectedException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -51,8 +50,6 @@ class AttributionIT extends HistoryTest {
     Deliverability deliverability;
     @Autowired
     DispatchService dispatch;
-    @Autowired
-    CustomerFacts customerFacts;
 
     private static Instant at(String instant) {
         return Instant.parse(instant);
@@ -288,6 +285,30 @@ class AttributionIT extends HistoryTest {
                 DeclineCodes.shipped());
         assertThat(dunningCase.getComplaints()).isEqualTo(3);
         assertThat(dunningCase.isComplainingRepeatedly()).isTrue();
+    }
+
+    @Test
+    void aDecisionCountsUnderTheSegmentAndLanguageItWasMadeInAfterTheCustomerMoves() {
+        Instant at = at("2024-06-17T09:00:00Z");
+        String customer = histories.customer("MOV", "EUR", Segment.SMALL_BUSINESS, "nl");
+        List<String> ids = List.of(histories.invoice(customer, "EUR", "10.00", LocalDate.parse("2024-05-20")));
+        histories.decide(customer, at, "HOLD", "NONE", null, null, ids);
+        // The customer moves to another segment and language before the summary job sees the decision.
+        facts.upsertCustomer(dev.dunning.decision.TestData.aCustomer().id(customer).segment(Segment.ENTERPRISE)
+                .in("DE", "Europe/Berlin", "EUR").language("fr").build());
+        summaries.catchUp();
+        // A decision after the move counts under the new ones.
+        histories.decide(customer, at.plusSeconds(60), "HOLD", "NONE", null, null, ids);
+        summaries.catchUp();
+
+        LocalDate d = Histories.day(at);
+        assertThat(figures.report(new Figures.Filter(d, d, null, "SMALL_BUSINESS", null), Figures.Cut.LANGUAGE)
+                .rows()).singleElement()
+                .satisfies(r -> assertThat(List.of(r.key(), r.decisions())).containsExactly("nl", 1L));
+        assertThat(figures.report(new Figures.Filter(d, d, null, "ENTERPRISE", null), Figures.Cut.LANGUAGE)
+                .rows()).singleElement()
+                .satisfies(r -> assertThat(List.of(r.key(), r.decisions())).containsExactly("fr", 1L));
+        assertThat(by(at, Figures.Cut.SEGMENT).keySet()).containsExactlyInAnyOrder("SMALL_BUSINESS", "ENTERPRISE");
     }
 
     @Test
