@@ -48,6 +48,7 @@ public final class DunningCase {
     private final int callsLast7Days;
     private final ContactAttempt lastConversation;
     private final int consecutiveBounces;
+    private final int complaints;
     private final List<Hold> activeHolds;
     private final Hold customerHold;
 
@@ -70,6 +71,7 @@ public final class DunningCase {
         this.callsLast7Days = b.callsLast7Days;
         this.lastConversation = b.lastConversation;
         this.consecutiveBounces = b.consecutiveBounces;
+        this.complaints = b.complaints;
         this.activeHolds = List.copyOf(b.activeHolds);
         this.customerHold = b.customerHold;
     }
@@ -153,6 +155,9 @@ public final class DunningCase {
             if (contact.outcome() == Outcome.CONVERSATION
                     && (b.lastConversation == null || contact.at().isAfter(b.lastConversation.at()))) {
                 b.lastConversation = contact;
+            }
+            if (contact.complained()) {
+                b.complaints++;
             }
         }
 
@@ -417,6 +422,19 @@ public final class DunningCase {
         return consecutiveBounces >= 2;
     }
 
+    /**
+     * How many of the customer's contacts in the history (up to {@code asOf}) drew a complaint: marked as spam, a STOP
+     * reply, a complaint to a person. Whatever their outcome.
+     */
+    public int getComplaints() {
+        return complaints;
+    }
+
+    /** True from two complaints: the customer complains repeatedly (a softer tone or another channel may be due). */
+    public boolean isComplainingRepeatedly() {
+        return complaints >= 2;
+    }
+
     // --- holds ----------------------------------------------------------------------------------------------------
 
     public List<Hold> getActiveHolds() {
@@ -473,6 +491,7 @@ public final class DunningCase {
         int callsLast7Days;
         ContactAttempt lastConversation;
         int consecutiveBounces;
+        int complaints;
         final List<Hold> activeHolds = new ArrayList<>();
         Hold customerHold;
     }

@@ -1,5 +1,6 @@
 package dev.dunning.dispatch;
 
+import dev.dunning.decision.Complaint;
 import dev.dunning.facts.Contacts;
 import dev.dunning.facts.CustomerContactDetails;
 import dev.dunning.facts.FactRejectedException;
@@ -192,12 +193,31 @@ public class DispatchService {
      */
     @Transactional
     public EventResult record(String decisionId, ContactEventType type, boolean hardBounce, String detail) {
+        return record(decisionId, type, hardBounce, null, detail);
+    }
+
+    /**
+     * Records an event as {@link #record(String, ContactEventType, boolean, String)} does; a {@code COMPLAINED} event
+     * names its {@code complaint} and is kept beside the outcome (the first complaint of a message only), never
+     * changing it.
+     */
+    @Transactional
+    public EventResult record(String decisionId, ContactEventType type, boolean hardBounce, Complaint complaint,
+            String detail) {
+        if (type == ContactEventType.COMPLAINED && complaint == null) {
+            throw FactRejectedException.invalid("complaint", "say what the complaint was: SPAM_REPORT (marked as "
+                    + "spam), STOP_REPLY (a STOP reply to a text) or CUSTOMER (a complaint to a person)");
+        }
         OutboxEntry entry = find(decisionId);
         if (entry.contactId() == null || entry.status() != OutboxStatus.SENT) {
             throw FactRejectedException.conflict("decisionId", "decision " + decisionId + " has not been sent (its "
                     + "outbox entry is " + entry.status() + "); events can only be reported for sent messages");
         }
         StoredContact contact = contacts.find(entry.contactId()).orElseThrow();
+        if (type == ContactEventType.COMPLAINED) {
+            contacts.complain(contact.id(), complaint, clock.instant());
+            return new EventResult(contacts.find(contact.id()).orElseThrow(), false);
+        }
         if (type.rank() >= ContactEventType.rank(contact.attempt().outcome())) {
             contacts.updateOutcome(contact.id(), type.outcome());
         }

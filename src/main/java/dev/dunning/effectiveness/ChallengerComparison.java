@@ -16,8 +16,9 @@ import org.springframework.stereotype.Service;
  * The comparison of the two arms of a champion/challenger test (docs/effectiveness.md, "The comparison"): per arm the
  * customers it decided, its decisions, contacts (dispatched decisions) and contacts per customer, the customers who
  * paid within the attribution window (a payment attributed, by last touch, to one of their decisions in the arm), the
- * recovered amount per currency, and the manual reviews; then the difference of the payment rates with its 95 %
- * interval ({@link TwoProportions}) and a plain sentence. It reads the decisions of the test (the audit log's index on
+ * recovered amount per currency, the manual reviews, and the customers who complained about a message (spam report,
+ * STOP reply, complaint to a person); then the differences of the payment rates and of the complaint rates, each with
+ * its 95 % interval ({@link TwoProportions}), and plain sentences. It reads the decisions of the test (the audit log's index on
  * test and arm) joined with the summary job's state of each decision, so it is as fresh as the summaries are.
  */
 @Service
@@ -26,26 +27,30 @@ public class ChallengerComparison {
     public static final String CHAMPION = "CHAMPION";
     public static final String CHALLENGER = "CHALLENGER";
 
-    /** What complaints the comparison can count: none, as the service records no complaint events yet. */
-    public static final String COMPLAINTS = "not recorded: the service has no complaint contact event yet, so "
-            + "neither arm can count complaints";
-
-    /** One arm's figures; rates are null when the arm decided nobody. */
+    /**
+     * One arm's figures; rates are null when the arm decided nobody. {@code complaints}: the arm's sent messages that
+     * drew a complaint; {@code complaintCustomers}: customers with at least one; complaint rate = complaintCustomers /
+     * customers (the customer is the unit, as for the payment rate).
+     */
     public record Arm(String arm, String ruleSetVersion, long customers, long decisions, long contacts, long sent,
             Double contactsPerCustomer, long paidCustomers, Double paymentRate, List<Figures.Recovered> recovered,
-            long manualReviews, long manualReviewCustomers) {}
+            long manualReviews, long manualReviewCustomers, long complaints, long complaintCustomers,
+            Double complaintRate) {}
 
-    /** The payment rates compared, in percentage points, with the method named. */
+    /** Two rates compared, in percentage points, with the method named. */
     public record Difference(double points, double low, double high, double z, double pValue, boolean approximate,
             String method) {}
 
     public record Report(long testId, String status, String championVersion, String challengerVersion,
             double sharePercent, int windowDays, List<Arm> arms, Difference paymentRateDifference, String sentence,
-            String complaints, long decisionsNotYetSummarised) {}
+            Difference complaintRateDifference, String complaintSentence, long decisionsNotYetSummarised) {}
 
     static final String METHOD = "difference of the payment rates (challenger - champion) with a 95 % Wald interval "
             + "(unpooled standard error); z and the two-sided p-value from the two-proportion z-test (pooled "
             + "standard error)";
+    static final String COMPLAINT_METHOD = "difference of the complaint rates (customers with a complaint / customers, "
+            + "challenger - champion) with a 95 % Wald interval (unpooled standard error); z and the two-sided p-value "
+            + "from the two-proportion z-test (pooled standard error)";
 
     private final JdbcClient jdbc;
     private final EffectivenessProperties properties;
@@ -83,6 +88,8 @@ public class ChallengerComparison {
                     COALESCE(SUM(d.contact), 0) contacts, COUNT(d.sent_at) sent,
                     COUNT(DISTINCT CASE WHEN d.paid_days IS NOT NULL THEN r.customer_id END) paid,
                     SUM(r.action = 'MANUAL_REVIEW') reviews,
+                    COALESCE(SUM(d.complained), 0) complaints,
+                    COUNT(DISTINCT CASE WHEN d.complained THEN r.customer_id END) complaint_customers,
                     COUNT(DISTINCT CASE WHEN r.action = 'MANUAL_REVIEW' THEN r.customer_id END) review_customers,
                     SUM(d.decision_id IS NULL) pending
                 FROM audit_records r LEFT JOIN effect_decisions d ON d.decision_id = r.decision_id
@@ -92,29 +99,56 @@ public class ChallengerComparison {
                     long customers = rs.getLong("customers");
                     long contacts = rs.getLong("contacts");
                     long paid = rs.getLong("paid");
+                    long complained = rs.getLong("complaint_customers");
                     pending[0] += rs.getLong("pending");
                     arms.put(arm, new Arm(arm, arm.equals(CHALLENGER) ? test.challenger() : test.champion(), customers,
                             rs.getLong("decisions"), contacts, rs.getLong("sent"),
                             customers == 0 ? null : (double) contacts / customers, paid,
                             customers == 0 ? null : (double) paid / customers,
                             recovered.getOrDefault(arm, List.of()), rs.getLong("reviews"),
-                            rs.getLong("review_customers")));
+                            rs.getLong("review_customers"), rs.getLong("complaints"), complained,
+                            customers == 0 ? null : (double) complained / customers));
                 });
         List<Arm> both = new ArrayList<>();
         for (String arm : List.of(CHAMPION, CHALLENGER)) {
             both.add(arms.getOrDefault(arm, new Arm(arm, arm.equals(CHALLENGER) ? test.challenger() : test.champion(),
-                    0, 0, 0, 0, null, 0, null, List.of(), 0, 0)));
+                    0, 0, 0, 0, null, 0, null, List.of(), 0, 0, 0, 0, null)));
         }
         Arm champion = both.get(0);
         Arm challenger = both.get(1);
         TwoProportions rates = TwoProportions.of(challenger.paidCustomers(), challenger.customers(),
                 champion.paidCustomers(), champion.customers());
-        Difference difference = rates == null ? null : new Difference(points(rates.difference()),
-                points(rates.low()), points(rates.high()), round(rates.z(), 3), round(rates.pValue(), 4),
-                rates.approximate(), METHOD);
+        TwoProportions complaints = TwoProportions.of(challenger.complaintCustomers(), challenger.customers(),
+                champion.complaintCustomers(), champion.customers());
         return Optional.of(new Report(test.id(), test.status(), test.champion(), test.challenger(),
-                test.shareBp() / 100.0, properties.windowDays(), both, difference,
-                sentence(champion, challenger, rates), COMPLAINTS, pending[0]));
+                test.shareBp() / 100.0, properties.windowDays(), both, difference(rates, METHOD),
+                sentence(champion, challenger, rates), difference(complaints, COMPLAINT_METHOD),
+                complaintSentence(complaints), pending[0]));
+    }
+
+    private static Difference difference(TwoProportions rates, String method) {
+        return rates == null ? null : new Difference(points(rates.difference()), points(rates.low()),
+                points(rates.high()), round(rates.z(), 3), round(rates.pValue(), 4), rates.approximate(), method);
+    }
+
+    /** "The challenger's complaint rate is 0.4 points lower, 95 % CI -0.9 to 0.1."; null when an arm is empty. */
+    static String complaintSentence(TwoProportions rates) {
+        if (rates == null) {
+            return null;
+        }
+        if (rates.challengerRate() == 0 && rates.championRate() == 0) {
+            return "No customer in either arm has complained.";
+        }
+        return "The challenger's complaint rate is " + how(rates) + ", 95 % CI " + oneDecimal(rates.low() * 100)
+                + " to " + oneDecimal(rates.high() * 100) + (rates.approximate()
+                        ? " (an arm has fewer than 10 customers who complained or did not: the interval is rough)"
+                        : "") + ".";
+    }
+
+    private static String how(TwoProportions rates) {
+        String points = oneDecimal(Math.abs(rates.difference() * 100));
+        return points.equals("0.0") ? "the same as the champion's (0.0 points)"
+                : points + " points " + (rates.difference() > 0 ? "higher" : "lower");
     }
 
     /** "After 3,120 customers per arm, the challenger's payment rate is 2.1 points higher, 95 % CI 0.4 to 3.8." */
@@ -129,10 +163,7 @@ public class ChallengerComparison {
                 ? "After " + count.format(champion.customers()) + " customers per arm"
                 : "After " + count.format(challenger.customers()) + " customers in the challenger arm and "
                         + count.format(champion.customers()) + " in the champion arm";
-        String points = oneDecimal(Math.abs(rates.difference() * 100));
-        String how = points.equals("0.0") ? "the same as the champion's (0.0 points)"
-                : points + " points " + (rates.difference() > 0 ? "higher" : "lower");
-        return after + ", the challenger's payment rate is " + how + ", 95 % CI " + oneDecimal(rates.low() * 100)
+        return after + ", the challenger's payment rate is " + how(rates) + ", 95 % CI " + oneDecimal(rates.low() * 100)
                 + " to " + oneDecimal(rates.high() * 100) + (rates.approximate()
                         ? " (an arm has fewer than 10 paying or non-paying customers: the interval is rough)" : "")
                 + ".";

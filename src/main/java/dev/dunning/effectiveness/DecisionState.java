@@ -5,16 +5,18 @@ import java.util.Objects;
 
 /**
  * What a decision counts for in the summaries: whether it had an outbox entry (a contact), whether and when that was
- * sent, the contact's furthest outcome, and the days to its first attributed payment (null: not paid).
+ * sent, the contact's furthest outcome, the days to its first attributed payment (null: not paid), and whether its
+ * message drew a complaint (counted on its own, beside the outcome).
  */
-record DecisionState(boolean counted, boolean contact, Instant sentAt, String outcome, Integer paidDays) {
+record DecisionState(boolean counted, boolean contact, Instant sentAt, String outcome, Integer paidDays,
+        boolean complained) {
 
     /** A decision the summaries have not counted yet. */
-    static final DecisionState NONE = new DecisionState(false, false, null, null, null);
+    static final DecisionState NONE = new DecisionState(false, false, null, null, null, false);
 
     /** Counter columns of effect_daily, in order. */
     static final String[] COLUMNS = {"decisions", "contacts", "sent", "delivered", "opened", "replied", "bounced",
-        "failed", "paid"};
+        "failed", "paid", "complained"};
 
     /**
      * The counters: a reply or a conversation implies the message arrived and was read, an opened message that it
@@ -35,6 +37,7 @@ record DecisionState(boolean counted, boolean contact, Instant sentAt, String ou
         c[6] = "BOUNCED".equals(outcome) ? 1 : 0;
         c[7] = "FAILED".equals(outcome) ? 1 : 0;
         c[8] = paidDays != null ? 1 : 0;
+        c[9] = complained ? 1 : 0;
         return c;
     }
 
@@ -52,6 +55,7 @@ record DecisionState(boolean counted, boolean contact, Instant sentAt, String ou
 
     boolean sameAs(DecisionState other) {
         return counted == other.counted && contact == other.contact && Objects.equals(sentAt, other.sentAt)
-                && Objects.equals(outcome, other.outcome) && Objects.equals(paidDays, other.paidDays);
+                && Objects.equals(outcome, other.outcome) && Objects.equals(paidDays, other.paidDays)
+                && complained == other.complained;
     }
 }

@@ -45,10 +45,14 @@ public class Figures {
     /** A recovered amount in one currency: the sum of the payments attributed, never added across currencies. */
     public record Recovered(String currency, BigDecimal amount, long payments) {}
 
-    /** One row of figures; rates are null where their denominator is zero. */
+    /**
+     * One row of figures; rates are null where their denominator is zero. {@code complaints}: sent messages that drew
+     * a complaint (spam report, STOP reply, complaint to a person), whatever their outcome; complaint rate = complaints
+     * / sent.
+     */
     public record Row(String key, long decisions, long contacts, long sent, long delivered, long opened, long replied,
-            long bounced, long failed, long paid, Double paymentRate, Double deliveryRate, Double bounceRate,
-            List<Recovered> recovered, Double medianDaysToPayment) {}
+            long bounced, long failed, long paid, long complaints, Double paymentRate, Double deliveryRate,
+            Double bounceRate, Double complaintRate, List<Recovered> recovered, Double medianDaysToPayment) {}
 
     /** Figures of a time range, cut one way, with the total of every decision in the range. */
     public record Report(LocalDate from, LocalDate to, Cut by, int windowDays, Row total, List<Row> rows,
@@ -123,12 +127,14 @@ public class Figures {
         }
         String from = " JOIN effect_cells c ON c.id = d.cell" + where;
         Map<String, long[]> counts = new LinkedHashMap<>();
-        jdbc.sql("SELECT " + key + " AS k, SUM(d.decisions), SUM(d.contacts), SUM(d.sent), SUM(d.delivered), "
-                        + "SUM(d.opened), SUM(d.replied), SUM(d.bounced), SUM(d.failed), SUM(d.paid) "
-                        + "FROM effect_daily d" + from + " GROUP BY k ORDER BY k")
+        StringBuilder sums = new StringBuilder();
+        for (String column : DecisionState.COLUMNS) {
+            sums.append(", SUM(d.").append(column).append(')');
+        }
+        jdbc.sql("SELECT " + key + " AS k" + sums + " FROM effect_daily d" + from + " GROUP BY k ORDER BY k")
                 .params(params).query(rs -> {
-                    long[] c = new long[9];
-                    for (int i = 0; i < 9; i++) {
+                    long[] c = new long[DecisionState.COLUMNS.length];
+                    for (int i = 0; i < c.length; i++) {
                         c[i] = rs.getLong(i + 2);
                     }
                     counts.put(rs.getString(1), c);
@@ -157,12 +163,12 @@ public class Figures {
     }
 
     private static Row empty(String key) {
-        return row(key, new long[9], List.of(), null);
+        return row(key, new long[DecisionState.COLUMNS.length], List.of(), null);
     }
 
     private static Row row(String key, long[] c, List<Recovered> recovered, Double median) {
-        return new Row(key, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], rate(c[8], c[0]), rate(c[3], c[2]),
-                rate(c[6], c[2]), recovered, median);
+        return new Row(key, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], rate(c[8], c[0]),
+                rate(c[3], c[2]), rate(c[6], c[2]), rate(c[9], c[2]), recovered, median);
     }
 
     static Double rate(long part, long whole) {

@@ -151,20 +151,30 @@ public class Summaries {
             record Audited(long seq, String decisionId, Instant at, String customerId, String version, String action,
                     String channel, String tone, String template, List<String> invoiceIds, String segment,
                     String language, String customerCurrency) {}
+            // Segment, language and currency are the customer's as the decision saw them: its fact snapshot's, not the
+            // customers row's now (a customer moved to another segment later still counts under the one decided on).
+            // The server hands over the snapshot's customer object only (one JSON_EXTRACT, a few hundred bytes),
+            // not the whole snapshot; the row's values stand in only where the snapshot has been erased.
             List<Audited> audited = jdbc.sql("""
                     SELECT a.seq, a.decision_id, a.recorded_at, a.customer_id, a.rule_set_version, a.action, a.channel,
                         a.tone, JSON_VALUE(a.content, '$.decision.template') AS template,
                         JSON_EXTRACT(a.content, '$.decision.invoiceIds') AS invoice_ids,
-                        c.segment, c.language, c.currency
-                    FROM audit_records a LEFT JOIN customers c ON c.id = a.customer_id
+                        JSON_EXTRACT(f.facts, '$.customer') AS snapshot, c.segment, c.language, c.currency
+                    FROM audit_records a LEFT JOIN audit_facts f ON f.seq = a.seq
+                    LEFT JOIN customers c ON c.id = a.customer_id AND f.facts IS NULL
                     WHERE a.seq > ? ORDER BY a.seq LIMIT ?""")
                     .params(seq, properties.batchSize())
-                    .query((rs, n) -> new Audited(rs.getLong("seq"), rs.getString("decision_id"),
-                            Sql.instant(rs, "recorded_at"), rs.getString("customer_id"),
-                            rs.getString("rule_set_version"), rs.getString("action"), rs.getString("channel"),
-                            rs.getString("tone"), nullIfJsonNull(rs.getString("template")),
-                            ids(rs.getString("invoice_ids")), rs.getString("segment"), rs.getString("language"),
-                            rs.getString("currency")))
+                    .query((rs, n) -> {
+                        JsonNode customer = rs.getString("snapshot") == null ? null
+                                : json.readTree(rs.getString("snapshot"));
+                        return new Audited(rs.getLong("seq"), rs.getString("decision_id"),
+                                Sql.instant(rs, "recorded_at"), rs.getString("customer_id"),
+                                rs.getString("rule_set_version"), rs.getString("action"), rs.getString("channel"),
+                                rs.getString("tone"), nullIfJsonNull(rs.getString("template")),
+                                ids(rs.getString("invoice_ids")), text(customer, "segment", rs.getString("segment")),
+                                text(customer, "language", rs.getString("language")),
+                                text(customer, "currency", rs.getString("currency")));
+                    })
                     .list();
             if (audited.isEmpty()) {
                 return seq;
@@ -288,7 +298,7 @@ public class Summaries {
             for (Stored s : now.values()) {
                 DecisionState old = before.getOrDefault(s.decisionId(), s.state());
                 DecisionState current = new DecisionState(true, s.state().contact(), s.state().sentAt(),
-                        s.state().outcome(), paidDays.get(s.decisionId()));
+                        s.state().outcome(), paidDays.get(s.decisionId()), s.state().complained());
                 if (!old.sameAs(current)) {
                     rows.change(s.day(), cells(s.decisionId()), old, current);
                 }
@@ -306,14 +316,14 @@ public class Summaries {
             if (before.isEmpty()) {
                 return;
             }
-            record Contact(String status, Instant sentAt, String outcome) {}
+            record Contact(String status, Instant sentAt, String outcome, boolean complained) {}
             Map<String, Contact> contacts = new HashMap<>();
-            jdbc.sql("SELECT o.decision_id, o.status, o.sent_at, c.outcome FROM outbox o "
+            jdbc.sql("SELECT o.decision_id, o.status, o.sent_at, c.outcome, c.complained_at FROM outbox o "
                             + "LEFT JOIN contact_attempts c ON c.id = o.contact_id WHERE o.decision_id IN (:ids)")
                     .param("ids", before.keySet())
                     .query(rs -> {
                         contacts.put(rs.getString(1), new Contact(rs.getString(2), Sql.instant(rs, "sent_at"),
-                                rs.getString(4)));
+                                rs.getString(4), rs.getObject(5) != null));
                     });
             Map<String, Stored> stored = stored(before.keySet());
             List<Object[]> updates = new ArrayList<>();
@@ -324,10 +334,12 @@ public class Summaries {
                 boolean sent = contact && "SENT".equals(c.status());
                 Instant sentAt = sent ? c.sentAt() : null;
                 String outcome = contact && (sent || "DEAD".equals(c.status())) ? c.outcome() : null;
+                // A complaint counts for a message that went out, beside its outcome (docs/effectiveness.md).
+                boolean complained = sent && c.complained();
                 DecisionState old = s.state();
                 if (old.contact() != contact || !Objects.equals(old.sentAt(), sentAt)
-                        || !Objects.equals(old.outcome(), outcome)) {
-                    updates.add(new Object[] {contact, Sql.utc(sentAt), outcome, s.decisionId()});
+                        || !Objects.equals(old.outcome(), outcome) || old.complained() != complained) {
+                    updates.add(new Object[] {contact, Sql.utc(sentAt), outcome, complained, s.decisionId()});
                     storedCache.remove(s.decisionId());
                 }
                 if (old.sentAt() != null && !old.sentAt().equals(sentAt)) {
@@ -344,8 +356,8 @@ public class Summaries {
                 }
             }
             if (!updates.isEmpty()) {
-                jdbcTemplate.batchUpdate("UPDATE effect_decisions SET contact = ?, sent_at = ?, outcome = ? "
-                        + "WHERE decision_id = ?", updates);
+                jdbcTemplate.batchUpdate("UPDATE effect_decisions SET contact = ?, sent_at = ?, outcome = ?, "
+                        + "complained = ? WHERE decision_id = ?", updates);
             }
             if (!reach.isEmpty()) {
                 // Payments in reach of these decisions (new, or sent since) may now belong to them: one query.
@@ -462,7 +474,8 @@ public class Summaries {
                         .query((rs, n) -> new Stored(rs.getString("decision_id"), rs.getString("customer_id"),
                                 Sql.instant(rs, "decided_at"), Sql.date(rs, "day"),
                                 new DecisionState(true, rs.getBoolean("contact"), Sql.instant(rs, "sent_at"),
-                                        rs.getString("outcome"), Sql.intOrNull(rs, "paid_days"))))
+                                        rs.getString("outcome"), Sql.intOrNull(rs, "paid_days"),
+                                        rs.getBoolean("complained"))))
                         .list().forEach(s -> {
                             storedCache.put(s.decisionId(), s);
                             found.put(s.decisionId(), s);
@@ -484,6 +497,15 @@ public class Summaries {
         List<String> ids = new ArrayList<>();
         node.forEach(n -> ids.add(n.asString()));
         return ids;
+    }
+
+    /** A text field of the snapshot's customer; {@code otherwise} when there is no snapshot. */
+    private static String text(JsonNode customer, String field, String otherwise) {
+        if (customer == null) {
+            return otherwise;
+        }
+        JsonNode value = customer.get(field);
+        return value == null || value.isNull() ? null : value.asString();
     }
 
     private static String nullIfJsonNull(String value) {

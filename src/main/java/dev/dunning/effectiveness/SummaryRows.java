@@ -127,7 +127,8 @@ final class SummaryRows {
                         .append(" + VALUES(").append(column).append(')');
             }
             jdbcTemplate.batchUpdate("INSERT INTO effect_daily (day, cell, " + String.join(", ", DecisionState.COLUMNS)
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " + update, rows);
+                    + ") VALUES (?, ?" + ", ?".repeat(DecisionState.COLUMNS.length) + ") ON DUPLICATE KEY UPDATE "
+                    + update, rows);
         }
         List<Object[]> dayRows = new ArrayList<>();
         days.forEach((k, n) -> {

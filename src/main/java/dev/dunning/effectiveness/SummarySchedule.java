@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the summary job every {@code dunning.effectiveness.interval} (when {@code scheduled}) and then refreshes the
- * headline gauges {@code dunning.effectiveness.rate} (tag {@code rate}: payment, delivery, reply, bounce) over the
- * default time range, so that a Prometheus scrape reads a number instead of querying the database.
+ * headline gauges {@code dunning.effectiveness.rate} (tag {@code rate}: payment, delivery, reply, bounce, complaint)
+ * over the default time range, so that a Prometheus scrape reads a number instead of querying the database.
  */
 @Component
 public class SummarySchedule implements SmartLifecycle {
@@ -44,6 +44,7 @@ public class SummarySchedule implements SmartLifecycle {
         gauge(meters, "delivery", r -> r.deliveryRate());
         gauge(meters, "reply", r -> Figures.rate(r.replied(), r.sent()));
         gauge(meters, "bounce", r -> r.bounceRate());
+        gauge(meters, "complaint", r -> r.complaintRate());
     }
 
     private void gauge(MeterRegistry meters, String rate, java.util.function.Function<Figures.Row, Double> of) {
@@ -53,7 +54,7 @@ public class SummarySchedule implements SmartLifecycle {
                     return value == null ? Double.NaN : value;
                 })
                 .description("Share of the decisions of the default time range: paid (of decisions), delivered, "
-                        + "replied and bounced (of messages sent); docs/effectiveness.md")
+                        + "replied, bounced and complained about (of messages sent); docs/effectiveness.md")
                 .tag("rate", rate).register(meters);
     }
 

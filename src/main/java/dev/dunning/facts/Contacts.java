@@ -3,6 +3,7 @@ package dev.dunning.facts;
 import dev.dunning.database.Sql;
 import dev.dunning.decision.Action;
 import dev.dunning.decision.Channel;
+import dev.dunning.decision.Complaint;
 import dev.dunning.decision.ContactAttempt;
 import dev.dunning.decision.Outcome;
 import java.sql.ResultSet;
@@ -53,6 +54,16 @@ public class Contacts {
         return jdbc.sql("UPDATE contact_attempts SET outcome = ? WHERE id = ?").params(outcome.name(), id).update() == 1;
     }
 
+    /**
+     * Records a complaint about an attempt; only the first one of each attempt is kept (a second report of the same
+     * message changes nothing). Returns whether this one was recorded.
+     */
+    public boolean complain(long id, Complaint complaint, Instant at) {
+        return jdbc.sql("UPDATE contact_attempts SET complaint = ?, complained_at = ? WHERE id = ? "
+                        + "AND complained_at IS NULL")
+                .params(complaint.name(), Sql.utc(at), id).update() == 1;
+    }
+
     public Optional<StoredContact> find(long id) {
         return jdbc.sql("SELECT * FROM contact_attempts WHERE id = ?").param(id).query((rs, n) -> stored(rs))
                 .optional();
@@ -90,6 +101,6 @@ public class Contacts {
     static ContactAttempt map(ResultSet rs) throws SQLException {
         return new ContactAttempt(Sql.instant(rs, "contacted_at"), Channel.valueOf(rs.getString("channel")),
                 Sql.enumOrNull(rs, "action", Action.class), Sql.intOrNull(rs, "stage"),
-                Outcome.valueOf(rs.getString("outcome")));
+                Outcome.valueOf(rs.getString("outcome")), Sql.enumOrNull(rs, "complaint", Complaint.class));
     }
 }

@@ -107,11 +107,48 @@ public final class BenchMain {
             line(out, "  stateless batch vs stateful", minus(b, s4), a);
             line(out, "(b) raw Drools", b, a);
         }
+        RunResult test = run(results, "ChallengerCostBenchmark.alternating", null);
+        if (test != null) {
+            ListStatistics champion = new ListStatistics();
+            ListStatistics challenger = new ListStatistics();
+            long none = 0;
+            long inChampion = 0;
+            long inChallenger = 0;
+            long rounds = 0;
+            for (BenchmarkResult fork : test.getBenchmarkResults()) {
+                for (IterationResult iteration : fork.getIterationResults()) {
+                    Map<String, Result> secondary = iteration.getSecondaryResults();
+                    long n = (long) score(secondary, "noneNanos");
+                    long c = (long) score(secondary, "championNanos");
+                    long x = (long) score(secondary, "challengerNanos");
+                    none += n;
+                    inChampion += c;
+                    inChallenger += x;
+                    rounds += (long) score(secondary, "rounds");
+                    champion.addValue((double) c / n);
+                    challenger.addValue((double) x / n);
+                }
+            }
+            out.append(String.format(Locale.ROOT, "%nA decision during a champion/challenger test "
+                    + "(ChallengerCostBenchmark.alternating, shipped policy; time / time without a test, mean ± "
+                    + "99.9%% error [min..max] per iteration):%n"));
+            out.append(String.format(Locale.ROOT, "  %-28s %10.2f us%n", "no test", none / 1e3 / rounds));
+            out.append(String.format(Locale.ROOT, "  %-28s %10.2f us  %s%n", "test, champion arm",
+                    inChampion / 1e3 / rounds, spread(champion)));
+            out.append(String.format(Locale.ROOT, "  %-28s %10.2f us  %s%n", "test, challenger arm",
+                    inChallenger / 1e3 / rounds, spread(challenger)));
+        }
         Value derive = find(results, "DerivationBenchmark.derive", null);
         if (derive != null) {
             out.append(String.format(Locale.ROOT, "DunningCase.derive alone: %s us%n", str(derive, 2)));
         }
         return out.toString();
+    }
+
+    private static String spread(ListStatistics ratios) {
+        double error = ratios.getN() > 1 ? ratios.getMeanErrorAt(0.999) : Double.NaN;
+        return String.format(Locale.ROOT, "%.3f ± %.3f [%.3f..%.3f]", ratios.getMean(), error, ratios.getMin(),
+                ratios.getMax());
     }
 
     /** A score with its error. */

@@ -150,7 +150,13 @@ public final class EffectivenessBenchmark {
         }
         // The contacts: h = CRC32 of the customer id drives everything; day 0..179 before AS_OF. Written in batches
         // from here (an INSERT ... SELECT computing seq was refused by the server: "Column 'seq' cannot be null").
-        List<String> ids = jdbc.sql("SELECT id FROM customers ORDER BY id").query(String.class).list();
+        record Customer(String id, String segment, String language, String currency, String country) {}
+        List<Customer> customers = jdbc.sql("SELECT id, segment, language, currency, country FROM customers ORDER BY id")
+                .query((rs, n) -> new Customer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5))).list();
+        Map<String, Customer> byId = new java.util.HashMap<>();
+        customers.forEach(c -> byId.put(c.id(), c));
+        List<String> ids = customers.stream().map(Customer::id).toList();
         String[] actions = {"REMINDER", "REMINDER", "REMINDER", "FINAL_NOTICE", "PHONE_CALL"};
         String[] channels = {"EMAIL", "EMAIL", "SMS", "LETTER", "PHONE"};
         java.time.LocalDateTime switchAt = AS_OF.minusDays(60).atStartOfDay();
@@ -182,6 +188,16 @@ public final class EffectivenessBenchmark {
                 INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal,
                     entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, 'bench', 'run', ?, ?, ?, ?, ?, ?, ?, ?)""", all);
+        // The fact snapshot of each decision as the audit log keeps it (canonical JSON, keys sorted): the customer,
+        // its three invoices and up to eight earlier contacts, which sort before the customer (1 to 3 kB each).
+        List<Object[]> snapshots = new ArrayList<>();
+        for (Object[] a : all) {
+            Customer c = byId.get((String) a[4]);
+            snapshots.add(new Object[] {a[0], snapshot(c.id(), c.segment(), c.language(), c.currency(), c.country(),
+                    (java.time.LocalDateTime) a[2])});
+        }
+        batches(template, "INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, '" + "0".repeat(64) + "')",
+                snapshots);
         // Firings, contacts and outbox entries in batches too (INSERT ... SELECT into these tables, which carry
         // triggers, was refused the same way).
         Map<String, Integer[]> rules = new java.util.HashMap<>();
@@ -232,6 +248,35 @@ public final class EffectivenessBenchmark {
                 INSERT INTO outbox (decision_id, customer_id, action, channel, route, tone, stage, template, decision,
                     status, not_before, due_at, attempts, created_at, updated_at, sent_at, contact_id)
                 VALUES (?, ?, ?, ?, ?, ?, 1, ?, '{}', ?, ?, ?, 1, ?, ?, ?, ?)""", entries);
+    }
+
+    /** A fact snapshot shaped as the service writes one (the fields of Facts, keys sorted, no whitespace). */
+    static String snapshot(String id, String segment, String language, String currency, String country,
+            java.time.LocalDateTime at) {
+        long h = crc32(id + "facts");
+        StringBuilder s = new StringBuilder("{\"asOf\":\"").append(at).append("Z\",\"contacts\":[");
+        for (int i = 0; i < h % 9; i++) {
+            s.append(i == 0 ? "" : ",").append("{\"action\":\"REMINDER\",\"at\":\"").append(at.minusDays(14L * (i + 1)))
+                    .append("Z\",\"channel\":\"EMAIL\",\"complaint\":null,\"outcome\":\"DELIVERED\",\"stage\":")
+                    .append(i % 3 + 1).append('}');
+        }
+        s.append("],\"customer\":{\"consents\":{\"EMAIL\":true,\"LETTER\":true,\"SMS\":false},\"country\":\"")
+                .append(country).append("\",\"currency\":\"").append(currency)
+                .append("\",\"doNotContact\":false,\"id\":\"").append(id).append("\",\"language\":\"").append(language)
+                .append("\",\"name\":\"Customer ").append(id).append("\",\"riskScore\":").append(h % 100)
+                .append(",\"segment\":\"").append(segment).append("\",\"tenureMonths\":").append(h % 120)
+                .append(",\"thirdPartyCollection\":false,\"timeZone\":\"Europe/Berlin\",\"vulnerable\":false},")
+                .append("\"holds\":[],\"invoices\":[");
+        for (int i = 1; i <= 3; i++) {
+            s.append(i == 1 ? "" : ",").append("{\"amount\":").append(100 + h % 900).append(".00,\"amountPaid\":0,")
+                    .append("\"currency\":\"").append(currency).append("\",\"dueDate\":\"")
+                    .append(at.toLocalDate().minusDays(30L * i)).append("\",\"failedAttempts\":0,\"id\":\"")
+                    .append(id).append('-').append(i).append("\",\"issueDate\":\"")
+                    .append(at.toLocalDate().minusDays(30L * i + 14)).append("\",\"lastDeclineClass\":null,")
+                    .append("\"lastDeclineCode\":null,\"lastFailureAt\":null,\"number\":\"INV-").append(id)
+                    .append('-').append(i).append("\",\"paymentMethod\":\"BANK_TRANSFER\",\"status\":\"OPEN\"}");
+        }
+        return s.append("]}").toString();
     }
 
     private static void batches(org.springframework.jdbc.core.JdbcTemplate template, String sql, List<Object[]> rows) {

@@ -13,12 +13,15 @@ import dev.dunning.audit.ChainVerifier;
 import dev.dunning.database.TestDatabase;
 import dev.dunning.decision.Action;
 import dev.dunning.decision.Channel;
+import dev.dunning.decision.Complaint;
 import dev.dunning.decision.Decision;
 import dev.dunning.decision.HoldKind;
 import dev.dunning.decision.Outcome;
 import dev.dunning.decision.TestData.FactsBuilder;
 import dev.dunning.decisions.DecisionResponse;
 import dev.dunning.decisions.DecisionService;
+import dev.dunning.dispatch.ContactEventType;
+import dev.dunning.dispatch.DispatchService;
 import dev.dunning.effectiveness.Summaries;
 import dev.dunning.facts.FactsService;
 import dev.dunning.rules.ActiveRuleSet;
@@ -138,6 +141,8 @@ class ChallengerTestIT {
     RuleSetVersions versions;
     @Autowired
     RuleSetReviews reviews;
+    @Autowired
+    DispatchService dispatch;
 
     String champion;
     String challenger;
@@ -361,6 +366,18 @@ class ChallengerTestIT {
         assertThat(afterTalk.reasons()).anyMatch(r -> r.contains("conversation took place 2 day(s) ago"));
     }
 
+    /** The dispatcher sent the decision's entry (what it records, without a mail server): its contact, entry SENT. */
+    private void sent(String decisionId) {
+        var entry = jdbc.sql("SELECT customer_id, channel, action FROM outbox WHERE decision_id = ?").param(decisionId)
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).single();
+        jdbc.sql("INSERT INTO contact_attempts (customer_id, contacted_at, channel, action, stage, outcome, reference, "
+                        + "recorded_at) VALUES (?, UTC_TIMESTAMP(6), ?, ?, 1, 'SENT', ?, UTC_TIMESTAMP(6))")
+                .params(entry[0], entry[1], entry[2], "outbox:" + decisionId).update();
+        jdbc.sql("UPDATE outbox SET status = 'SENT', sent_at = UTC_TIMESTAMP(6), contact_id = (SELECT id FROM "
+                + "contact_attempts WHERE reference = ?) WHERE decision_id = ?")
+                .params("outbox:" + decisionId, decisionId).update();
+    }
+
     @Test
     void theComparisonCountsCustomersPaymentsAndAmountsPerArm() throws Exception {
         ChallengerTests.Test test = running("50");
@@ -375,8 +392,17 @@ class ChallengerTestIT {
                 facts.upsertCustomer(aCustomer().id(id).build());
                 String invoice = id + "-I";
                 facts.upsertInvoice(id, anInvoice().id(invoice).amount("EUR", "100.00").daysOverdue(31).build());
-                decisions.decide(id, null, "billing");
                 customers.merge(arm, 1, Integer::sum);
+                if (i < (inChallenger ? 3 : 1)) {
+                    // Sent, and the customer complained about it: 3 of 6 in the challenger arm, 1 of 6 in the other.
+                    var dispatched = decisions.decideAndDispatch(id, null, "billing");
+                    assertThat(dispatched.entry()).as("the decision of %s sends a message", id).isPresent();
+                    sent(dispatched.decision().decisionId());
+                    dispatch.record(dispatched.decision().decisionId(), ContactEventType.COMPLAINED, false,
+                            Complaint.CUSTOMER, "called about the tone");
+                } else {
+                    decisions.decide(id, null, "billing");
+                }
                 if (i < (inChallenger ? 4 : 2)) {
                     paid.merge(arm, 1, Integer::sum);
                     payments.add(() -> facts.recordPayment(invoice, new FactsService.NewPayment(
@@ -402,12 +428,19 @@ class ChallengerTestIT {
         assertThat(report.path("paymentRateDifference").path("points").asDouble()).isEqualTo(33.33);
         assertThat(report.path("sentence").asString()).startsWith("After 6 customers per arm, the challenger's "
                 + "payment rate is 33.3 points higher, 95 % CI ");
-        assertThat(report.path("complaints").asString()).contains("not recorded");
+        assertThat(arms.get("CHALLENGER").path("complaintCustomers").asLong()).isEqualTo(3);
+        assertThat(arms.get("CHALLENGER").path("complaintRate").asDouble()).isEqualTo(0.5);
+        assertThat(arms.get("CHAMPION").path("complaints").asLong()).isEqualTo(1);
+        assertThat(report.path("complaintRateDifference").path("points").asDouble()).isEqualTo(33.33);
+        assertThat(report.path("complaintRateDifference").path("approximate").asBoolean()).isTrue();
+        assertThat(report.path("complaintSentence").asString()).startsWith("The challenger's complaint rate is 33.3 "
+                + "points higher, 95 % CI ");
 
         HttpResponse<String> csv = api.get("/api/v1/effectiveness/challenger-tests/" + test.id()
                 + "/comparison?format=csv");
         assertThat(csv.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
-        assertThat(csv.body()).contains("CHALLENGER," + challenger + ",6,").contains("EUR 400.00 (4 payments)");
+        assertThat(csv.body()).contains("CHALLENGER," + challenger + ",6,").contains("EUR 400.00 (4 payments),3,3,0.5")
+                .contains("complaint rate difference (points),33.33,");
         assertThat(api.get("/api/v1/effectiveness/challenger-tests/987654/comparison").statusCode()).isEqualTo(404);
         assertThat(api.get("/api/v1/effectiveness/challenger-tests/x1/comparison").statusCode()).isEqualTo(400);
     }

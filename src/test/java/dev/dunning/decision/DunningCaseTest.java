@@ -387,6 +387,33 @@ class DunningCaseTest {
         }
 
         @Test
+        void countsTheContactsThatDrewAComplaintWhateverTheirOutcomeButNotThoseAfterAsOf() {
+            DunningCase twice = facts()
+                    .invoice(anInvoice().daysOverdue(40))
+                    .contact(new ContactAttempt(daysBeforeNow(9), Channel.EMAIL, Action.REMINDER, 1,
+                            Outcome.OPENED, Complaint.SPAM_REPORT))
+                    .contact(new ContactAttempt(daysBeforeNow(4), Channel.SMS, Action.REMINDER, 2,
+                            Outcome.DELIVERED, Complaint.STOP_REPLY))
+                    .contact(contact(daysBeforeNow(2), Channel.EMAIL, Action.REMINDER, 2, Outcome.DELIVERED))
+                    // after asOf: ignored
+                    .contact(new ContactAttempt(TestData.NOW.plusSeconds(60), Channel.EMAIL, Action.REMINDER, 2,
+                            Outcome.DELIVERED, Complaint.CUSTOMER))
+                    .derive();
+            DunningCase once = facts()
+                    .invoice(anInvoice().daysOverdue(40))
+                    .contact(new ContactAttempt(daysBeforeNow(3), Channel.LETTER, Action.REMINDER, 2, Outcome.SENT,
+                            Complaint.CUSTOMER))
+                    .contact(contact(daysBeforeNow(1), Channel.EMAIL, Action.REMINDER, 2, Outcome.BOUNCED))
+                    .derive();
+
+            assertThat(twice.getComplaints()).isEqualTo(2);
+            assertThat(twice.isComplainingRepeatedly()).isTrue();
+            assertThat(twice.getStageReached()).isEqualTo(2); // a complaint leaves the outcome, and the stage, as they are
+            assertThat(once.getComplaints()).isEqualTo(1);
+            assertThat(once.isComplainingRepeatedly()).isFalse();
+        }
+
+        @Test
         void theLastConversationIsTheLatestContactWithAConversation() {
             DunningCase c = facts()
                     .invoice(anInvoice().daysOverdue(40))

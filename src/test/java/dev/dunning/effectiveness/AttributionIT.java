@@ -1,13 +1,24 @@
 package dev.dunning.effectiveness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.Complaint;
+import dev.dunning.decision.DeclineCodes;
+import dev.dunning.decision.DunningCase;
+import dev.dunning.decision.Facts;
+import dev.dunning.decision.Outcome;
 import dev.dunning.decision.Segment;
+import dev.dunning.dispatch.ContactEventType;
+import dev.dunning.dispatch.DispatchService;
+import dev.dunning.facts.FactRejectedException;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +46,10 @@ class AttributionIT extends HistoryTest {
 
     @Autowired
     Figures figures;
+    @Autowired
+    Deliverability deliverability;
+    @Autowired
+    DispatchService dispatch;
 
     private static Instant at(String instant) {
         return Instant.parse(instant);
@@ -218,6 +233,82 @@ class AttributionIT extends HistoryTest {
         assertThat(byPolicy.get("ESC-1").decisions()).isEqualTo(2);
         assertThat(byPolicy.get("ESC-2").decisions()).isEqualTo(4);
         assertThat(byPolicy.get("ESC-2").bounced()).isEqualTo(1);
+    }
+
+    @Test
+    void aComplaintCountsOnItsOwnBesideTheOutcomeOncePerMessage() {
+        Instant sent = at("2024-06-10T09:00:00Z");
+        String customer = histories.customer("CPL", "EUR", Segment.CONSUMER, "de");
+        List<String> ids = List.of(histories.invoice(customer, "EUR", "10.00", LocalDate.parse("2024-05-20")));
+        String spam = histories.contact(customer, sent, "REMINDER", "EMAIL", "FRIENDLY", "mail-1", ids, "ESC-1");
+        String bounced = histories.contact(customer, sent, "REMINDER", "EMAIL", "FRIENDLY", "mail-1", ids, "ESC-1");
+        String quiet = histories.contact(customer, sent, "REMINDER", "EMAIL", "FRIENDLY", "mail-1", ids, "ESC-1");
+        String stop = histories.contact(customer, sent, "REMINDER", "SMS", "FIRM", "sms-1", ids, "ESC-2");
+        String pending = histories.contact(customer, sent, "REMINDER", "SMS", "FIRM", "sms-1", ids, "ESC-2");
+        for (String id : List.of(spam, bounced, quiet, stop)) {
+            histories.send(id, sent);
+        }
+        histories.outcome(spam, "OPENED");
+        histories.outcome(bounced, "BOUNCED");
+        summaries.catchUp();
+
+        var first = dispatch.record(spam, ContactEventType.COMPLAINED, false, Complaint.SPAM_REPORT, "ARF report");
+        var again = dispatch.record(spam, ContactEventType.COMPLAINED, false, Complaint.CUSTOMER, "called too");
+        dispatch.record(bounced, ContactEventType.COMPLAINED, false, Complaint.CUSTOMER, null);
+        dispatch.record(stop, ContactEventType.COMPLAINED, false, Complaint.STOP_REPLY, "STOP");
+        summaries.catchUp();
+
+        // The outcome stays where the delivery events put it; the first complaint of a message is the one kept.
+        assertThat(first.contact().attempt().outcome()).isEqualTo(Outcome.OPENED);
+        assertThat(again.contact().attempt().complaint()).isEqualTo(Complaint.SPAM_REPORT);
+        assertThatThrownBy(() -> dispatch.record(pending, ContactEventType.COMPLAINED, false, Complaint.CUSTOMER,
+                null)).isInstanceOf(FactRejectedException.class).hasMessageContaining("has not been sent");
+        assertThatThrownBy(() -> dispatch.record(quiet, ContactEventType.COMPLAINED, false, null, null))
+                .isInstanceOf(FactRejectedException.class).hasMessageContaining("SPAM_REPORT");
+
+        Figures.Row total = total(sent);
+        assertThat(List.of(total.sent(), total.delivered(), total.opened(), total.bounced(), total.complaints()))
+                .containsExactly(4L, 1L, 1L, 1L, 3L);
+        assertThat(total.complaintRate()).isEqualTo(0.75);
+        Map<String, Figures.Row> byChannel = by(sent, Figures.Cut.CHANNEL);
+        assertThat(byChannel.get("EMAIL").complaints()).isEqualTo(2);
+        assertThat(byChannel.get("EMAIL").complaintRate()).isEqualTo(0.6667);
+        assertThat(byChannel.get("SMS").complaintRate()).isEqualTo(1.0);
+        LocalDate d = Histories.day(sent);
+        var report = deliverability.report(new Figures.Filter(d, d, null, null, null));
+        assertThat(report.byTemplate()).filteredOn(r -> r.key().equals("sms-1")).singleElement()
+                .satisfies(r -> assertThat(r.complaints()).isEqualTo(1));
+
+        // The next decision sees them: three contacts that drew a complaint.
+        Facts loaded = customerFacts.load(customer, sent.plusSeconds(3_600)).orElseThrow();
+        DunningCase dunningCase = DunningCase.derive(loaded, Clock.fixed(sent.plusSeconds(3_600), ZoneOffset.UTC),
+                DeclineCodes.shipped());
+        assertThat(dunningCase.getComplaints()).isEqualTo(3);
+        assertThat(dunningCase.isComplainingRepeatedly()).isTrue();
+    }
+
+    @Test
+    void aDecisionCountsUnderTheSegmentAndLanguageItWasMadeInAfterTheCustomerMoves() {
+        Instant at = at("2024-06-17T09:00:00Z");
+        String customer = histories.customer("MOV", "EUR", Segment.SMALL_BUSINESS, "nl");
+        List<String> ids = List.of(histories.invoice(customer, "EUR", "10.00", LocalDate.parse("2024-05-20")));
+        histories.decide(customer, at, "HOLD", "NONE", null, null, ids);
+        // The customer moves to another segment and language before the summary job sees the decision.
+        facts.upsertCustomer(dev.dunning.decision.TestData.aCustomer().id(customer).segment(Segment.ENTERPRISE)
+                .in("DE", "Europe/Berlin", "EUR").language("fr").build());
+        summaries.catchUp();
+        // A decision after the move counts under the new ones.
+        histories.decide(customer, at.plusSeconds(60), "HOLD", "NONE", null, null, ids);
+        summaries.catchUp();
+
+        LocalDate d = Histories.day(at);
+        assertThat(figures.report(new Figures.Filter(d, d, null, "SMALL_BUSINESS", null), Figures.Cut.LANGUAGE)
+                .rows()).singleElement()
+                .satisfies(r -> assertThat(List.of(r.key(), r.decisions())).containsExactly("nl", 1L));
+        assertThat(figures.report(new Figures.Filter(d, d, null, "ENTERPRISE", null), Figures.Cut.LANGUAGE)
+                .rows()).singleElement()
+                .satisfies(r -> assertThat(List.of(r.key(), r.decisions())).containsExactly("fr", 1L));
+        assertThat(by(at, Figures.Cut.SEGMENT).keySet()).containsExactlyInAnyOrder("SMALL_BUSINESS", "ENTERPRISE");
     }
 
     @Test

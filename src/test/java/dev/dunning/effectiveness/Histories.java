@@ -5,6 +5,7 @@ import static dev.dunning.decision.TestData.anInvoice;
 
 import dev.dunning.database.Sql;
 import dev.dunning.decision.Segment;
+import dev.dunning.facts.CustomerFacts;
 import dev.dunning.facts.FactsService;
 import dev.dunning.facts.FactsService.NewPayment;
 import java.math.BigDecimal;
@@ -15,12 +16,16 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Hand-built histories for attribution tests: customers, invoices and payments through the facts service as billing
  * systems write them; decisions, outbox entries and contact outcomes written as the audit log, the decision service
- * and the dispatcher write them, but at chosen instants (the service would stamp them with the clock). The summaries
- * read only the columns written here; the audit chain's hashes are not part of what they read.
+ * and the dispatcher write them, but at chosen instants (the service would stamp them with the clock), each decision
+ * with its fact snapshot (the stored facts at the decision, as the audit log serialises them). The summaries read only
+ * what is written here; the audit chain's hashes are not part of what they read.
  */
 final class Histories {
 
@@ -28,11 +33,17 @@ final class Histories {
 
     private final JdbcClient jdbc;
     private final FactsService facts;
+    private final CustomerFacts customerFacts;
+    private final JsonMapper canonical;
     private final AtomicLong references = new AtomicLong();
 
-    Histories(JdbcClient jdbc, FactsService facts) {
+    Histories(JdbcClient jdbc, FactsService facts, CustomerFacts customerFacts, JsonMapper json) {
         this.jdbc = jdbc;
         this.facts = facts;
+        this.customerFacts = customerFacts;
+        this.canonical = json.rebuild().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).disable(SerializationFeature.INDENT_OUTPUT)
+                .build();
     }
 
     String customer(String prefix, String currency, Segment segment, String language) {
@@ -69,6 +80,11 @@ final class Histories {
                     .params(seq, decisionId, Sql.utc(at), Sql.utc(at), customerId, VERSION, action, channel, tone,
                             "0".repeat(64), content, "0".repeat(64), "0".repeat(64))
                     .update();
+            // The fact snapshot the decision was made on, as the audit log keeps it: the stored facts at the
+            // decision, serialised as canonical JSON (keys sorted, no whitespace).
+            customerFacts.load(customerId, at).ifPresent(f -> jdbc.sql("INSERT INTO audit_facts (seq, facts, "
+                    + "facts_hash) VALUES (?, ?, ?)").params(seq, canonical.writeValueAsString(f), "0".repeat(64))
+                    .update());
             int ordinal = 0;
             for (String policy : policies) {
                 String rule = "rule " + policy;

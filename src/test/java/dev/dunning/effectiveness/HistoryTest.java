@@ -1,9 +1,11 @@
 package dev.dunning.effectiveness;
 
+import dev.dunning.facts.CustomerFacts;
 import dev.dunning.facts.FactsService;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the tests on hand-built histories share: the database, the facts service, the summary job (brought up to date
@@ -23,11 +25,15 @@ abstract class HistoryTest {
     FactsService facts;
     @Autowired
     Summaries summaries;
+    @Autowired
+    CustomerFacts customerFacts;
+    @Autowired
+    JsonMapper json;
 
     Histories histories;
 
     @BeforeEach
     void histories() {
-        histories = new Histories(jdbc, facts);
+        histories = new Histories(jdbc, facts, customerFacts, json);
     }
 }

@@ -54,12 +54,24 @@ class TwoProportionsTest {
     }
 
     @Test
+    void theComplaintRatesAreComparedTheSameWayAndSaidPlainly() {
+        // 3,120 customers per arm; 12 complained in the challenger arm, 31 in the champion arm.
+        TwoProportions rates = TwoProportions.of(12, 3_120, 31, 3_120);
+        assertThat(rates.difference()).isCloseTo(-0.006090, offset(0.000001));
+        assertThat(ChallengerComparison.complaintSentence(rates)).isEqualTo("The challenger's complaint rate is 0.6 "
+                + "points lower, 95 % CI -1.0 to -0.2.");
+        assertThat(ChallengerComparison.complaintSentence(TwoProportions.of(0, 50, 0, 60)))
+                .isEqualTo("No customer in either arm has complained.");
+        assertThat(ChallengerComparison.complaintSentence(null)).isNull();
+    }
+
+    @Test
     void fewPayersMakeTheIntervalApproximate() {
         assertThat(TwoProportions.of(4, 6, 2, 6).approximate()).isTrue();
     }
 
     private static ChallengerComparison.Arm arm(String name, long customers, long paid) {
         return new ChallengerComparison.Arm(name, "v", customers, customers, customers, customers, 1.0, paid,
-                (double) paid / customers, List.of(), 0, 0);
+                (double) paid / customers, List.of(), 0, 0, 0, 0, 0.0);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dunning.dispatch.web;
 
+import dev.dunning.decision.Complaint;
 import dev.dunning.dispatch.ContactEventType;
 import dev.dunning.dispatch.DispatchService;
 import dev.dunning.facts.web.ContactController;
@@ -38,6 +39,7 @@ class ContactEventController {
             @NotBlank @Size(max = 36) @Identifier String decisionId,
             @NotNull ContactEventType type,
             Bounce bounce,
+            Complaint complaint,
             @Size(max = 500) String detail) {}
 
     record ContactEventView(String decisionId, ContactEventType type, ContactController.ContactView contact,
@@ -49,9 +51,13 @@ class ContactEventController {
         if (request.type() == ContactEventType.BOUNCED && request.bounce() == null) {
             checks.add("bounce", "say whether the bounce is HARD (the address does not exist) or SOFT (temporary)");
         }
+        if (request.type() == ContactEventType.COMPLAINED && request.complaint() == null) {
+            checks.add("complaint", "say what the complaint was: SPAM_REPORT (marked as spam), STOP_REPLY (a STOP "
+                    + "reply to a text) or CUSTOMER (a complaint to a person)");
+        }
         checks.throwIfAny();
         var result = dispatch.record(request.decisionId(), request.type(), request.bounce() == Bounce.HARD,
-                request.detail());
+                request.complaint(), request.detail());
         return new ContactEventView(request.decisionId(), request.type(),
                 ContactController.ContactView.of(result.contact()), result.emailWithdrawn());
     }

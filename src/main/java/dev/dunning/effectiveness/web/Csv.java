@@ -15,7 +15,7 @@ final class Csv {
 
     static final String[] FIGURE_COLUMNS = {"key", "decisions", "contacts", "sent", "delivered", "opened", "replied",
         "bounced", "failed", "paid", "payment_rate", "delivery_rate", "bounce_rate", "median_days_to_payment",
-        "recovered"};
+        "recovered", "complaints", "complaint_rate"};
 
     private final StringBuilder text = new StringBuilder();
 
@@ -37,7 +37,7 @@ final class Csv {
         String recovered = recovered(r.recovered());
         out.row(key, n(r.decisions()), n(r.contacts()), n(r.sent()), n(r.delivered()), n(r.opened()), n(r.replied()),
                 n(r.bounced()), n(r.failed()), n(r.paid()), d(r.paymentRate()), d(r.deliveryRate()),
-                d(r.bounceRate()), d(r.medianDaysToPayment()), recovered);
+                d(r.bounceRate()), d(r.medianDaysToPayment()), recovered, n(r.complaints()), d(r.complaintRate()));
     }
 
     ResponseEntity<String> response(String fileName) {

@@ -113,7 +113,10 @@ class EffectivenessController {
         return out.response("receivables.csv");
     }
 
-    /** Delivery and bounce rates per channel and template, and the customers whose messages bounce repeatedly. */
+    /**
+     * Delivery, bounce and complaint rates per channel and template, and the customers whose messages bounce
+     * repeatedly.
+     */
     @GetMapping("/deliverability")
     ResponseEntity<?> deliverability(
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
@@ -150,12 +153,13 @@ class EffectivenessController {
         }
         Csv out = new Csv("arm", "rule_set_version", "customers", "decisions", "contacts", "sent",
                 "contacts_per_customer", "paid_customers", "payment_rate", "manual_reviews",
-                "manual_review_customers", "recovered");
+                "manual_review_customers", "recovered", "complaints", "complaint_customers", "complaint_rate");
         for (ChallengerComparison.Arm a : report.arms()) {
             out.row(a.arm(), a.ruleSetVersion(), String.valueOf(a.customers()), String.valueOf(a.decisions()),
                     String.valueOf(a.contacts()), String.valueOf(a.sent()), Csv.d(a.contactsPerCustomer()),
                     String.valueOf(a.paidCustomers()), Csv.d(a.paymentRate()), String.valueOf(a.manualReviews()),
-                    String.valueOf(a.manualReviewCustomers()), Csv.recovered(a.recovered()));
+                    String.valueOf(a.manualReviewCustomers()), Csv.recovered(a.recovered()),
+                    String.valueOf(a.complaints()), String.valueOf(a.complaintCustomers()), Csv.d(a.complaintRate()));
         }
         ChallengerComparison.Difference d = report.paymentRateDifference();
         if (d != null) {
@@ -163,7 +167,12 @@ class EffectivenessController {
                     "z " + d.z(), "p " + d.pValue());
         }
         out.row("sentence", report.sentence());
-        out.row("complaints", report.complaints());
+        ChallengerComparison.Difference c = report.complaintRateDifference();
+        if (c != null) {
+            out.row("complaint rate difference (points)", String.valueOf(c.points()), "95 % CI " + c.low() + " to "
+                    + c.high(), "z " + c.z(), "p " + c.pValue());
+            out.row("complaint sentence", report.complaintSentence());
+        }
         return out.response("challenger-test-" + testId + ".csv");
     }
 

@@ -2,6 +2,7 @@ package dev.dunning.facts.web;
 
 import dev.dunning.decision.Action;
 import dev.dunning.decision.Channel;
+import dev.dunning.decision.Complaint;
 import dev.dunning.decision.ContactAttempt;
 import dev.dunning.decision.Outcome;
 import dev.dunning.facts.Contacts;
@@ -57,12 +58,12 @@ public class ContactController {
 
     public record ContactView(
             long id, String customerId, Instant at, Channel channel, Action action, Integer stage, Outcome outcome,
-            String reference, Instant recordedAt) {
+            Complaint complaint, String reference, Instant recordedAt) {
 
         public static ContactView of(StoredContact c) {
             ContactAttempt a = c.attempt();
             return new ContactView(c.id(), c.customerId(), a.at(), a.channel(), a.action(), a.stage(), a.outcome(),
-                    c.reference(), c.recordedAt());
+                    a.complaint(), c.reference(), c.recordedAt());
         }
     }
 
