@@ -59,9 +59,10 @@ class History {
     static final int BATCH = 500;
     static final String PRINCIPAL = "generator";
     static final String ENTRY_POINT = "generate";
+    static final List<String> PHASES = List.of("plan", "facts", "evaluate", "audit and send", "payments");
 
-    /** What was written. */
-    record Result(long decisions, long sent, long payments, Duration took) {}
+    /** What was written, and where the time went (facts loaded, evaluated, recorded with their sends, paid). */
+    record Result(long decisions, long sent, long payments, Duration took, Map<String, Duration> phases) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
@@ -143,6 +144,8 @@ class History {
         Set<String> settled = new HashSet<>();
         Map<String, LocalDate> paying = new HashMap<>();
         TreeMap<LocalDate, List<Planned>> payments = new TreeMap<>();
+        long[] nanos = new long[PHASES.size()];
+        nanos[0] = System.nanoTime() - started;
         try {
             for (LocalDate day = first; day.isBefore(asOf); day = day.plusDays(1)) {
                 Instant run = day.atStartOfDay(ZoneOffset.UTC).plus(RUN_TIME).toInstant();
@@ -150,13 +153,15 @@ class History {
                         .toList();
                 for (int from = 0; from < due.size(); from += BATCH) {
                     List<String> ids = due.subList(from, Math.min(due.size(), from + BATCH));
-                    long[] counts = decide(options, ruleSet, auditLog, clock, run, ids, paying, payments);
+                    long[] counts = decide(options, ruleSet, auditLog, clock, run, ids, paying, payments, nanos);
                     decided += counts[0];
                     sent += counts[1];
                 }
                 List<Planned> today = payments.remove(day);
                 if (today != null) {
+                    long t = System.nanoTime();
                     paid += pay(today, settled, paying);
+                    nanos[4] += System.nanoTime() - t;
                 }
                 if (day.getDayOfMonth() == 1 || day.plusDays(1).equals(asOf)) {
                     progress.accept(String.format("history: %s, %,d past decisions, %,d sent, %,d payments", day,
@@ -166,7 +171,11 @@ class History {
         } finally {
             beans.destroyBean(auditLog);
         }
-        return new Result(decided, sent, paid, Duration.ofNanos(System.nanoTime() - started));
+        Map<String, Duration> phases = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nanos.length; i++) {
+            phases.put(PHASES.get(i), Duration.ofNanos(nanos[i]));
+        }
+        return new Result(decided, sent, paid, Duration.ofNanos(System.nanoTime() - started), phases);
     }
 
     /**
@@ -208,8 +217,10 @@ class History {
 
     /** Decides, records and sends for one batch of customers; returns {decisions, sent}. */
     private long[] decide(Generator.Options options, RuleSet ruleSet, AuditLog auditLog, RunClock clock, Instant run,
-            List<String> ids, Map<String, LocalDate> paying, TreeMap<LocalDate, List<Planned>> payments) {
+            List<String> ids, Map<String, LocalDate> paying, TreeMap<LocalDate, List<Planned>> payments, long[] nanos) {
+        long t0 = System.nanoTime();
         Map<String, Facts> loaded = customerFacts.loadAll(ids, run);
+        long t1 = System.nanoTime();
         List<String> present = ids.stream().filter(loaded::containsKey).toList();
         long day = run.atOffset(ZoneOffset.UTC).toLocalDate().toEpochDay();
         List<DecisionResponse> responses = present.parallelStream().map(id -> {
@@ -217,6 +228,7 @@ class History {
             return DecisionResponse.of(uuid7(run.toEpochMilli(), rng), engine.evaluate(loaded.get(id), ruleSet),
                     ruleSet.version());
         }).toList();
+        long t2 = System.nanoTime();
         List<AuditEntry> entries = new ArrayList<>(responses.size());
         List<SentHistory.Sent> sends = new ArrayList<>(responses.size());
         long sent = 0;
@@ -262,6 +274,9 @@ class History {
                         + a.refusedBy().getMessage(), a.refusedBy());
             }
         }
+        nanos[1] += t1 - t0;
+        nanos[2] += t2 - t1;
+        nanos[3] += System.nanoTime() - t2;
         return new long[] {responses.size(), sent};
     }
 
