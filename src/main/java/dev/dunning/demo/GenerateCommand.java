@@ -113,6 +113,14 @@ public final class GenerateCommand implements Command {
         LocalDate asOf = arguments.asOf() != null ? arguments.asOf() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Generator.Options options = new Generator.Options(arguments.customers(), seed, asOf, arguments.prefix(),
                 arguments.historyDays());
+        if (options.historyDays() > 0) {
+            try {
+                history.refuseIfTheLogHoldsLaterDecisions(options);
+            } catch (IllegalStateException e) {
+                System.err.println("generate: " + e.getMessage());
+                return 1;
+            }
+        }
         try (Connection connection = openWithLocalInfile()) {
             Generator.Result r = new Generator(declineCodes).generate(connection, options, System.out::println);
             System.out.println(String.format(Locale.ROOT,

@@ -119,20 +119,28 @@ class History {
         }
     }
 
+    /**
+     * Refuses a history that would put past decisions behind later ones in the chain (which is in time order): called
+     * before anything is generated, so that a refusal leaves the database as it was.
+     */
+    void refuseIfTheLogHoldsLaterDecisions(Generator.Options options) {
+        LocalDate first = options.asOf().minusDays(options.historyDays());
+        Instant latest = jdbc.sql("SELECT MAX(recorded_at) AS latest FROM audit_records")
+                .query((rs, n) -> java.util.Optional.ofNullable(dev.dunning.database.Sql.instant(rs, "latest")))
+                .single().orElse(null);
+        if (latest != null && !latest.isBefore(first.atStartOfDay(ZoneOffset.UTC).toInstant())) {
+            throw new IllegalStateException("The audit log already holds a decision recorded at " + latest
+                    + ", on or after the first day of the history (" + first + "); its chain is in time order, so "
+                    + "past decisions can only be added to an audit log without later ones: generate into an empty "
+                    + "database, or leave out --history-days");
+        }
+    }
+
     Result write(Generator.Options options, Consumer<String> progress) {
         long started = System.nanoTime();
         LocalDate asOf = options.asOf();
         LocalDate first = asOf.minusDays(options.historyDays());
-        Instant firstRun = first.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant latest = jdbc.sql("SELECT MAX(recorded_at) AS latest FROM audit_records")
-                .query((rs, n) -> java.util.Optional.ofNullable(dev.dunning.database.Sql.instant(rs, "latest"))).single()
-                .orElse(null);
-        if (latest != null && !latest.isBefore(firstRun)) {
-            throw new IllegalStateException("The audit log already holds decisions recorded on " + latest
-                    + ", after the first day of the history (" + first + "); the chain must stay in time order, so "
-                    + "past decisions can only be generated into an audit log without later ones: generate into an "
-                    + "empty database, or give --history-days=0");
-        }
+        refuseIfTheLogHoldsLaterDecisions(options);
         RuleSet ruleSet = activeRuleSet.get();
         Map<LocalDate, List<String>> plan = plan(options, first);
         RunClock clock = new RunClock();

@@ -176,6 +176,28 @@ class GeneratedOutcomesIT {
         assertThat(figures.timeline(range, false).periods()).hasSizeGreaterThanOrEqualTo(8);
     }
 
+    @Test
+    void aHistoryBehindLaterDecisionsIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Command generate = context.getBeansOfType(Command.class).values().stream()
+                .filter(c -> c.name().equals("generate")).findFirst().orElseThrow();
+        long records = count("SELECT COUNT(*) FROM audit_records");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = generate.run(List.of("--customers=10", "--id-prefix=H-", "--as-of=" + AS_OF, "--history-days=7"));
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("on or after the first day of the history (" + AS_OF.minusDays(7) + ")",
+                        "generate into an empty database, or leave out --history-days");
+        assertThat(count("SELECT COUNT(*) FROM customers WHERE id LIKE 'H-%'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM audit_records")).isEqualTo(records);
+    }
+
     /** A row of figures in the shape of {@link Recount#describe(Recount.Expected)}. */
     static String describe(Figures.Row row) {
         StringBuilder s = new StringBuilder();
