@@ -17,16 +17,18 @@ import javax.sql.DataSource;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code generate --customers=N [--seed=42] [--as-of=2026-11-23]}: realistic customers for benchmarks, into the
- * configured database (the embedded default or your own server), over a connection of its own that allows
- * {@code LOAD DATA LOCAL INFILE}; the application's pool is left as it is.
+ * {@code generate --customers=N [--seed=42] [--as-of=2026-11-23] [--history-days=56]}: realistic customers for
+ * benchmarks, into the configured database (the embedded default or your own server), over a connection of its own
+ * that allows {@code LOAD DATA LOCAL INFILE}; the application's pool is left as it is. With {@code --history-days}, past
+ * dunning decisions with their messages, outcomes and payments follow ({@link History}), through the application.
  */
 @Component
 public final class GenerateCommand implements Command {
 
     public static final CommandSyntax SYNTAX = new CommandSyntax("generate",
-            "generate --customers=N [--seed=42] [--as-of=YYYY-MM-DD] [--id-prefix=G-]   creates N realistic "
-                    + "customers with invoices, payments, failures, contacts and holds (for benchmarks)",
+            "generate --customers=N [--seed=42] [--as-of=YYYY-MM-DD] [--id-prefix=G-] [--history-days=0]   creates N "
+                    + "realistic customers with invoices, payments, failures, contacts and holds (for benchmarks), "
+                    + "and past decisions with their outcomes",
             """
             Creates realistic made-up customers in the configured database, for trying the service and for
             benchmarks. Their contact details are fake by construction (e-mail under example.invalid, mobile numbers
@@ -37,21 +39,27 @@ public final class GenerateCommand implements Command {
               --seed=42            the same seed makes the same customers
               --as-of=YYYY-MM-DD   the day the invoices are aged to (default today)
               --id-prefix=G-       customer ids are this prefix and a number
+              --history-days=0     past dunning decisions over this many days before --as-of (0: none; 56 gives
+                                   eight weeks of decisions, sent messages, their outcomes and payments, so that
+                                   the effectiveness figures have something to show). Needs an audit log without
+                                   decisions in that period or later (a fresh database)
 
             Exit codes: 0 generated, 1 failed, 2 the command was used wrongly. More in docs/demo-data.md.
             """, args -> parse(args));
 
     /** The checked arguments; {@code asOf} is null for today. */
-    record Arguments(int customers, long seed, LocalDate asOf, String prefix) {}
+    record Arguments(int customers, long seed, LocalDate asOf, String prefix, int historyDays) {}
 
     private final DataSource dataSource;
     private final DeclineCodes declineCodes;
     private final Clock clock;
+    private final History history;
 
-    GenerateCommand(DataSource dataSource, DeclineCodes declineCodes, Clock clock) {
+    GenerateCommand(DataSource dataSource, DeclineCodes declineCodes, Clock clock, History history) {
         this.dataSource = dataSource;
         this.declineCodes = declineCodes;
         this.clock = clock;
+        this.history = history;
     }
 
     @Override
@@ -64,6 +72,7 @@ public final class GenerateCommand implements Command {
         long seed = 42;
         LocalDate asOf = null;
         String prefix = "G-";
+        int historyDays = 0;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             String value = kv.length > 1 ? kv[1] : "";
@@ -73,6 +82,7 @@ public final class GenerateCommand implements Command {
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--as-of" -> asOf = LocalDate.parse(value);
                     case "--id-prefix" -> prefix = value;
+                    case "--history-days" -> historyDays = Integer.parseInt(value);
                     default -> throw new UsageException("\"" + arg + "\" is not an argument of generate");
                 }
             } catch (NumberFormatException | DateTimeParseException e) {
@@ -83,11 +93,11 @@ public final class GenerateCommand implements Command {
             throw new UsageException("--customers=N is required");
         }
         try {
-            new Generator.Options(customers, seed, LocalDate.EPOCH, prefix); // its own checks, on any day
+            new Generator.Options(customers, seed, LocalDate.EPOCH, prefix, historyDays); // its checks, on any day
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Arguments(customers, seed, asOf, prefix);
+        return new Arguments(customers, seed, asOf, prefix, historyDays);
     }
 
     @Override
@@ -101,7 +111,16 @@ public final class GenerateCommand implements Command {
         }
         long seed = arguments.seed();
         LocalDate asOf = arguments.asOf() != null ? arguments.asOf() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        Generator.Options options = new Generator.Options(arguments.customers(), seed, asOf, arguments.prefix());
+        Generator.Options options = new Generator.Options(arguments.customers(), seed, asOf, arguments.prefix(),
+                arguments.historyDays());
+        if (options.historyDays() > 0) {
+            try {
+                history.refuseIfTheLogHoldsLaterDecisions(options);
+            } catch (IllegalStateException e) {
+                System.err.println("generate: " + e.getMessage());
+                return 1;
+            }
+        }
         try (Connection connection = openWithLocalInfile()) {
             Generator.Result r = new Generator(declineCodes).generate(connection, options, System.out::println);
             System.out.println(String.format(Locale.ROOT,
@@ -109,6 +128,15 @@ public final class GenerateCommand implements Command {
                             + "(seed %d, as of %s) in %.1f s",
                     r.customers(), r.invoices(), r.payments(), r.failures(), r.contacts(), r.holds(), seed, asOf,
                     r.took().toMillis() / 1000.0));
+        }
+        if (options.historyDays() > 0) {
+            History.Result h = history.write(options, System.out::println);
+            System.out.println(String.format(Locale.ROOT,
+                    "generated %,d past decisions over %d days, %,d messages sent, %,d payments after them in %.1f s "
+                            + "(%s)", h.decisions(), options.historyDays(), h.sent(), h.payments(),
+                    h.took().toMillis() / 1000.0, h.phases().entrySet().stream().map(e -> String.format(Locale.ROOT,
+                            "%s %.1f s", e.getKey(), e.getValue().toMillis() / 1000.0))
+                            .collect(java.util.stream.Collectors.joining(", "))));
         }
         return 0;
     }

@@ -37,14 +37,39 @@ public final class Generator {
     /** Customers per chunk: large enough for LOAD DATA to pay off, small enough to overlap generation and loading. */
     static final int CHUNK = 50_000;
 
-    /** What to generate: ids are {@code idPrefix} followed by a 7-digit (or longer) number from 1. */
-    public record Options(int customers, long seed, LocalDate asOf, String idPrefix) {
+    /** The longest history of past decisions {@code --history-days} may ask for. */
+    public static final int MAX_HISTORY_DAYS = 366;
+    /** The share of customers, in percent, that the history of past decisions covers (see {@link #inHistory}). */
+    static final int HISTORY_SHARE_PERCENT = 40;
+
+    /**
+     * What to generate: ids are {@code idPrefix} followed by a 7-digit (or longer) number from 1; {@code historyDays}
+     * of past dunning decisions before {@code asOf} (0: none), written by the command after the rows ({@code History}).
+     */
+    public record Options(int customers, long seed, LocalDate asOf, String idPrefix, int historyDays) {
         public Options {
             if (customers < 1) {
                 throw new IllegalArgumentException("--customers must be at least 1, not " + customers);
             }
+            if (historyDays < 0 || historyDays > MAX_HISTORY_DAYS) {
+                throw new IllegalArgumentException("--history-days must be from 0 (no past decisions) to "
+                        + MAX_HISTORY_DAYS + ", not " + historyDays);
+            }
             idPrefix = idPrefix == null ? "G-" : idPrefix;
         }
+
+        /** Without a history of past decisions. */
+        public Options(int customers, long seed, LocalDate asOf, String idPrefix) {
+            this(customers, seed, asOf, idPrefix, 0);
+        }
+    }
+
+    /**
+     * Whether customer number {@code n} is among the {@value #HISTORY_SHARE_PERCENT} % that the history of past
+     * decisions covers: from the seed and the number alone, so that the rows and the history agree on it.
+     */
+    static boolean inHistory(long seed, int n) {
+        return new SplittableRandom(seed * 0x632BE59BD9B4E019L + n).nextInt(100) < HISTORY_SHARE_PERCENT;
     }
 
     /** Rows written per table, and the time it took. */
@@ -422,13 +447,16 @@ public final class Generator {
                 }
             }
             if (oldestUnpaidOverdue > 0) {
-                contacts(rng, id, segment, oldestUnpaidOverdue, email, sms, letter);
+                // For a customer the history covers, its decisions' messages are the contacts of that period.
+                long historyFrom = options.historyDays() > 0 && inHistory(options.seed(), n)
+                        ? asOf.toEpochDay() - options.historyDays() : Long.MAX_VALUE;
+                contacts(rng, id, segment, oldestUnpaidOverdue, email, sms, letter, historyFrom);
                 holds(rng, id, country, unpaidOverdue);
             }
         }
 
         private void contacts(SplittableRandom rng, String id, int segment, int daysOverdue, boolean email,
-                boolean sms, boolean letter) {
+                boolean sms, boolean letter, long historyFrom) {
             int[] ladder = LADDER[segment];
             int reached = 0;
             while (reached < ladder.length && ladder[reached] + 2 <= daysOverdue) {
@@ -458,7 +486,9 @@ public final class Generator {
                     int r = rng.nextInt(100);
                     outcome = r < 55 ? "DELIVERED" : r < 85 ? "OPENED" : r < 92 ? "REPLIED" : "BOUNCED";
                 }
-                contact(id, day, channel, action, s, outcome);
+                if (day < historyFrom) { // drawn either way, so that every other value stays as it was
+                    contact(id, day, channel, action, s, outcome);
+                }
             }
         }
 

@@ -1,0 +1,221 @@
+package dev.dunning.effectiveness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dunning.Command;
+import dev.dunning.audit.ChainVerifier;
+import dev.dunning.database.TestDatabase;
+import dev.dunning.rules.ActiveRuleSet;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code generate --history-days}: past decisions of generated customers, recorded in the audit chain with their sent
+ * messages, outcomes and payments, give every cut of the effectiveness figures something to show, with rates that
+ * differ by channel and tone the way the generator's model says; the figures equal a brute-force recount, and the
+ * chain verifies.
+ */
+@SpringBootTest(properties = {HistoryTest.QUIET, HistoryTest.NO_DISPATCH})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GeneratedOutcomesIT {
+
+    static final int CUSTOMERS = 4000;
+    static final int HISTORY_DAYS = 56;
+    static final LocalDate AS_OF = LocalDate.now(ZoneOffset.UTC);
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabase.freshDatabase("genoutcomes").register(registry);
+    }
+
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Summaries summaries;
+    @Autowired
+    Figures figures;
+    @Autowired
+    Deliverability deliverability;
+    @Autowired
+    ChainVerifier verifier;
+    @Autowired
+    ActiveRuleSet activeRuleSet;
+
+    final Figures.Filter range = new Figures.Filter(AS_OF.minusDays(HISTORY_DAYS + 7), AS_OF, null, null, null);
+
+    @BeforeAll
+    void generateWithAHistoryAndCatchUp() throws Exception {
+        Command generate = context.getBeansOfType(Command.class).values().stream()
+                .filter(c -> c.name().equals("generate")).findFirst().orElseThrow();
+        assertThat(generate.run(List.of("--customers=" + CUSTOMERS, "--seed=42", "--as-of=" + AS_OF,
+                "--history-days=" + HISTORY_DAYS))).isZero();
+        summaries.catchUp();
+    }
+
+    @Test
+    void pastDecisionsAreRealRecordsOfTheActiveVersionAndTheChainVerifies() {
+        long records = count("SELECT COUNT(*) FROM audit_records");
+        assertThat(records).as("past decisions").isGreaterThan(CUSTOMERS / 10);
+        assertThat(jdbc.sql("SELECT DISTINCT rule_set_version FROM audit_records").query(String.class).list())
+                .containsExactly(activeRuleSet.get().version());
+        // Spread over the period, each at the made-up nightly run, none on or after the as-of date.
+        assertThat(count("SELECT COUNT(DISTINCT DATE(recorded_at)) FROM audit_records")).isGreaterThan(30);
+        assertThat(count("SELECT COUNT(*) FROM audit_records WHERE recorded_at >= '" + AS_OF + "' OR recorded_at < '"
+                + AS_OF.minusDays(HISTORY_DAYS) + "'")).isZero();
+
+        ChainVerifier.Result result = verifier.verify(Instant.EPOCH, null);
+        assertThat(result.intact()).as("%s", result).isTrue();
+        assertThat(result.verified()).isEqualTo(records);
+    }
+
+    @Test
+    void messagesAreSentWithTheirContactsAndCustomersPaySoonerLaterOrInPart() {
+        long entries = count("SELECT COUNT(*) FROM outbox");
+        assertThat(entries).isPositive();
+        assertThat(count("SELECT COUNT(*) FROM outbox o JOIN contact_attempts c ON c.id = o.contact_id "
+                + "WHERE o.status = 'SENT' AND c.reference = CONCAT('outbox:', o.decision_id) "
+                + "AND c.contacted_at = o.sent_at")).isEqualTo(entries);
+        assertThat(jdbc.sql("SELECT DISTINCT outcome FROM contact_attempts WHERE reference LIKE 'outbox:%'")
+                .query(String.class).list())
+                .contains("SENT", "DELIVERED", "OPENED", "REPLIED", "BOUNCED", "FAILED", "CONVERSATION");
+        // Payments after the decisions: some within the 14 days of the window, some later, some in part.
+        String after = "FROM payments p JOIN outbox o ON p.reference LIKE CONCAT('generated:', o.decision_id, ':%') ";
+        assertThat(count("SELECT COUNT(*) " + after + "WHERE p.paid_at <= o.sent_at + INTERVAL 14 DAY")).isPositive();
+        assertThat(count("SELECT COUNT(*) " + after + "WHERE p.paid_at > o.sent_at + INTERVAL 14 DAY")).isPositive();
+        assertThat(count("SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+                + "WHERE p.reference LIKE 'generated:%' AND i.status = 'PARTIALLY_PAID'")).isPositive();
+        assertThat(count("SELECT COUNT(*) FROM payments p JOIN outbox o ON p.reference LIKE CONCAT('generated:', "
+                + "o.decision_id, ':%') WHERE p.paid_at <= o.sent_at")).isZero();
+        // The invariants of the generated rows still hold.
+        assertThat(count("SELECT COUNT(*) FROM invoices i WHERE i.amount_paid <> "
+                + "(SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.invoice_id = i.id)")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM invoices WHERE status NOT IN ('DISPUTED', 'WRITTEN_OFF') AND status <> "
+                + "CASE WHEN amount_paid >= amount THEN 'PAID' WHEN amount_paid > 0 THEN 'PARTIALLY_PAID' "
+                + "ELSE 'OPEN' END")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM payments WHERE paid_at >= '" + AS_OF + "'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM contact_attempts WHERE contacted_at >= '" + AS_OF + "'")).isZero();
+    }
+
+    @Test
+    void figuresEqualABruteForceRecount() {
+        Map<String, Recount.Expected> expected = Recount.byAction(jdbc, json, "G-", 14);
+        Figures.Report report = figures.report(range, Figures.Cut.ACTION);
+        assertThat(describe(report.total())).isEqualTo(Recount.describe(expected.get("TOTAL")));
+        Map<String, String> actual = report.rows().stream()
+                .collect(Collectors.toMap(Figures.Row::key, GeneratedOutcomesIT::describe));
+        Map<String, String> wanted = new HashMap<>();
+        expected.forEach((k, e) -> {
+            if (!k.equals("TOTAL")) {
+                wanted.put(k, Recount.describe(e));
+            }
+        });
+        assertThat(actual).isEqualTo(wanted);
+        assertThat(report.total().paid()).isPositive();
+        assertThat(report.freshness().changesWaiting()).isZero();
+        assertThat(report.freshness().decisionsWaiting()).isZero();
+    }
+
+    @Test
+    void ratesDifferByChannelAndToneInTheExpectedDirection() {
+        Map<String, Figures.Row> channel = byKey(deliverability.report(range).byChannel());
+        Figures.Row email = channel.get("EMAIL");
+        Figures.Row letter = channel.get("LETTER");
+        Figures.Row phone = channel.get("PHONE");
+        assertThat(email.sent()).isGreaterThan(letter.sent());
+        // E-mails are delivered more often than tracked letters, are opened (letters never report that), and bounce
+        // more often than letters come back.
+        assertThat(email.deliveryRate()).isGreaterThan(letter.deliveryRate() + 0.2);
+        assertThat(email.opened()).isPositive();
+        assertThat(letter.opened()).isZero();
+        assertThat(email.bounceRate()).isGreaterThan(letter.bounceRate());
+        // Calls end in conversations (counted as replies) or ring out (failed).
+        assertThat(phone.replied()).isPositive();
+        assertThat(phone.failed()).isPositive();
+
+        Map<String, Figures.Row> tone = byKey(figures.report(range, Figures.Cut.TONE).rows());
+        assertThat(tone.get("FRIENDLY").paymentRate()).isGreaterThan(tone.get("FORMAL").paymentRate());
+        assertThat(tone.get("FRIENDLY").paymentRate()).isGreaterThan(tone.get("FIRM").paymentRate());
+        assertThat(email.paymentRate()).isGreaterThan(letter.paymentRate());
+    }
+
+    @Test
+    void everyCutShowsDifferingFiguresAndSeveralCurrencies() {
+        for (Figures.Cut cut : List.of(Figures.Cut.POLICY, Figures.Cut.ACTION, Figures.Cut.TEMPLATE,
+                Figures.Cut.CHANNEL, Figures.Cut.TONE, Figures.Cut.SEGMENT, Figures.Cut.LANGUAGE,
+                Figures.Cut.CURRENCY)) {
+            List<Figures.Row> rows = figures.report(range, cut).rows();
+            assertThat(rows).as("%s", cut).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(rows.stream().map(Figures.Row::paymentRate).distinct().count()).as("%s", cut)
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(rows.stream().filter(r -> r.paid() > 0).count()).as("%s", cut).isGreaterThanOrEqualTo(2);
+        }
+        assertThat(figures.report(range, Figures.Cut.RULE_SET_VERSION).rows()).hasSize(1);
+        assertThat(figures.report(range, Figures.Cut.NONE).total().recovered().stream()
+                .map(Figures.Recovered::currency)).contains("USD", "EUR", "GBP");
+        assertThat(figures.timeline(range, false).periods()).hasSizeGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void aHistoryBehindLaterDecisionsIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Command generate = context.getBeansOfType(Command.class).values().stream()
+                .filter(c -> c.name().equals("generate")).findFirst().orElseThrow();
+        long records = count("SELECT COUNT(*) FROM audit_records");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = generate.run(List.of("--customers=10", "--id-prefix=H-", "--as-of=" + AS_OF, "--history-days=7"));
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("on or after the first day of the history (" + AS_OF.minusDays(7) + ")",
+                        "generate into an empty database, or leave out --history-days");
+        assertThat(count("SELECT COUNT(*) FROM customers WHERE id LIKE 'H-%'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM audit_records")).isEqualTo(records);
+    }
+
+    /** A row of figures in the shape of {@link Recount#describe(Recount.Expected)}. */
+    static String describe(Figures.Row row) {
+        StringBuilder s = new StringBuilder();
+        s.append(List.of(row.decisions(), row.contacts(), row.sent(), row.delivered(), row.opened(), row.replied(),
+                row.bounced(), row.failed(), row.paid()));
+        List<Figures.Recovered> recovered = new ArrayList<>(row.recovered());
+        recovered.sort((a, b) -> a.currency().compareTo(b.currency()));
+        recovered.forEach(r -> s.append(' ').append(r.currency()).append(' ')
+                .append(r.amount().stripTrailingZeros().toPlainString()).append('/').append(r.payments()));
+        s.append(" median ").append(row.medianDaysToPayment());
+        return s.toString();
+    }
+
+    private static Map<String, Figures.Row> byKey(List<Figures.Row> rows) {
+        return rows.stream().collect(Collectors.toMap(Figures.Row::key, Function.identity()));
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+}
