@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -282,17 +285,30 @@ public class Dispatcher implements SmartLifecycle {
                 Instant now = clock.instant();
                 transactions.executeWithoutResult(status -> {
                     takenOver.clear();
+                    // Set-based, whatever the batch's size: lock the entries still claimed by this dispatcher, write
+                    // their contact attempts in one statement and mark them sent in another. An entry whose claim was
+                    // taken over (its lease ran out during the send) is left out, its contact attempt too.
+                    Map<String, String> tokens = new LinkedHashMap<>();
+                    sent.forEach(s -> tokens.put(s.claim().entry().decisionId(), s.claim().token()));
+                    Set<String> ours = outbox.lockStillClaimed(tokens);
+                    List<Sent> kept = new ArrayList<>();
                     for (Sent s : sent) {
-                        OutboxEntry entry = s.claim().entry();
-                        Object savepoint = status.createSavepoint();
-                        long contactId = contacts.recordSend(entry.customerId(), attempt(entry, now, Outcome.SENT),
-                                reference(entry), now).id();
-                        if (outbox.markSent(entry.decisionId(), s.claim().token(), s.recipient(), contactId, now)) {
-                            status.releaseSavepoint(savepoint);
-                        } else {
-                            status.rollbackToSavepoint(savepoint);
-                            takenOver.add(s);
-                        }
+                        (ours.contains(s.claim().entry().decisionId()) ? kept : takenOver).add(s);
+                    }
+                    List<Long> contactIds = contacts.recordSends(kept.stream().map(s -> new Contacts.Send(
+                            s.claim().entry().customerId(), attempt(s.claim().entry(), now, Outcome.SENT),
+                            reference(s.claim().entry()))).toList(), now);
+                    List<Outbox.SentEntry> marks = new ArrayList<>(kept.size());
+                    for (int i = 0; i < kept.size(); i++) {
+                        Sent s = kept.get(i);
+                        marks.add(new Outbox.SentEntry(s.claim().entry().decisionId(), s.claim().token(),
+                                s.recipient(), contactIds.get(i)));
+                    }
+                    int marked = outbox.markAllSent(marks, now);
+                    if (marked != marks.size()) {
+                        // The rows were locked above: nothing can have moved them. Keep nothing rather than a half.
+                        throw new IllegalStateException("marked " + marked + " of " + marks.size()
+                                + " locked outbox entries sent");
                     }
                 });
             } catch (PessimisticLockingFailureException e) {

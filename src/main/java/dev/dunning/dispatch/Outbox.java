@@ -213,6 +213,70 @@ public class Outbox {
                 .params(Sql.utc(now), recipient, contactId, Sql.utc(now), decisionId, token).update() == 1;
     }
 
+    /** A claimed entry that was sent, for {@link #markAllSent}. */
+    record SentEntry(String decisionId, String token, String recipient, long contactId) {}
+
+    /**
+     * Of these claimed entries, the ids of those whose claim is still this dispatcher's ({@code SENDING} under the
+     * token given for each), locked until the transaction ends so that no lapsed-lease take-over can come between;
+     * in the order of their ids, the order every dispatcher locks them in. Run inside a transaction.
+     */
+    java.util.Set<String> lockStillClaimed(Map<String, String> tokenOfEntry) {
+        if (tokenOfEntry.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        jdbc.sql("SELECT decision_id, claim_token FROM outbox WHERE decision_id IN (:ids) AND status = 'SENDING' "
+                        + "ORDER BY decision_id FOR UPDATE")
+                .param("ids", List.copyOf(tokenOfEntry.keySet()))
+                .query((rs, n) -> {
+                    String id = rs.getString("decision_id");
+                    if (rs.getString("claim_token") != null && rs.getString("claim_token").equals(tokenOfEntry.get(id))) {
+                        ours.add(id);
+                    }
+                    return id;
+                })
+                .list();
+        return ours;
+    }
+
+    /**
+     * Marks claimed entries sent, as {@link #markSent} marks one, in one statement; returns how many rows it changed
+     * (all of them when they were locked with {@link #lockStillClaimed} in the same transaction).
+     */
+    int markAllSent(List<SentEntry> sent, Instant now) {
+        if (sent.isEmpty()) {
+            return 0;
+        }
+        StringBuilder recipients = new StringBuilder("CASE decision_id");
+        StringBuilder contacts = new StringBuilder("CASE decision_id");
+        StringBuilder where = new StringBuilder();
+        List<Object> recipientParams = new ArrayList<>();
+        List<Object> contactParams = new ArrayList<>();
+        List<Object> whereParams = new ArrayList<>();
+        for (SentEntry e : sent) {
+            recipients.append(" WHEN ? THEN ?");
+            recipientParams.add(e.decisionId());
+            recipientParams.add(e.recipient());
+            contacts.append(" WHEN ? THEN ?");
+            contactParams.add(e.decisionId());
+            contactParams.add(e.contactId());
+            where.append(where.isEmpty() ? "" : " OR ").append("(decision_id = ? AND claim_token = ?)");
+            whereParams.add(e.decisionId());
+            whereParams.add(e.token());
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(Sql.utc(now));
+        params.addAll(recipientParams);
+        params.addAll(contactParams);
+        params.add(Sql.utc(now));
+        params.addAll(whereParams);
+        return jdbc.sql("UPDATE outbox SET status = 'SENT', sent_at = ?, attempts = attempts + 1, recipient = "
+                        + recipients + " END, last_error = NULL, contact_id = " + contacts + " END, claim_token = NULL, "
+                        + "updated_at = ? WHERE status = 'SENDING' AND (" + where + ")")
+                .params(params).update();
+    }
+
     boolean markRetry(String decisionId, String token, String error, Instant dueAt, Instant now) {
         return jdbc.sql("UPDATE outbox SET status = 'PENDING', attempts = attempts + 1, last_error = ?, due_at = ?, "
                         + "claim_token = NULL, updated_at = ? WHERE decision_id = ? AND status = 'SENDING' "

@@ -49,6 +49,42 @@ public class Contacts {
         return byReference(customerId, reference).orElseThrow();
     }
 
+    /** One dispatched message's attempt, for {@link #recordSends}. */
+    public record Send(String customerId, ContactAttempt attempt, String reference) {}
+
+    /**
+     * Records many sends as {@link #recordSend} records one, in two statements whatever their number (one insert of
+     * every row, one read of their ids) instead of two per send; answers the rows' ids in the order of the sends.
+     */
+    public List<Long> recordSends(List<Send> sends, Instant now) {
+        if (sends.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder rows = new StringBuilder();
+        List<Object> params = new java.util.ArrayList<>(sends.size() * 8);
+        for (Send s : sends) {
+            rows.append(rows.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+            params.addAll(java.util.Arrays.asList(s.customerId(), Sql.utc(s.attempt().at()),
+                    s.attempt().channel().name(), Sql.name(s.attempt().action()), s.attempt().stage(),
+                    s.attempt().outcome().name(), s.reference(), Sql.utc(now)));
+        }
+        jdbc.sql("INSERT INTO contact_attempts (customer_id, contacted_at, channel, action, stage, outcome, reference, "
+                        + "recorded_at) VALUES " + rows + " ON DUPLICATE KEY UPDATE contacted_at = VALUES(contacted_at), "
+                        + "outcome = VALUES(outcome), recorded_at = VALUES(recorded_at)")
+                .params(params).update();
+        // Both lists walk the (customer_id, reference) key; the pairs are matched here.
+        java.util.Map<String, Long> ids = new java.util.HashMap<>();
+        jdbc.sql("SELECT id, customer_id, reference FROM contact_attempts WHERE customer_id IN (:customers) "
+                        + "AND reference IN (:references)")
+                .param("customers", sends.stream().map(Send::customerId).distinct().toList())
+                .param("references", sends.stream().map(Send::reference).distinct().toList())
+                .query((rs, n) -> ids.put(rs.getString("customer_id") + "\n" + rs.getString("reference"),
+                        rs.getLong("id")))
+                .list();
+        return sends.stream().map(s -> java.util.Objects.requireNonNull(ids.get(s.customerId() + "\n" + s.reference()),
+                () -> "contact attempt " + s.reference() + " of " + s.customerId() + " was not written")).toList();
+    }
+
     /** What came of an attempt, as the provider or the customer's reaction reports it. */
     public boolean updateOutcome(long id, Outcome outcome) {
         return jdbc.sql("UPDATE contact_attempts SET outcome = ? WHERE id = ?").params(outcome.name(), id).update() == 1;

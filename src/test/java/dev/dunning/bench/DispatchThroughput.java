@@ -73,7 +73,10 @@ public final class DispatchThroughput {
         // instead of GreenMail in this process; that server's log is then the proof of delivery.
         String relay = Arrays.stream(all).filter(a -> a.startsWith("--smtp=")).map(a -> a.substring(7)).findFirst()
                 .orElse(null);
-        String[] args = Arrays.stream(all).filter(a -> !a.startsWith("--smtp=")).toArray(String[]::new);
+        // --email-only: the e-mail phases alone (no webhooks, no decision latency), for profiling and A/B sittings.
+        boolean emailOnly = Arrays.asList(all).contains("--email-only");
+        List<String> routes = emailOnly ? List.of("EMAIL") : List.of("EMAIL", "SMS");
+        String[] args = Arrays.stream(all).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         int entries = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 300;
@@ -110,7 +113,7 @@ public final class DispatchThroughput {
 
             // Warm-up: JIT, templates, connection pools, both instances.
             List<String> warm = customers.subList(0, Math.min(300, customers.size()));
-            for (String route : List.of("EMAIL", "SMS")) {
+            for (String route : routes) {
                 drain(route, two, warm, dispatch, transactions, jdbc, smtp, receiver);
                 drain(route, one, warm, dispatch, transactions, jdbc, smtp, receiver);
             }
@@ -119,7 +122,7 @@ public final class DispatchThroughput {
             for (int round = 1; round <= rounds; round++) {
                 // Alternating order per round, so that neither setting always runs first.
                 List<List<Dispatcher>> order = round % 2 == 1 ? List.of(one, two) : List.of(two, one);
-                for (String route : List.of("EMAIL", "SMS")) {
+                for (String route : routes) {
                     for (List<Dispatcher> dispatchers : order) {
                         Phase p = drain(route, dispatchers, customers, dispatch, transactions, jdbc, smtp, receiver);
                         System.out.printf(Locale.ROOT, "round %d: %-5s %d dispatcher(s): %d sent in %.1f s = %.0f/s%n",
@@ -130,13 +133,13 @@ public final class DispatchThroughput {
             }
 
             DecisionService decisions = a.getBean(DecisionService.class);
-            Latency single = latency(decisions, customers, 1, pairs);
-            Latency eight = latency(decisions, customers, 8, pairs);
+            Latency single = emailOnly ? null : latency(decisions, customers, 1, pairs);
+            Latency eight = emailOnly ? null : latency(decisions, customers, 8, pairs);
 
             System.out.printf(Locale.ROOT, "%nOutbox throughput, %d entries per phase, %d round(s), %d cores; every "
                     + "entry delivered once (checked)%n", entries, rounds, Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "%-8s %12s %s%n", "route", "dispatchers", "messages/s per round (mean)");
-            for (String route : List.of("EMAIL", "SMS")) {
+            for (String route : routes) {
                 for (int n : List.of(1, 2)) {
                     List<Phase> ps = phases.stream().filter(p -> p.route.equals(route) && p.dispatchers == n).toList();
                     double mean = ps.stream().mapToLong(p -> p.sent).sum()
@@ -144,6 +147,9 @@ public final class DispatchThroughput {
                     System.out.printf(Locale.ROOT, "%-8s %12d %s (%.0f)%n", route, n,
                             ps.stream().map(p -> String.format(Locale.ROOT, "%.0f", p.perSecond())).toList(), mean);
                 }
+            }
+            if (emailOnly) {
+                return;
             }
             System.out.printf(Locale.ROOT, "%nDecision latency, decide vs decideAndDispatch taking turns, ms%n");
             System.out.printf(Locale.ROOT, "%-34s %8s %8s %8s %8s %8s%n", "", "n", "mean", "p50", "p90", "p99");

@@ -222,6 +222,51 @@ class CrashSafetyIT {
     }
 
     /**
+     * A send that outlasts its lease: another dispatcher took the entry over while it was being sent. The batch's record
+     * leaves that entry to its new claimant (which sends it again with the same keys) and writes no contact attempt for
+     * it; the rest of the batch is marked sent, each entry with its own contact attempt.
+     */
+    @Test
+    void anEntryTakenOverDuringItsSendIsLeftToItsNewClaimantWhileTheRestOfTheBatchIsRecorded(CapturedOutput output)
+            throws Exception {
+        TakenOverDuringSend takeOver = new TakenOverDuringSend(2);
+        ConfigurableApplicationContext context = start(TestDatabase.freshDatabase("dispatch_taken_over"), takeOver);
+        try {
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            takeOver.jdbc = jdbc;
+            DispatchService dispatch = context.getBean(DispatchService.class);
+            Fixtures fixtures = new Fixtures(context.getBean(FactsService.class));
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(dispatch.enqueue(Fixtures.reminder(fixtures.englishCustomer(), "FRIENDLY")).orElseThrow()
+                        .decisionId());
+            }
+
+            assertThat(context.getBean(Dispatcher.class).runOnce()).isEqualTo(3);
+
+            String lost = takeOver.takenOver;
+            assertThat(ids).contains(lost);
+            for (String id : ids) {
+                OutboxEntry entry = dispatch.find(id);
+                List<Long> contacts = jdbc.sql("SELECT id FROM contact_attempts WHERE customer_id = ? AND reference = ?")
+                        .params(entry.customerId(), "outbox:" + id).query(Long.class).list();
+                if (id.equals(lost)) {
+                    assertThat(entry.status()).isEqualTo(OutboxStatus.SENDING);
+                    assertThat(entry.claimedBy()).isEqualTo("other-instance");
+                    assertThat(contacts).isEmpty();
+                } else {
+                    assertThat(entry.status()).isEqualTo(OutboxStatus.SENT);
+                    assertThat(entry.recipient()).endsWith("@customer.example");
+                    assertThat(contacts).containsExactly(entry.contactId());
+                }
+            }
+            assertThat(output).contains("Outbox entry " + lost + " was sent but its claim had been taken over");
+        } finally {
+            context.close();
+        }
+    }
+
+    /**
      * The mail server took the message, but the answer was lost (the connection broke before its reply to DATA): the
      * attempt counts as failed and is retried, and the retry carries the same Message-ID.
      */
@@ -313,6 +358,65 @@ class CrashSafetyIT {
                     if (sends.incrementAndGet() == 1) {
                         throw new MailSendException("connection lost before the server's reply to DATA");
                     }
+                }
+
+                @Override
+                public void send(MimeMessagePreparator... mimeMessagePreparators) {
+                    sender.send(mimeMessagePreparators);
+                }
+
+                @Override
+                public void send(SimpleMailMessage... simpleMessages) {
+                    sender.send(simpleMessages);
+                }
+            };
+        }
+    }
+
+    /**
+     * Wraps the mail sender so that, just before the n-th send, another instance takes that message's entry over (as
+     * after a lapsed lease); the send itself then goes through.
+     */
+    static final class TakenOverDuringSend implements BeanPostProcessor {
+
+        final AtomicInteger sends = new AtomicInteger();
+        final int takeOn;
+        volatile JdbcClient jdbc;
+        volatile String takenOver;
+
+        TakenOverDuringSend(int takeOn) {
+            this.takeOn = takeOn;
+        }
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String name) {
+            if (!(bean instanceof JavaMailSender sender)) {
+                return bean;
+            }
+            return new JavaMailSender() {
+                @Override
+                public MimeMessage createMimeMessage() {
+                    return sender.createMimeMessage();
+                }
+
+                @Override
+                public MimeMessage createMimeMessage(InputStream contentStream) {
+                    return sender.createMimeMessage(contentStream);
+                }
+
+                @Override
+                public void send(MimeMessage... mimeMessages) {
+                    if (sends.incrementAndGet() == takeOn) {
+                        try {
+                            takenOver = mimeMessages[0].getHeader("X-Dunning-Decision-Id")[0];
+                        } catch (jakarta.mail.MessagingException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        jdbc.sql("UPDATE outbox SET claimed_by = 'other-instance', claim_token = UUID() "
+                                        + "WHERE decision_id = ? AND status = 'SENDING'")
+                                .param(takenOver).update();
+                    }
+                    sender.send(mimeMessages);
                 }
 
                 @Override
