@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** The customer as the billing system knows it. Immutable input fact. */
 public record Customer(
-        @NotBlank @Size(max = 64) @Identifier String id,
+        @NotBlank @Size(max = 64) @Identifier(key = true) String id,
         @Size(max = 200) String name,
         @NotNull Segment segment,
         @NotBlank @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 two-letter country code such as US or DE")

@@ -9,7 +9,7 @@ import java.time.LocalDate;
  * A pause of dunning. With an invoiceId it covers that invoice only (a dispute); without, the whole customer.
  * {@code until} is the last day of the hold, or null while it has no agreed end.
  */
-public record Hold(@NotNull HoldKind kind, @Size(max = 64) @Identifier String invoiceId, @NotNull LocalDate from, LocalDate until) {
+public record Hold(@NotNull HoldKind kind, @Size(max = 64) @Identifier(key = true) String invoiceId, @NotNull LocalDate from, LocalDate until) {
 
     public boolean coversCustomer() {
         return invoiceId == null;

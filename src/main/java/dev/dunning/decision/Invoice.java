@@ -13,7 +13,7 @@ import java.time.LocalDate;
 
 /** One invoice of the customer. Immutable input fact; money in the invoice's own currency. */
 public record Invoice(
-        @NotBlank @Size(max = 64) @Identifier String id,
+        @NotBlank @Size(max = 64) @Identifier(key = true) String id,
         @Size(max = 64) @Identifier String number,
         @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 currency code such as EUR") String currency,
         @NotNull @PositiveOrZero BigDecimal amount,

@@ -14,7 +14,7 @@ record StagingTable(String name, List<String> columns, String definition) {
             "consent_sms", "consent_phone", "consent_letter", "do_not_contact", "vulnerable", "third_party_collection",
             "email", "mobile", "postal_address"),
             """
-            line BIGINT NOT NULL PRIMARY KEY, id VARCHAR(64) NOT NULL, name VARCHAR(200) NULL,
+            line BIGINT NOT NULL PRIMARY KEY, id VARCHAR(64) COLLATE utf8mb4_nopad_bin NOT NULL, name VARCHAR(200) NULL,
             segment VARCHAR(20) NOT NULL, country CHAR(2) NOT NULL, language VARCHAR(3) NOT NULL,
             time_zone VARCHAR(64) NOT NULL, currency CHAR(3) NULL, risk_score SMALLINT NOT NULL,
             tenure_months SMALLINT NOT NULL, consent_email BOOLEAN NOT NULL, consent_sms BOOLEAN NOT NULL,
@@ -25,7 +25,8 @@ record StagingTable(String name, List<String> columns, String definition) {
     static final StagingTable INVOICES = new StagingTable("import_invoices", List.of("line", "id", "customer_id",
             "number", "currency", "amount", "issue_date", "due_date", "status", "payment_method"),
             """
-            line BIGINT NOT NULL PRIMARY KEY, id VARCHAR(64) NOT NULL, customer_id VARCHAR(64) NOT NULL,
+            line BIGINT NOT NULL PRIMARY KEY, id VARCHAR(64) COLLATE utf8mb4_nopad_bin NOT NULL,
+            customer_id VARCHAR(64) COLLATE utf8mb4_nopad_bin NOT NULL,
             number VARCHAR(64) NOT NULL, currency CHAR(3) NOT NULL, amount DECIMAL(19,4) NOT NULL,
             issue_date DATE NOT NULL, due_date DATE NOT NULL, status VARCHAR(20) NOT NULL,
             payment_method VARCHAR(32) NULL, KEY (id), KEY (customer_id)""");
@@ -35,7 +36,7 @@ record StagingTable(String name, List<String> columns, String definition) {
     }
 
     String create() {
-        // The schema's character set and collation, so ids compare here exactly as in the stored tables.
+        // The schema's character set, and the ids' collation (V39), so ids compare here exactly as in the stored tables.
         return "CREATE TEMPORARY TABLE " + name + " (" + definition + ") ENGINE = InnoDB";
     }
 

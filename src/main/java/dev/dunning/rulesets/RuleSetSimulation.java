@@ -76,7 +76,7 @@ public class RuleSetSimulation {
      */
     public record Request(
             Instant asOf,
-            @Size(max = MAX_CUSTOMER_IDS) List<@NotBlank @Size(max = 64) @Identifier String> customerIds,
+            @Size(max = MAX_CUSTOMER_IDS) List<@NotBlank @Size(max = 64) @Identifier(key = true) String> customerIds,
             Segment segment,
             @CountryCode String country,
             @Min(0) @Max(100_000) Integer page,

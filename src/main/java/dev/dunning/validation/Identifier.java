@@ -14,7 +14,8 @@ import java.lang.annotation.Target;
 
 /**
  * An id or a code (customer and invoice ids, references, decline codes, payment methods): valid Unicode without
- * control characters (see {@link Texts}). Null is valid; length and blankness are other constraints' business.
+ * control characters (see {@link Texts}). A {@link #key() key} further has no white space at either end. Null is valid;
+ * length and blankness are other constraints' business.
  */
 @Documented
 @Constraint(validatedBy = IdentifierValidator.class)
@@ -24,6 +25,12 @@ public @interface Identifier {
 
     /** Replaced by the validator with the reason ({@link Texts#notPrintable}). */
     String message() default "is not printable text";
+
+    /**
+     * An id the database compares byte for byte (customer and invoice ids, references: utf8mb4_nopad_bin since V39),
+     * so white space at either end, which nobody reading it can see, is refused rather than made a different id.
+     */
+    boolean key() default false;
 
     Class<?>[] groups() default {};
 

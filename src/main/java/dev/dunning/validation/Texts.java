@@ -62,6 +62,31 @@ public final class Texts {
                 + "; ids and codes are printable text, e.g. C-1001";
     }
 
+    /**
+     * The index of the white space at either end of the text (what {@link String#strip()} removes, and a CSV import
+     * strips from every cell): the first character if it is white space, else the last one if it is; -1 if neither.
+     */
+    public static int edgeWhiteSpaceAt(CharSequence text) {
+        if (text == null || text.isEmpty()) {
+            return -1;
+        }
+        if (Character.isWhitespace(Character.codePointAt(text, 0))) {
+            return 0;
+        }
+        int last = text.length() - 1;
+        return Character.isWhitespace(Character.codePointBefore(text, text.length())) ? last : -1;
+    }
+
+    /**
+     * Why the text is no id the database can compare exactly, for a person; null if it is one. Ids compare byte for
+     * byte (utf8mb4_nopad_bin), so "A1 " would be another customer than "A1" although nobody reading them could tell.
+     */
+    public static String notExact(CharSequence text) {
+        int at = edgeWhiteSpaceAt(text);
+        return at < 0 ? null : (at == 0 ? "begins" : "ends") + " with white space (" + codePoint(text.charAt(at))
+                + ") at character " + (at + 1) + "; ids are compared exactly as sent, so send the id without it";
+    }
+
     /** U+000A, as people look it up. */
     public static String codePoint(int c) {
         return String.format("U+%04X", c);

@@ -45,6 +45,10 @@ public final class RequestChecks {
             add("id", "the id in the path is blank or holds control characters; use the billing system's id, "
                     + "e.g. C-1001");
         }
+        String notExact = dev.dunning.validation.Texts.notExact(pathId);
+        if (notExact != null && !pathId.isBlank()) {
+            add("id", "the id in the path " + notExact);
+        }
         if (pathId.length() > ID_LENGTH) {
             add("id", "the id in the path has " + pathId.length() + " characters; at most " + ID_LENGTH
                     + " are allowed");

@@ -30,4 +30,18 @@ class TextsTest {
         assertThat(Texts.notPrintable("C\u2029")).startsWith("holds a line break (U+2029) at character 2");
         assertThat(Texts.notPrintable(null)).isNull();
     }
+
+    @Test
+    void whiteSpaceAtEitherEndOfAnIdIsNamedWithItsPlace() {
+        assertThat(Texts.edgeWhiteSpaceAt("C-1001")).isEqualTo(-1);
+        assertThat(Texts.edgeWhiteSpaceAt("C 1001 \u00A0x")).as("inside, or no-break space (kept by strip)")
+                .isEqualTo(-1);
+        assertThat(Texts.edgeWhiteSpaceAt(" C")).isZero();
+        assertThat(Texts.edgeWhiteSpaceAt("C\u3000")).isEqualTo(1);
+        assertThat(Texts.edgeWhiteSpaceAt("")).isEqualTo(-1);
+        assertThat(Texts.notExact("A1 ")).isEqualTo("ends with white space (U+0020) at character 3; ids are compared "
+                + "exactly as sent, so send the id without it");
+        assertThat(Texts.notExact("\u2003A1")).startsWith("begins with white space (U+2003) at character 1");
+        assertThat(Texts.notExact(null)).isNull();
+    }
 }

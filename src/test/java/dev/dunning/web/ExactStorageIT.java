@@ -44,7 +44,6 @@ class ExactStorageIT {
     @Autowired
     JdbcClient jdbc;
 
-    /** A unique prefix, then the unusual part: ids are compared with utf8mb4 collations, so each must be its own. */
     /** Unusual text as an id may hold it: a line separator (U+2028) is a line break, which no id may hold. */
     static String trickyId(String prefix, int length) {
         return tricky(prefix, length).replace('\u2028', '\u2009');
@@ -79,6 +78,34 @@ class ExactStorageIT {
         assertThat(narrow).as("text columns that cannot hold 4-byte UTF-8").isEmpty();
         assertThat(jdbc.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
                 .query(String.class).list()).containsAll(TABLES);
+    }
+
+    /**
+     * The billing system's ids and references, and every column that refers to them. Compared byte for byte
+     * (utf8mb4_nopad_bin), since V39: under the server's utf8mb4_unicode_ci, "acme-1" and "ACME-1", "Müller" and
+     * "Muller", or "A1" and "A1 " were one customer.
+     */
+    static final List<String> ID_COLUMNS = List.of("customers.id", "invoices.id", "invoices.customer_id",
+            "payments.invoice_id", "payments.reference", "payment_failures.invoice_id", "payment_failures.reference",
+            "contact_attempts.customer_id", "contact_attempts.reference", "holds.customer_id", "holds.invoice_id",
+            "customer_contact_details.customer_id", "outbox.customer_id", "audit_records.customer_id",
+            "run_failures.customer_id", "effect_decisions.customer_id", "effect_decision_invoices.invoice_id",
+            "effect_payments.invoice_id", "effect_payments.customer_id");
+
+    @Test
+    void idColumnsCompareByteForByte() {
+        List<String> exact = jdbc.sql("""
+                SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns
+                WHERE table_schema = DATABASE() AND collation_name = 'utf8mb4_nopad_bin'""").query(String.class).list();
+        assertThat(exact).containsAll(ID_COLUMNS);
+        // A table added later that refers to a customer or an invoice must compare its ids the same way, or a join
+        // with the tables above fails (Illegal mix of collations) or matches ids that differ in case.
+        List<String> folding = jdbc.sql("""
+                SELECT CONCAT(table_name, '.', column_name, ' ', collation_name) FROM information_schema.columns
+                WHERE table_schema = DATABASE() AND column_name IN ('customer_id', 'invoice_id')
+                    AND collation_name IS NOT NULL AND collation_name <> 'utf8mb4_nopad_bin'""")
+                .query(String.class).list();
+        assertThat(folding).as("id columns that fold case, accents or trailing spaces").isEmpty();
     }
 
     @Test

@@ -4,7 +4,10 @@ import static dev.dunning.web.Api.customerJson;
 import static dev.dunning.web.Api.invoiceJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,5 +196,116 @@ class FactsApiIT {
         // Ended by DELETE, or past its last day.
         assertThat(api.body(api.get(holds + "?state=ended")).valueStream().map(h -> h.get("kind").asString()))
                 .containsExactlyInAnyOrder("PROMISE_TO_PAY", "MANUAL");
+    }
+
+    /**
+     * Ids are the billing system's, compared byte for byte: ids that differ only in case, in accents or by a letter
+     * that folds to two (ß, ss) are different customers. Under the server's utf8mb4_unicode_ci they were one row, and
+     * the second PUT silently replaced the first customer.
+     */
+    @Test
+    void idsThatDifferOnlyInCaseOrAccentsAreDifferentCustomers() {
+        String marker = "X-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<String> ids = List.of(marker + "acme-1", marker + "ACME-1", marker + "Müller", marker + "Muller",
+                marker + "Straße", marker + "Strasse");
+        for (String id : ids) {
+            HttpResponse<String> put = api.put(customerPath(id), """
+                    {"name": "%s", "segment": "CONSUMER", "country": "DE", "timeZone": "Europe/Berlin"}"""
+                    .formatted("Name of " + id));
+            assertThat(put.statusCode()).as(id + ": " + put.body()).isEqualTo(201);
+        }
+        for (String id : ids) {
+            JsonNode read = api.body(api.get(customerPath(id)));
+            assertThat(read.get("id").asString()).isEqualTo(id);
+            assertThat(read.get("name").asString()).isEqualTo("Name of " + id);
+        }
+    }
+
+    /**
+     * An invoice's id and its customerId are exact too: an invoice id in other case is another invoice (not the first
+     * one moved or updated), and a customerId in other case is an unknown customer, not the stored one.
+     */
+    @Test
+    void invoicesAndTheCustomersTheyNameAreMatchedByExactIds() {
+        String other = "API-" + UUID.randomUUID();
+        assertThat(api.put("/api/v1/customers/" + other, customerJson("DE", "Europe/Berlin", "EUR")).statusCode())
+                .isEqualTo(201);
+        String lower = customer + "-inv-é";
+        String upper = customer + "-INV-e";
+        assertThat(api.put(invoicePath(lower), invoiceJson(customer, "EUR", "10", "2025-01-15", "2025-02-14"))
+                .statusCode()).isEqualTo(201);
+        HttpResponse<String> second = api.put(invoicePath(upper), invoiceJson(other, "EUR", "20", "2025-01-15",
+                "2025-02-14"));
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+        assertThat(api.body(api.get(invoicePath(lower))).get("customerId").asString()).isEqualTo(customer);
+        assertThat(api.body(api.get(invoicePath(upper))).get("customerId").asString()).isEqualTo(other);
+        assertThat(api.body(api.get(invoicePath(upper))).get("id").asString()).isEqualTo(upper);
+
+        HttpResponse<String> wrongCase = api.put(invoicePath(customer + "-X"), invoiceJson(customer.toLowerCase(),
+                "EUR", "10", "2025-01-15", "2025-02-14"));
+        api.assertProblem(wrongCase, 400, "invalid-request", "customerId");
+        HttpResponse<String> hold = api.post("/api/v1/customers/" + customer + "/holds", """
+                {"kind": "DISPUTE", "from": "2025-03-01", "invoiceId": "%s"}""".formatted(customer + "-INV-é"));
+        api.assertProblem(hold, 400, "invalid-request", "invoiceId");
+    }
+
+    /** References are idempotency keys: one that differs in case is another payment, failure or contact. */
+    @Test
+    void referencesThatDifferOnlyInCaseAreDifferentPaymentsFailuresAndContacts() {
+        String invoice = "/api/v1/invoices/" + customer + "-R";
+        api.put(invoice, invoiceJson(customer, "EUR", "100.00", "2025-01-15", "2025-02-14"));
+        for (String reference : List.of("pay-a", "PAY-A", "pay-á")) {
+            HttpResponse<String> paid = api.post(invoice + "/payments",
+                    "{\"amount\": \"10\", \"currency\": \"EUR\", \"reference\": \"" + reference + "\"}");
+            assertThat(paid.statusCode()).as(reference + ": " + paid.body()).isEqualTo(201);
+            assertThat(api.body(paid).get("reference").asString()).isEqualTo(reference);
+        }
+        assertThat(api.body(api.get(invoice)).get("amountPaid").decimalValue()).isEqualByComparingTo("30");
+        for (String reference : List.of("f-a", "F-A")) {
+            assertThat(api.post(invoice + "/payment-failures", "{\"declineCode\": \"insufficient_funds\", "
+                    + "\"reference\": \"" + reference + "\"}").statusCode()).as(reference).isEqualTo(201);
+        }
+        assertThat(api.body(api.get(invoice)).get("failedAttempts").asInt()).isEqualTo(2);
+        String contacts = "/api/v1/customers/" + customer + "/contacts";
+        for (String reference : List.of("msg-a", "MSG-A")) {
+            assertThat(api.post(contacts, """
+                    {"at": "2025-03-01T09:00:00Z", "channel": "EMAIL", "outcome": "DELIVERED", "reference": "%s"}"""
+                    .formatted(reference)).statusCode()).as(reference).isEqualTo(201);
+        }
+        assertThat(api.body(api.get(contacts)).get("total").asLong()).isEqualTo(2);
+    }
+
+    /**
+     * White space at either end of an id is refused where an id is created or named in a body: "A1 " and "A1" look the
+     * same to anyone reading them (and MariaDB's utf8mb4_bin, unlike the utf8mb4_nopad_bin the ids have, would even
+     * compare them as equal). A path that names one finds nothing: it is no other customer's id.
+     */
+    @Test
+    void anIdWithWhiteSpaceAtEitherEndIsRefusedWithTheReason() {
+        HttpResponse<String> trailing = api.put(customerPath(customer + "-A1 "), customerJson("DE", "Europe/Berlin",
+                "EUR"));
+        api.assertProblem(trailing, 400, "invalid-request", "id");
+        assertThat(api.message(trailing, "id")).contains("ends with white space (U+0020)");
+        api.assertProblem(api.put(customerPath("\u2003" + customer + "-A1"), customerJson("DE", "Europe/Berlin",
+                "EUR")), 400, "invalid-request", "id");
+        assertThat(api.get(customerPath(customer + " ")).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> invoice = api.put(invoicePath(customer + "-W"), invoiceJson(customer + " ", "EUR", "10",
+                "2025-01-15", "2025-02-14"));
+        api.assertProblem(invoice, 400, "invalid-request", "customerId");
+        assertThat(api.message(invoice, "customerId")).contains("ends with white space (U+0020) at character "
+                + (customer.length() + 1));
+        api.put(invoicePath(customer + "-W"), invoiceJson(customer, "EUR", "10", "2025-01-15", "2025-02-14"));
+        api.assertProblem(api.post(invoicePath(customer + "-W") + "/payments",
+                "{\"amount\": \"1\", \"currency\": \"EUR\", \"reference\": \" pay-1\"}"), 400, "invalid-request",
+                "reference");
+    }
+
+    private static String customerPath(String id) {
+        return "/api/v1/customers/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String invoicePath(String id) {
+        return "/api/v1/invoices/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

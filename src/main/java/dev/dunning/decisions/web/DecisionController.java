@@ -41,7 +41,7 @@ class DecisionController {
     }
 
     /** Which customer to decide for, as of when (now if absent), and whether to send what was decided. */
-    record DecideRequest(@NotBlank @Size(max = 64) @Identifier String customerId, Instant asOf, Boolean dispatch) {}
+    record DecideRequest(@NotBlank @Size(max = 64) @Identifier(key = true) String customerId, Instant asOf, Boolean dispatch) {}
 
     /** The decision with what became of it in the outbox (docs/dispatch.md). */
     record DispatchedDecision(@JsonUnwrapped DecisionResponse decision, OutboxController.EntryView dispatch) {}

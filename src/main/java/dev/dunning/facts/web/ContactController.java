@@ -54,7 +54,7 @@ public class ContactController {
             Action action,
             @Min(0) @Max(99) Integer stage,
             @NotNull Outcome outcome,
-            @Size(max = 100) @Identifier String reference) {}
+            @Size(max = 100) @Identifier(key = true) String reference) {}
 
     public record ContactView(
             long id, String customerId, Instant at, Channel channel, Action action, Integer stage, Outcome outcome,

@@ -69,7 +69,7 @@ class CustomerController {
      * Absent numbers count as 0, absent flags as false, absent consents as not given (consent is opt-in).
      */
     record CustomerRequest(
-            @Size(max = 64) @Identifier String id,
+            @Size(max = 64) @Identifier(key = true) String id,
             @Size(max = 200) String name,
             @NotNull Segment segment,
             @NotBlank @CountryCode String country,

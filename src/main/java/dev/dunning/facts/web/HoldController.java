@@ -60,7 +60,7 @@ class HoldController {
     /** A pause of dunning; with an invoiceId for that invoice only. {@code until} is its last day (null: no end). */
     record HoldRequest(
             @NotNull HoldKind kind,
-            @Size(max = 64) @Identifier String invoiceId,
+            @Size(max = 64) @Identifier(key = true) String invoiceId,
             @NotNull LocalDate from,
             LocalDate until,
             @Size(max = 500) String reason) {

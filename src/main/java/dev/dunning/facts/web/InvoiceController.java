@@ -67,8 +67,8 @@ class InvoiceController {
      * PARTIALLY_PAID and PAID are settled from the payments recorded, DISPUTED and WRITTEN_OFF are kept as given.
      */
     record InvoiceRequest(
-            @Size(max = 64) @Identifier String id,
-            @NotBlank @Size(max = 64) @Identifier String customerId,
+            @Size(max = 64) @Identifier(key = true) String id,
+            @NotBlank @Size(max = 64) @Identifier(key = true) String customerId,
             @Size(max = 64) @Identifier String number,
             @NotBlank @CurrencyCode String currency,
             @NotNull @PositiveOrZero @Digits(integer = 15, fraction = 4, message = DECIMAL_19_4) BigDecimal amount,
@@ -104,14 +104,14 @@ class InvoiceController {
             @NotNull @Positive @Digits(integer = 15, fraction = 4, message = DECIMAL_19_4) BigDecimal amount,
             @NotBlank @CurrencyCode String currency,
             Instant paidAt,
-            @Size(max = 100) @Identifier String reference) {}
+            @Size(max = 100) @Identifier(key = true) String reference) {}
 
     /** A failed attempt to collect; the decline code is classified SOFT or HARD from the decline-code list. */
     record FailureRequest(
             @NotBlank @Size(max = 64) @Identifier String declineCode,
             Instant failedAt,
             @PositiveOrZero @Digits(integer = 15, fraction = 4, message = DECIMAL_19_4) BigDecimal amount,
-            @Size(max = 100) @Identifier String reference) {}
+            @Size(max = 100) @Identifier(key = true) String reference) {}
 
     /** A failure as stored; {@code knownCode} is false when the code is not on the list and counted SOFT by default. */
     record FailureView(
