@@ -28,6 +28,14 @@ public record AuditFilter(
     record Where(String sql, List<Object> params) {}
 
     Where where(Long beforeSeq) {
+        return where(beforeSeq, null, null);
+    }
+
+    /**
+     * As {@link #where(Long)}, also bounded to seq in [fromSeq, toSeq] (null: unbounded): bounds that hold for every
+     * record the filter selects, given so that a scan in seq order stops at them.
+     */
+    Where where(Long beforeSeq, Long fromSeq, Long toSeq) {
         List<String> conditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         add(conditions, params, "r.customer_id = ?", customerId);
@@ -47,6 +55,8 @@ public record AuditFilter(
         add(conditions, params, "r.seq IN (SELECT f.seq FROM audit_firings f WHERE f.name_id = "
                 + "(SELECT n.id FROM audit_rule_names n WHERE n.rule_name = ?))", ruleName);
         add(conditions, params, "r.seq < ?", beforeSeq);
+        add(conditions, params, "r.seq >= ?", fromSeq);
+        add(conditions, params, "r.seq <= ?", toSeq);
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
     }
 

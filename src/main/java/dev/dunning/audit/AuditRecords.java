@@ -41,7 +41,10 @@ public class AuditRecords {
      * new decisions get higher numbers than every page already read.
      */
     public List<AuditRecord> find(AuditFilter filter, Long beforeSeq, int limit) {
-        AuditFilter.Where where = filter.where(beforeSeq);
+        AuditFilter.Where where = pageWhere(filter, beforeSeq);
+        if (where == null) {
+            return List.of();
+        }
         return jdbc.sql("SELECT " + prefixed() + " FROM audit_records r" + where.sql() + " ORDER BY r.seq DESC LIMIT ?")
                 .params(where.params()).param(limit).query((rs, n) -> map(rs)).list();
     }
@@ -57,9 +60,36 @@ public class AuditRecords {
                 (RowCallbackHandler) rs -> each.accept(map(rs)), where.params().toArray());
     }
 
+    /**
+     * The WHERE clause of a page; null when the filter's time range holds no record. A page is read in seq order from
+     * the newest down (the primary key, or an index ending in seq), and its time range is not in seq order: MariaDB
+     * walked back from the newest record until it had a page, through every record after the range and, when the
+     * range held fewer matches than a page, down to the first record (measured at 1,000,000 records: 13 to 44 s for a
+     * 10-minute range; docs/benchmarks.md, "Console pages"). So a range given at both ends is first turned into the
+     * first and last seq recorded in it, read from the (recorded_at, seq) index alone, and the page is bounded by
+     * them too: exact, as every record of the range lies between the two (recording times need not follow seq
+     * order), and the scan no longer leaves the range. Its cost grows with the records in the range, not the log.
+     */
+    private AuditFilter.Where pageWhere(AuditFilter filter, Long beforeSeq) {
+        if (filter.from() == null || filter.to() == null) {
+            return filter.where(beforeSeq);
+        }
+        Long[] span = jdbc.sql("SELECT MIN(seq), MAX(seq) FROM audit_records "
+                        + "WHERE recorded_at >= ? AND recorded_at < ?")
+                .params(Sql.utc(filter.from()), Sql.utc(filter.to()))
+                .query((rs, n) -> new Long[] {rs.getObject(1, Long.class), rs.getObject(2, Long.class)}).single();
+        if (span[0] == null) {
+            return null;
+        }
+        return filter.where(beforeSeq, span[0], span[1]);
+    }
+
     /** The plan MariaDB chooses for a page of {@link #find}, one row per table as EXPLAIN shows it (for tests). */
     List<String> explainFind(AuditFilter filter, Long beforeSeq, int limit) {
-        AuditFilter.Where where = filter.where(beforeSeq);
+        AuditFilter.Where where = pageWhere(filter, beforeSeq);
+        if (where == null) {
+            return List.of("no record in the time range: no query");
+        }
         return jdbc.sql("EXPLAIN SELECT " + prefixed() + " FROM audit_records r" + where.sql()
                         + " ORDER BY r.seq DESC LIMIT ?")
                 .params(where.params()).param(limit)
