@@ -73,10 +73,18 @@ public record AuditFilter(
         if (policy != null) {
             throw new IllegalStateException("the rules of policy reference " + policy + " were not read");
         }
-        return where(beforeSeq, null);
+        return where(beforeSeq, null, null, null);
     }
 
     Where where(Long beforeSeq, PolicyRules policyRules) {
+        return where(beforeSeq, policyRules, null, null);
+    }
+
+    /**
+     * As {@link #where(Long, PolicyRules)}, also bounded to seq in [fromSeq, toSeq] (null: unbounded): bounds that hold
+     * for every record the filter selects, given so that a scan in seq order stops at them.
+     */
+    Where where(Long beforeSeq, PolicyRules policyRules, Long fromSeq, Long toSeq) {
         List<String> conditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         add(conditions, params, "r.customer_id = ?", customerId);
@@ -110,6 +118,8 @@ public record AuditFilter(
             conditions.add("r.seq IN (SELECT f.seq FROM audit_firings f WHERE " + condition + ")");
         }
         add(conditions, params, "r.seq < ?", beforeSeq);
+        add(conditions, params, "r.seq >= ?", fromSeq);
+        add(conditions, params, "r.seq <= ?", toSeq);
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params,
                 ruleName != null || policyRules != null);
     }
