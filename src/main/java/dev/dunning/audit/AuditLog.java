@@ -542,6 +542,7 @@ public class AuditLog {
         List<Object[]> facts = new ArrayList<>(batch.size());
         List<Object[]> fired = new ArrayList<>();
         List<Receipt> done = new ArrayList<>(batch.size());
+        AuditMinutes minutes = new AuditMinutes();
         long seq = head.seq;
         String previous = head.hash;
         for (Pending p : batch) {
@@ -552,6 +553,7 @@ public class AuditLog {
                 e.customerId(), e.principal(), e.entryPoint(), e.ruleSetVersion(), e.action(), e.channel(),
                 e.tone(), p.factsHash, p.content, previous, hash, e.runId(), e.testId(), e.arm()});
             facts.add(new Object[] {seq, p.facts, p.factsHash});
+            minutes.add(seq, p.recordedAt);
             int ordinal = 0;
             for (TraceEntry t : e.trace()) {
                 AuditRules.Ids ids = rules.ids(e.ruleSetVersion(), t);
@@ -563,6 +565,7 @@ public class AuditLog {
         batchInsert("INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal, "
                 + "entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash, "
                 + "run_id, test_id, arm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records);
+        minutes.write(jdbcTemplate);
         batchInsert("INSERT INTO audit_facts (seq, facts, facts_hash) VALUES (?, ?, ?)", facts);
         batchInsert("INSERT INTO audit_firings (seq, ordinal, rule_id, name_id, overridden) VALUES (?, ?, ?, ?, ?)", fired);
         runCompanions(batch, oneByOne);

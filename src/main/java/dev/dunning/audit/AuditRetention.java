@@ -156,6 +156,9 @@ public class AuditRetention {
                 .params(seq, id, Sql.utc(now), Sql.utc(cutoff), PRINCIPAL, ENTRY_POINT, Hashes.GENESIS,
                         Hashes.GENESIS, text, previous, hash)
                 .update();
+        AuditMinutes minutes = new AuditMinutes();
+        minutes.add(seq, now);
+        minutes.write(jdbc);
         jdbc.sql("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1").params(seq, hash).update();
     }
 

@@ -286,6 +286,10 @@ class AuditChainIT {
         AuditRecord erasure = records.find(new AuditFilter(null, start, null, null, null, null, null, "erasure"), null, 5)
                 .get(0);
         assertThat(erasure.principal()).isEqualTo("system:retention");
+        // Written beside the writer, it still widens its minute's seq bounds, which time-range searches read.
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_minutes WHERE minute = ? AND ? BETWEEN min_seq AND max_seq")
+                .params(Sql.utc(AuditMinutes.minute(erasure.recordedAt())), erasure.seq()).query(Long.class).single())
+                .isOne();
         JsonNode erasedRanges = json.readTree(erasure.content()).get("erased");
         for (String id : ids.subList(0, 2)) {
             long seq = seqOf(id);

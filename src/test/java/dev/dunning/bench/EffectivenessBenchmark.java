@@ -288,6 +288,18 @@ public final class EffectivenessBenchmark {
                 INSERT INTO audit_records (seq, decision_id, recorded_at, as_of, customer_id, principal,
                     entry_point, rule_set_version, action, channel, tone, facts_hash, content, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, 'bench', 'run', ?, ?, ?, ?, ?, ?, ?, ?)""", all);
+        // The seq bounds of each minute, as the audit writer keeps them (V40): time-range searches read them.
+        if (!all.isEmpty()) {
+            long first = all.stream().mapToLong(a -> ((Number) a[0]).longValue()).min().orElseThrow();
+            long last = all.stream().mapToLong(a -> ((Number) a[0]).longValue()).max().orElseThrow();
+            jdbc.sql("""
+                    INSERT INTO audit_minutes (minute, min_seq, max_seq)
+                    SELECT DATE_FORMAT(recorded_at, '%Y-%m-%d %H:%i:00'), MIN(seq), MAX(seq) FROM audit_records
+                     WHERE seq BETWEEN ? AND ? GROUP BY DATE_FORMAT(recorded_at, '%Y-%m-%d %H:%i:00')
+                    ON DUPLICATE KEY UPDATE min_seq = LEAST(min_seq, VALUES(min_seq)),
+                                            max_seq = GREATEST(max_seq, VALUES(max_seq))""")
+                    .params(first, last).update();
+        }
         // The fact snapshot of each decision as the audit log keeps it (canonical JSON, keys sorted): the customer,
         // its three invoices and up to eight earlier contacts, which sort before the customer (1 to 3 kB each).
         Map<String, String[]> customers = new java.util.HashMap<>();

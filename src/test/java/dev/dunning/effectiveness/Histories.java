@@ -80,6 +80,10 @@ final class Histories {
                     .params(seq, decisionId, Sql.utc(at), Sql.utc(at), customerId, VERSION, action, channel, tone,
                             "0".repeat(64), content, "0".repeat(64), "0".repeat(64))
                     .update();
+            // The minute's seq bounds, as the audit writer keeps them (V40): time-range searches read them.
+            jdbc.sql("INSERT INTO audit_minutes (minute, min_seq, max_seq) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
+                            + "min_seq = LEAST(min_seq, VALUES(min_seq)), max_seq = GREATEST(max_seq, VALUES(max_seq))")
+                    .params(Sql.utc(at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)), seq, seq).update();
             // The fact snapshot the decision was made on, as the audit log keeps it: the stored facts at the
             // decision, serialised as canonical JSON (keys sorted, no whitespace).
             customerFacts.load(customerId, at).ifPresent(f -> jdbc.sql("INSERT INTO audit_facts (seq, facts, "
