@@ -8,25 +8,32 @@ import dev.dunning.decision.DeclineCodes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code generate --customers=N [--seed=42] [--as-of=2026-11-23] [--history-days=56]}: realistic customers for
  * benchmarks, into the configured database (the embedded default or your own server), over a connection of its own
- * that allows {@code LOAD DATA LOCAL INFILE}; the application's pool is left as it is. With {@code --history-days}, past
- * dunning decisions with their messages, outcomes and payments follow ({@link History}), through the application.
+ * that allows {@code LOAD DATA LOCAL INFILE}; the application's pool is left as it is. Past dunning decisions with
+ * their messages, outcomes and payments follow ({@link History}), through the application: by default the last
+ * {@value #DEFAULT_HISTORY_DAYS} days, so that a new user's effectiveness figures show something; when the audit log
+ * already holds decisions of that period, a default history is left out with a notice (one asked for is refused).
  */
 @Component
 public final class GenerateCommand implements Command {
 
+    /** Days of past decisions when {@code --history-days} is not given: eight weeks, so every weekly figure has some. */
+    public static final int DEFAULT_HISTORY_DAYS = 56;
+
     public static final CommandSyntax SYNTAX = new CommandSyntax("generate",
-            "generate --customers=N [--seed=42] [--as-of=YYYY-MM-DD] [--id-prefix=G-] [--history-days=0]   creates N "
+            "generate --customers=N [--seed=42] [--as-of=YYYY-MM-DD] [--id-prefix=G-] [--history-days=56]   creates N "
                     + "realistic customers with invoices, payments, failures, contacts and holds (for benchmarks), "
                     + "and past decisions with their outcomes",
             """
@@ -39,16 +46,20 @@ public final class GenerateCommand implements Command {
               --seed=42            the same seed makes the same customers
               --as-of=YYYY-MM-DD   the day the invoices are aged to (default today)
               --id-prefix=G-       customer ids are this prefix and a number
-              --history-days=0     past dunning decisions over this many days before --as-of (0: none; 56 gives
-                                   eight weeks of decisions, sent messages, their outcomes and payments, so that
-                                   the effectiveness figures have something to show). Needs an audit log without
-                                   decisions in that period or later (a fresh database)
+              --history-days=56    past dunning decisions over this many days before --as-of: decisions, sent
+                                   messages, their outcomes and payments, so that the effectiveness figures have
+                                   something to show (0: none, customers and their rows only). Needs an audit log
+                                   without decisions in that period or later (a fresh database); when the audit log
+                                   has some and the option was not given, the history is left out with a notice
 
             Exit codes: 0 generated, 1 failed, 2 the command was used wrongly. More in docs/demo-data.md.
             """, args -> parse(args));
 
-    /** The checked arguments; {@code asOf} is null for today. */
-    record Arguments(int customers, long seed, LocalDate asOf, String prefix, int historyDays) {}
+    /**
+     * The checked arguments; {@code asOf} is null for today; {@code historyAsked} is whether {@code --history-days} was
+     * given (a history asked for is refused when it cannot be written, the default one is left out).
+     */
+    record Arguments(int customers, long seed, LocalDate asOf, String prefix, int historyDays, boolean historyAsked) {}
 
     private final DataSource dataSource;
     private final DeclineCodes declineCodes;
@@ -72,7 +83,8 @@ public final class GenerateCommand implements Command {
         long seed = 42;
         LocalDate asOf = null;
         String prefix = "G-";
-        int historyDays = 0;
+        int historyDays = DEFAULT_HISTORY_DAYS;
+        boolean historyAsked = false;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             String value = kv.length > 1 ? kv[1] : "";
@@ -82,7 +94,10 @@ public final class GenerateCommand implements Command {
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--as-of" -> asOf = LocalDate.parse(value);
                     case "--id-prefix" -> prefix = value;
-                    case "--history-days" -> historyDays = Integer.parseInt(value);
+                    case "--history-days" -> {
+                        historyDays = Integer.parseInt(value);
+                        historyAsked = true;
+                    }
                     default -> throw new UsageException("\"" + arg + "\" is not an argument of generate");
                 }
             } catch (NumberFormatException | DateTimeParseException e) {
@@ -97,7 +112,7 @@ public final class GenerateCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Arguments(customers, seed, asOf, prefix, historyDays);
+        return new Arguments(customers, seed, asOf, prefix, historyDays, historyAsked);
     }
 
     @Override
@@ -114,11 +129,17 @@ public final class GenerateCommand implements Command {
         Generator.Options options = new Generator.Options(arguments.customers(), seed, asOf, arguments.prefix(),
                 arguments.historyDays());
         if (options.historyDays() > 0) {
-            try {
-                history.refuseIfTheLogHoldsLaterDecisions(options);
-            } catch (IllegalStateException e) {
-                System.err.println("generate: " + e.getMessage());
+            Optional<Instant> later = history.laterDecision(options);
+            if (later.isPresent() && arguments.historyAsked()) {
+                System.err.println("generate: " + History.refusal(options, later.get()));
                 return 1;
+            }
+            if (later.isPresent()) {
+                System.out.println("generate: no past decisions this time: the audit log already holds a decision "
+                        + "recorded at " + later.get() + ", within the " + options.historyDays() + " days before "
+                        + asOf + " that the history would fill, and its chain is in time order. The customers and "
+                        + "their rows follow without them; generate into an empty database to have both.");
+                options = new Generator.Options(arguments.customers(), seed, asOf, arguments.prefix(), 0);
             }
         }
         try (Connection connection = openWithLocalInfile()) {

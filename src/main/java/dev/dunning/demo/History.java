@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -120,20 +121,35 @@ class History {
     }
 
     /**
+     * The latest decision in the audit log when it was recorded on or after the first day of the history (so past
+     * decisions cannot be added behind it: the chain is in time order); empty when the history can be written.
+     */
+    Optional<Instant> laterDecision(Generator.Options options) {
+        LocalDate first = options.asOf().minusDays(options.historyDays());
+        Instant latest = jdbc.sql("SELECT MAX(recorded_at) AS latest FROM audit_records")
+                .query((rs, n) -> Optional.ofNullable(dev.dunning.database.Sql.instant(rs, "latest")))
+                .single().orElse(null);
+        return latest != null && !latest.isBefore(first.atStartOfDay(ZoneOffset.UTC).toInstant())
+                ? Optional.of(latest) : Optional.empty();
+    }
+
+    /**
      * Refuses a history that would put past decisions behind later ones in the chain (which is in time order): called
      * before anything is generated, so that a refusal leaves the database as it was.
      */
     void refuseIfTheLogHoldsLaterDecisions(Generator.Options options) {
-        LocalDate first = options.asOf().minusDays(options.historyDays());
-        Instant latest = jdbc.sql("SELECT MAX(recorded_at) AS latest FROM audit_records")
-                .query((rs, n) -> java.util.Optional.ofNullable(dev.dunning.database.Sql.instant(rs, "latest")))
-                .single().orElse(null);
-        if (latest != null && !latest.isBefore(first.atStartOfDay(ZoneOffset.UTC).toInstant())) {
-            throw new IllegalStateException("The audit log already holds a decision recorded at " + latest
-                    + ", on or after the first day of the history (" + first + "); its chain is in time order, so "
-                    + "past decisions can only be added to an audit log without later ones: generate into an empty "
-                    + "database, or leave out --history-days");
+        Optional<Instant> latest = laterDecision(options);
+        if (latest.isPresent()) {
+            throw new IllegalStateException(refusal(options, latest.get()));
         }
+    }
+
+    /** Why a history asked for cannot be written beside the decision recorded at {@code latest}. */
+    static String refusal(Generator.Options options, Instant latest) {
+        return "The audit log already holds a decision recorded at " + latest + ", on or after the first day of the "
+                + "history (" + options.asOf().minusDays(options.historyDays()) + "); its chain is in time order, so "
+                + "past decisions can only be added to an audit log without later ones: generate into an empty "
+                + "database, or give --history-days=0 for customers without past decisions";
     }
 
     Result write(Generator.Options options, Consumer<String> progress) {

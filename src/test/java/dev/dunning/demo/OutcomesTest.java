@@ -60,7 +60,10 @@ class OutcomesTest {
     @Test
     void historyDaysAreCheckedAndTheHistoryTakesTheContactsOfItsPeriod() throws Exception {
         assertThat(GenerateCommand.parse(List.of("--customers=5", "--history-days=56")).historyDays()).isEqualTo(56);
-        assertThat(GenerateCommand.parse(List.of("--customers=5")).historyDays()).isZero();
+        assertThat(GenerateCommand.parse(List.of("--customers=5", "--history-days=56")).historyAsked()).isTrue();
+        assertThat(GenerateCommand.parse(List.of("--customers=5")).historyDays()).isEqualTo(56);
+        assertThat(GenerateCommand.parse(List.of("--customers=5")).historyAsked()).isFalse();
+        assertThat(GenerateCommand.parse(List.of("--customers=5", "--history-days=0")).historyDays()).isZero();
         assertThatThrownBy(() -> GenerateCommand.parse(List.of("--customers=5", "--history-days=400")))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("--history-days must be from 0 (no past decisions) to 366, not 400");

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dunning.Command;
 import dev.dunning.audit.ChainVerifier;
 import dev.dunning.database.TestDatabase;
+import dev.dunning.demo.GenerateCommand;
 import dev.dunning.rules.ActiveRuleSet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,17 +31,17 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code generate --history-days}: past decisions of generated customers, recorded in the audit chain with their sent
- * messages, outcomes and payments, give every cut of the effectiveness figures something to show, with rates that
- * differ by channel and tone the way the generator's model says; the figures equal a brute-force recount, and the
- * chain verifies.
+ * {@code generate} as a new user runs it (no {@code --history-days}: eight weeks by default): past decisions of
+ * generated customers, recorded in the audit chain with their sent messages, outcomes and payments, give every cut of
+ * the effectiveness figures something to show, with rates that differ by channel and tone the way the generator's
+ * model says; the figures equal a brute-force recount, and the chain verifies.
  */
 @SpringBootTest(properties = {HistoryTest.QUIET, HistoryTest.NO_DISPATCH})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GeneratedOutcomesIT {
 
     static final int CUSTOMERS = 4000;
-    static final int HISTORY_DAYS = 56;
+    static final int HISTORY_DAYS = GenerateCommand.DEFAULT_HISTORY_DAYS;
     static final LocalDate AS_OF = LocalDate.now(ZoneOffset.UTC);
 
     @DynamicPropertySource
@@ -68,8 +72,8 @@ class GeneratedOutcomesIT {
     void generateWithAHistoryAndCatchUp() throws Exception {
         Command generate = context.getBeansOfType(Command.class).values().stream()
                 .filter(c -> c.name().equals("generate")).findFirst().orElseThrow();
-        assertThat(generate.run(List.of("--customers=" + CUSTOMERS, "--seed=42", "--as-of=" + AS_OF,
-                "--history-days=" + HISTORY_DAYS))).isZero();
+        assertThat(HISTORY_DAYS).isEqualTo(56);
+        assertThat(generate.run(List.of("--customers=" + CUSTOMERS, "--seed=42", "--as-of=" + AS_OF))).isZero();
         summaries.catchUp();
     }
 
@@ -177,25 +181,50 @@ class GeneratedOutcomesIT {
     }
 
     @Test
-    void aHistoryBehindLaterDecisionsIsRefusedBeforeAnythingIsWritten() throws Exception {
-        Command generate = context.getBeansOfType(Command.class).values().stream()
-                .filter(c -> c.name().equals("generate")).findFirst().orElseThrow();
+    void aHistoryAskedForBehindLaterDecisionsIsRefusedBeforeAnythingIsWritten() throws Exception {
         long records = count("SELECT COUNT(*) FROM audit_records");
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = generate.run(List.of("--customers=10", "--id-prefix=H-", "--as-of=" + AS_OF, "--history-days=7"));
-        } finally {
-            System.setErr(err);
-        }
-        assertThat(code).isEqualTo(1);
-        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .contains("on or after the first day of the history (" + AS_OF.minusDays(7) + ")",
-                        "generate into an empty database, or leave out --history-days");
+        Captured run = generate(List.of("--customers=10", "--id-prefix=H-", "--as-of=" + AS_OF, "--history-days=7"));
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("on or after the first day of the history (" + AS_OF.minusDays(7) + ")",
+                "generate into an empty database, or give --history-days=0 for customers without past decisions");
         assertThat(count("SELECT COUNT(*) FROM customers WHERE id LIKE 'H-%'")).isZero();
         assertThat(count("SELECT COUNT(*) FROM audit_records")).isEqualTo(records);
+    }
+
+    @Test
+    void theDefaultHistoryIsLeftOutWithANoticeWhenTheLogHoldsLaterDecisions() throws Exception {
+        long records = count("SELECT COUNT(*) FROM audit_records");
+        Captured run = generate(List.of("--customers=10", "--id-prefix=J-", "--as-of=" + AS_OF));
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("generate: no past decisions this time: the audit log already holds a decision "
+                + "recorded at ", "within the 56 days before " + AS_OF, "generate into an empty database to have both",
+                "generated 10 customers").doesNotContain("past decisions over");
+        assertThat(count("SELECT COUNT(*) FROM customers WHERE id LIKE 'J-%'")).isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM invoices WHERE customer_id LIKE 'J-%'")).isPositive();
+        assertThat(count("SELECT COUNT(*) FROM audit_records")).isEqualTo(records);
+        summaries.catchUp(); // their payments are changes for the summaries; leave none waiting for the other tests
+    }
+
+    private record Captured(int code, String out, String err) {}
+
+    /** Runs the generate command with its standard output and error captured. */
+    private Captured generate(List<String> args) throws Exception {
+        Command generate = context.getBeansOfType(Command.class).values().stream()
+                .filter(c -> c.name().equals("generate")).findFirst().orElseThrow();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+        try {
+            int code = generate.run(args);
+            return new Captured(code, capturedOut.toString(StandardCharsets.UTF_8),
+                    capturedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
     }
 
     /** A row of figures in the shape of {@link Recount#describe(Recount.Expected)}. */
