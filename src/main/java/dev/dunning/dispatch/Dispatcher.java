@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -112,6 +113,13 @@ public class Dispatcher implements SmartLifecycle {
         pass.lock();
         try {
             List<Outbox.Claim> claimed = claim(now);
+            if (claimed.isEmpty()) {
+                return 0;
+            }
+            // The batch's later entries and message facts, read set-based: four queries for the batch, not per entry.
+            List<OutboxEntry> entries = claimed.stream().map(Outbox.Claim::entry).toList();
+            Map<String, String> newer = outbox.newerEntries(entries);
+            Function<OutboxEntry, MessageFacts> facts = facts(entries);
             List<Pending> emails = new ArrayList<>();
             List<Pending> posts = new ArrayList<>();
             int handled = 0;
@@ -121,7 +129,7 @@ public class Dispatcher implements SmartLifecycle {
                     continue;
                 }
                 handled++;
-                Pending pending = prepare(claim);
+                Pending pending = prepare(claim, newer.get(claim.entry().decisionId()), facts);
                 if (pending != null) {
                     (pending.email() != null ? emails : posts).add(pending);
                 }
@@ -155,21 +163,37 @@ public class Dispatcher implements SmartLifecycle {
     /** What came of sending one: the recipient, or the failure, or neither (not begun: the dispatcher stopped). */
     private record Sent(Outbox.Claim claim, String recipient, SendFailure failure) {}
 
-    /** Reads the entry's facts and builds its message; null when the entry was settled here (superseded, failed). */
-    private Pending prepare(Outbox.Claim claim) {
+    /**
+     * The batch's message facts, read together; if reading them fails, every entry of the batch fails as it would
+     * have failed reading its own.
+     */
+    private Function<OutboxEntry, MessageFacts> facts(List<OutboxEntry> entries) {
+        try {
+            return messageFacts.loadAll(entries)::of;
+        } catch (RuntimeException unexpected) {
+            return entry -> {
+                throw unexpected;
+            };
+        }
+    }
+
+    /**
+     * Builds the entry's message from its facts; null when the entry was settled here (superseded by {@code newer}, a
+     * later entry of the customer, or failed).
+     */
+    private Pending prepare(Outbox.Claim claim, String newer, Function<OutboxEntry, MessageFacts> factsOf) {
         OutboxEntry entry = claim.entry();
         if (claim.lapsedClaimant() != null) {
             log.warn("Outbox entry {} was claimed by {} whose lease ran out; sending it again with idempotency key {}",
                     entry.decisionId(), claim.lapsedClaimant(), entry.decisionId());
         }
         String route = entry.route();
-        var newer = outbox.newerEntry(entry);
-        if (newer.isPresent()) {
-            supersede(claim, newer.get(), "a newer decision " + newer.get() + " was dispatched for the customer");
+        if (newer != null) {
+            supersede(claim, newer, "a newer decision " + newer + " was dispatched for the customer");
             return null;
         }
         try {
-            MessageFacts facts = messageFacts.load(entry);
+            MessageFacts facts = factsOf.apply(entry);
             if (Route.reachesCustomer(route) && !entry.invoiceIds().isEmpty() && facts.openInvoices().isEmpty()) {
                 supersede(claim, null, "every invoice concerned was paid or closed before sending");
                 return null;

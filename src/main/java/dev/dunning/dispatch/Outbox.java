@@ -152,13 +152,25 @@ public class Outbox {
     }
 
     /**
-     * A later entry of the same customer, if any. An entry that was being sent when the later decision came could not be
-     * superseded then; if it comes back (a retry, a released claim) it must not be sent after all.
+     * For each of these entries that has one, the latest later entry of the same customer, by the entry's decision id,
+     * in one query for a batch. An entry that was being sent when the later decision came could not be superseded
+     * then; if it comes back (a retry, a released claim) it must not be sent after all.
      */
-    Optional<String> newerEntry(OutboxEntry entry) {
-        return jdbc.sql("SELECT decision_id FROM outbox WHERE customer_id = ? AND decision_id > ? "
-                        + "ORDER BY decision_id DESC LIMIT 1")
-                .params(entry.customerId(), entry.decisionId()).query(String.class).optional();
+    Map<String, String> newerEntries(java.util.Collection<OutboxEntry> entries) {
+        Map<String, String> newer = new java.util.HashMap<>();
+        if (entries.isEmpty()) {
+            return newer;
+        }
+        jdbc.sql("SELECT o.decision_id, (SELECT n.decision_id FROM outbox n WHERE n.customer_id = o.customer_id "
+                        + "AND n.decision_id > o.decision_id ORDER BY n.decision_id DESC LIMIT 1) AS newer "
+                        + "FROM outbox o WHERE o.decision_id IN (:ids)")
+                .param("ids", entries.stream().map(OutboxEntry::decisionId).distinct().toList())
+                .query(rs -> {
+                    if (rs.getString("newer") != null) {
+                        newer.put(rs.getString("decision_id"), rs.getString("newer"));
+                    }
+                });
+        return newer;
     }
 
     /**
@@ -188,8 +200,11 @@ public class Outbox {
                         + "updated_at = :now WHERE decision_id IN (:ids)")
                 .param("token", token).param("by", claimedBy).param("lease", Sql.utc(leaseUntil))
                 .param("now", Sql.utc(now)).param("ids", ids).update();
-        return jdbc.sql("SELECT * FROM outbox WHERE claim_token = ? ORDER BY decision_id")
-                .param(token).query((rs, n) -> new Claim(map(rs), token, lapsed.get(rs.getString("decision_id")))).list();
+        // Read back by primary key: the rows are this transaction's, locked above (claim_token has no index, and a
+        // read by it scans the whole outbox).
+        return jdbc.sql("SELECT * FROM outbox WHERE decision_id IN (:ids) ORDER BY decision_id")
+                .param("ids", ids)
+                .query((rs, n) -> new Claim(map(rs), token, lapsed.get(rs.getString("decision_id")))).list();
     }
 
     private List<String> due(String status, Instant now, int limit) {

@@ -79,6 +79,23 @@ public class Invoices {
                 .query((rs, n) -> stored(rs)).optional();
     }
 
+    /**
+     * The invoices of these ids that exist, by id, as {@link #find} reads each: one query (an IN list over the primary
+     * key) instead of one per invoice.
+     */
+    public java.util.Map<String, StoredInvoice> findAll(Collection<String> ids) {
+        java.util.Map<String, StoredInvoice> found = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        jdbc.sql("SELECT " + COLUMNS + " FROM invoices i WHERE i.id IN (:ids)").param("ids", List.copyOf(ids))
+                .query(rs -> {
+                    StoredInvoice invoice = stored(rs);
+                    found.put(invoice.invoice().id(), invoice);
+                });
+        return found;
+    }
+
     /** As {@link #find}, locking the row until the transaction ends. */
     public Optional<StoredInvoice> findForUpdate(String id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM invoices i WHERE i.id = ? FOR UPDATE").param(id)

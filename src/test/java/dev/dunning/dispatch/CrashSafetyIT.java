@@ -331,10 +331,14 @@ class CrashSafetyIT {
         return builder.run(args.toArray(String[]::new));
     }
 
-    /** Wraps the mail sender so that its first send reaches the server and is then reported failed. */
-    static final class AnswerLostOnce implements BeanPostProcessor {
+    /**
+     * Wraps the application's mail sender: {@link #send} decides what each send of MIME messages does around the real
+     * one; everything else goes straight to the real sender.
+     */
+    abstract static class MailSenderWrapper implements BeanPostProcessor {
 
-        final AtomicInteger sends = new AtomicInteger();
+        /** A send of MIME messages, to pass on to {@code sender} (or not) with whatever the test needs around it. */
+        abstract void send(JavaMailSender sender, MimeMessage... mimeMessages);
 
         @Override
         public Object postProcessAfterInitialization(Object bean, String name) {
@@ -354,10 +358,7 @@ class CrashSafetyIT {
 
                 @Override
                 public void send(MimeMessage... mimeMessages) {
-                    sender.send(mimeMessages);
-                    if (sends.incrementAndGet() == 1) {
-                        throw new MailSendException("connection lost before the server's reply to DATA");
-                    }
+                    MailSenderWrapper.this.send(sender, mimeMessages);
                 }
 
                 @Override
@@ -373,11 +374,25 @@ class CrashSafetyIT {
         }
     }
 
+    /** Wraps the mail sender so that its first send reaches the server and is then reported failed. */
+    static final class AnswerLostOnce extends MailSenderWrapper {
+
+        final AtomicInteger sends = new AtomicInteger();
+
+        @Override
+        void send(JavaMailSender sender, MimeMessage... mimeMessages) {
+            sender.send(mimeMessages);
+            if (sends.incrementAndGet() == 1) {
+                throw new MailSendException("connection lost before the server's reply to DATA");
+            }
+        }
+    }
+
     /**
      * Wraps the mail sender so that, just before the n-th send, another instance takes that message's entry over (as
      * after a lapsed lease); the send itself then goes through.
      */
-    static final class TakenOverDuringSend implements BeanPostProcessor {
+    static final class TakenOverDuringSend extends MailSenderWrapper {
 
         final AtomicInteger sends = new AtomicInteger();
         final int takeOn;
@@ -389,51 +404,23 @@ class CrashSafetyIT {
         }
 
         @Override
-        public Object postProcessAfterInitialization(Object bean, String name) {
-            if (!(bean instanceof JavaMailSender sender)) {
-                return bean;
+        void send(JavaMailSender sender, MimeMessage... mimeMessages) {
+            if (sends.incrementAndGet() == takeOn) {
+                try {
+                    takenOver = mimeMessages[0].getHeader("X-Dunning-Decision-Id")[0];
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+                jdbc.sql("UPDATE outbox SET claimed_by = 'other-instance', claim_token = UUID() "
+                                + "WHERE decision_id = ? AND status = 'SENDING'")
+                        .param(takenOver).update();
             }
-            return new JavaMailSender() {
-                @Override
-                public MimeMessage createMimeMessage() {
-                    return sender.createMimeMessage();
-                }
-
-                @Override
-                public MimeMessage createMimeMessage(InputStream contentStream) {
-                    return sender.createMimeMessage(contentStream);
-                }
-
-                @Override
-                public void send(MimeMessage... mimeMessages) {
-                    if (sends.incrementAndGet() == takeOn) {
-                        try {
-                            takenOver = mimeMessages[0].getHeader("X-Dunning-Decision-Id")[0];
-                        } catch (jakarta.mail.MessagingException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        jdbc.sql("UPDATE outbox SET claimed_by = 'other-instance', claim_token = UUID() "
-                                        + "WHERE decision_id = ? AND status = 'SENDING'")
-                                .param(takenOver).update();
-                    }
-                    sender.send(mimeMessages);
-                }
-
-                @Override
-                public void send(MimeMessagePreparator... mimeMessagePreparators) {
-                    sender.send(mimeMessagePreparators);
-                }
-
-                @Override
-                public void send(SimpleMailMessage... simpleMessages) {
-                    sender.send(simpleMessages);
-                }
-            };
+            sender.send(mimeMessages);
         }
     }
 
     /** Wraps the mail sender so that the n-th send waits, in the middle of dispatching, until the test lets it go. */
-    static final class BlockingMail implements BeanPostProcessor {
+    static final class BlockingMail extends MailSenderWrapper {
 
         final CountDownLatch inSend = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -445,50 +432,16 @@ class CrashSafetyIT {
         }
 
         @Override
-        public Object postProcessAfterInitialization(Object bean, String name) {
-            return bean instanceof JavaMailSender sender ? new Blocking(sender) : bean;
-        }
-
-        final class Blocking implements JavaMailSender {
-
-            private final JavaMailSender delegate;
-
-            Blocking(JavaMailSender delegate) {
-                this.delegate = delegate;
-            }
-
-            @Override
-            public MimeMessage createMimeMessage() {
-                return delegate.createMimeMessage();
-            }
-
-            @Override
-            public MimeMessage createMimeMessage(InputStream contentStream) {
-                return delegate.createMimeMessage(contentStream);
-            }
-
-            @Override
-            public void send(MimeMessage... mimeMessages) {
-                if (sends.incrementAndGet() == blockOn) {
-                    inSend.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        void send(JavaMailSender sender, MimeMessage... mimeMessages) {
+            if (sends.incrementAndGet() == blockOn) {
+                inSend.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                delegate.send(mimeMessages);
             }
-
-            @Override
-            public void send(MimeMessagePreparator... mimeMessagePreparators) {
-                delegate.send(mimeMessagePreparators);
-            }
-
-            @Override
-            public void send(SimpleMailMessage... simpleMessages) {
-                delegate.send(simpleMessages);
-            }
+            sender.send(mimeMessages);
         }
     }
 }
