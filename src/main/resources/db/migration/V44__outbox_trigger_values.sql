@@ -1,9 +1,10 @@
 -- The outbox's trigger effect_outbox_changed (V25) queues a sent or dead entry's decision for the effectiveness
 -- summary job, as before; only its form changes. As V25 wrote it (INSERT ... SELECT ... FROM DUAL WHERE ...) every
 -- row an UPDATE of the outbox touched ran an INSERT ... SELECT, even when the WHERE left nothing to insert: a 50-row
--- update took about 175 ms against 11 ms with the same trigger as IF ... THEN INSERT ... VALUES, and 5 ms with none
--- (src/test/java/dev/dunning/bench/OutboxUpdateTiming.java, docs/benchmarks.md section 5). Each dispatcher batch makes two such updates, its claim
--- and its record of the sends. Same condition, same row queued.
+-- update took a median of 286 ms against 4.3 ms with the same trigger as IF ... THEN INSERT ... VALUES, and 4.7 ms
+-- with none (src/test/java/dev/dunning/bench/OutboxUpdateTiming.java, one run on a loaded machine; docs/benchmarks.md
+-- section 5). Each dispatcher batch makes two such updates, its claim and its record of the sends. Same condition,
+-- same row queued.
 DROP TRIGGER effect_outbox_changed;
 
 DELIMITER //
