@@ -152,6 +152,9 @@ class WebhookDispatchIT {
     @Autowired
     CustomerFacts customerFacts;
 
+    @Autowired
+    SentHistory sentHistory;
+
     Fixtures fixtures;
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -252,6 +255,39 @@ class WebhookDispatchIT {
         assertThat(customerFacts.load(c.id(), Instant.now()).orElseThrow().customer().consentsTo(Channel.SMS))
                 .isTrue();
         assertThat(get("/api/v1/customers/" + c.id()).hasNonNull("smsWithdrawnAt")).isFalse();
+    }
+
+    @Test
+    void aGeneratedStopReplyIsKeptAndWithdrawsTheNumberAsAReportedOneDoes() throws Exception {
+        // Reported: a text sent by the dispatcher, then the gateway's STOP.
+        Fixtures.Customer reported = fixtures.customer(aCustomer().withoutConsent(Channel.EMAIL), "USD");
+        String sentId = dispatch.enqueue(Fixtures.request(reported, "REMINDER", "SMS", "FIRM", 2, null, false))
+                .orElseThrow().decisionId();
+        assertThat(dispatcher.runOnce()).isEqualTo(1);
+        dispatch.record(sentId, ContactEventType.COMPLAINED, false, dev.dunning.decision.Complaint.STOP_REPLY, null);
+        // Generated: the same message written as sent in the past, with its STOP reply three minutes later.
+        Fixtures.Customer generated = fixtures.customer(aCustomer().withoutConsent(Channel.EMAIL), "USD");
+        DispatchRequest request = Fixtures.request(generated, "REMINDER", "SMS", "FIRM", 2, null, false);
+        Instant at = Instant.parse("2025-03-11T15:05:00Z");
+        Instant stopAt = at.plus(java.time.Duration.ofMinutes(3));
+        sentHistory.record(List.of(new SentHistory.Sent(request, at, Outcome.SENT,
+                dev.dunning.decision.Complaint.STOP_REPLY, stopAt)));
+
+        for (String[] c : List.of(new String[] {reported.id(), sentId}, new String[] {generated.id(),
+                request.decisionId()})) {
+            var contact = contacts.byReference(c[0], "outbox:" + c[1]).orElseThrow();
+            assertThat(contact.attempt().complaint()).isEqualTo(dev.dunning.decision.Complaint.STOP_REPLY);
+            assertThat(contact.attempt().outcome()).isEqualTo(Outcome.SENT);
+            JsonNode customer = get("/api/v1/customers/" + c[0]);
+            assertThat(customer.get("smsWithdrawnReason").asString()).isEqualTo("STOP reply to decision " + c[1]);
+            assertThat(customerFacts.load(c[0], Instant.now()).orElseThrow().customer().consentsTo(Channel.SMS))
+                    .isFalse();
+        }
+        assertThat(jdbc.sql("SELECT complained_at FROM contact_attempts WHERE reference = ?")
+                .param("outbox:" + request.decisionId()).query(java.time.LocalDateTime.class).single())
+                .isEqualTo(java.time.LocalDateTime.ofInstant(stopAt, java.time.ZoneOffset.UTC));
+        assertThat(get("/api/v1/customers/" + generated.id()).get("smsWithdrawnAt").asString())
+                .isEqualTo(stopAt.toString());
     }
 
     @Test
