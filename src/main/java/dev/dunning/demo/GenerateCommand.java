@@ -153,8 +153,9 @@ public final class GenerateCommand implements Command {
         if (options.historyDays() > 0) {
             History.Result h = history.write(options, System.out::println);
             System.out.println(String.format(Locale.ROOT,
-                    "generated %,d past decisions over %d days, %,d messages sent, %,d payments after them in %.1f s "
-                            + "(%s)", h.decisions(), options.historyDays(), h.sent(), h.payments(),
+                    "generated %,d past decisions over %d days, %,d messages sent, %,d complaints about them, %,d "
+                            + "payments after them in %.1f s (%s)", h.decisions(), options.historyDays(), h.sent(),
+                    h.complaints(), h.payments(),
                     h.took().toMillis() / 1000.0, h.phases().entrySet().stream().map(e -> String.format(Locale.ROOT,
                             "%s %.1f s", e.getKey(), e.getValue().toMillis() / 1000.0))
                             .collect(java.util.stream.Collectors.joining(", "))));

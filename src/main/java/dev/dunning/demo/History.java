@@ -47,9 +47,10 @@ import tools.jackson.databind.json.JsonMapper;
  * over the weeks before the as-of date, a nightly run at {@link #RUN_TIME} UTC decides the customers whose oldest
  * overdue invoice reaches a step of the ladder that day, with the active rule-set version on their facts as of that
  * moment. Each decision is a real audit record, appended through the audit log's own chain, with its outbox entry
- * written in the same transaction as sent and its contact attempt carrying the outcome its events led to
- * ({@link Outcomes}); some customers then pay, through {@link FactsService#recordPayment}, within days or weeks, in
- * full or in part. The same seed and as-of date give the same history.
+ * written in the same transaction as sent and its contact attempt carrying the outcome its events led to and the
+ * complaint it drew, if any (a STOP reply withdrawing the number from texts, as a reported one does; {@link Outcomes});
+ * some customers then pay, through {@link FactsService#recordPayment}, within days or weeks, in full or in part. The
+ * same seed and as-of date give the same history.
  */
 @Component
 class History {
@@ -62,8 +63,12 @@ class History {
     static final String ENTRY_POINT = "generate";
     static final List<String> PHASES = List.of("plan", "facts", "evaluate", "audit and send", "payments");
 
-    /** What was written, and where the time went (facts loaded, evaluated, recorded with their sends, paid). */
-    record Result(long decisions, long sent, long payments, Duration took, Map<String, Duration> phases) {}
+    /**
+     * What was written (decisions, messages sent, complaints about them, payments), and where the time went (facts
+     * loaded, evaluated, recorded with their sends, paid).
+     */
+    record Result(long decisions, long sent, long complaints, long payments, Duration took,
+            Map<String, Duration> phases) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
@@ -164,6 +169,7 @@ class History {
                 new SimpleMeterRegistry());
         long decided = 0;
         long sent = 0;
+        long complained = 0;
         long paid = 0;
         Set<String> settled = new HashSet<>();
         Map<String, LocalDate> paying = new HashMap<>();
@@ -180,6 +186,7 @@ class History {
                     long[] counts = decide(options, ruleSet, auditLog, clock, run, ids, paying, payments, nanos);
                     decided += counts[0];
                     sent += counts[1];
+                    complained += counts[2];
                 }
                 List<Planned> today = payments.remove(day);
                 if (today != null) {
@@ -188,8 +195,8 @@ class History {
                     nanos[4] += System.nanoTime() - t;
                 }
                 if (day.getDayOfMonth() == 1 || day.plusDays(1).equals(asOf)) {
-                    progress.accept(String.format("history: %s, %,d past decisions, %,d sent, %,d payments", day,
-                            decided, sent, paid));
+                    progress.accept(String.format("history: %s, %,d past decisions, %,d sent, %,d complaints, "
+                            + "%,d payments", day, decided, sent, complained, paid));
                 }
             }
         } finally {
@@ -199,7 +206,7 @@ class History {
         for (int i = 0; i < nanos.length; i++) {
             phases.put(PHASES.get(i), Duration.ofNanos(nanos[i]));
         }
-        return new Result(decided, sent, paid, Duration.ofNanos(System.nanoTime() - started), phases);
+        return new Result(decided, sent, complained, paid, Duration.ofNanos(System.nanoTime() - started), phases);
     }
 
     /**
@@ -239,7 +246,7 @@ class History {
         return plan;
     }
 
-    /** Decides, records and sends for one batch of customers; returns {decisions, sent}. */
+    /** Decides, records and sends for one batch of customers; returns {decisions, sent, complaints}. */
     private long[] decide(Generator.Options options, RuleSet ruleSet, AuditLog auditLog, RunClock clock, Instant run,
             List<String> ids, Map<String, LocalDate> paying, TreeMap<LocalDate, List<Planned>> payments, long[] nanos) {
         long t0 = System.nanoTime();
@@ -256,6 +263,8 @@ class History {
         List<AuditEntry> entries = new ArrayList<>(responses.size());
         List<SentHistory.Sent> sends = new ArrayList<>(responses.size());
         long sent = 0;
+        long complaints = 0;
+        Instant end = options.asOf().atStartOfDay(ZoneOffset.UTC).toInstant();
         for (int i = 0; i < responses.size(); i++) {
             DecisionResponse r = responses.get(i);
             entries.add(new AuditEntry(r.decisionId(), r.asOf(), r.customerId(), PRINCIPAL, ENTRY_POINT,
@@ -265,13 +274,24 @@ class History {
             // A stream of its own per customer and day (after the one of its decision id), whatever the batch.
             SplittableRandom rng = rng(options.seed(), number(options, r.customerId()), day + 100_000);
             Outcome outcome = null;
-            if (sentHistory.route(request) != null) {
+            String route = sentHistory.route(request);
+            if (route != null) {
                 Instant at = run.plus(Duration.ofMinutes(5 + rng.nextInt(90)));
                 if (r.notBefore() != null && r.notBefore().isAfter(at)) {
                     at = r.notBefore().plus(Duration.ofMinutes(rng.nextInt(30)));
                 }
                 outcome = Outcomes.outcome(r.channel(), r.tone(), r.stage(), rng);
-                sends.add(new SentHistory.Sent(request, at, outcome));
+                // A stream of its own, so that complaints leave every other draw as it was. By the route, which is
+                // where the message went (an instruction to the billing system reaches no one to complain).
+                Outcomes.Complained complaint = Outcomes.complaint(route, r.tone(), r.stage(), outcome,
+                        rng(options.seed(), number(options, r.customerId()), day + 200_000));
+                Instant complainedAt = complaint == null ? null : at.plus(complaint.after());
+                if (complainedAt != null && complainedAt.isBefore(end)) {
+                    sends.add(new SentHistory.Sent(request, at, outcome, complaint.kind(), complainedAt));
+                    complaints++;
+                } else {
+                    sends.add(new SentHistory.Sent(request, at, outcome)); // none, or not reported by the as-of date
+                }
                 sent++;
             } else {
                 sends.add(null);
@@ -301,7 +321,7 @@ class History {
         nanos[1] += t1 - t0;
         nanos[2] += t2 - t1;
         nanos[3] += System.nanoTime() - t2;
-        return new long[] {responses.size(), sent};
+        return new long[] {responses.size(), sent, complaints};
     }
 
     /** Whether, when and how much the customer pays after this decision (one payment in prospect at a time). */

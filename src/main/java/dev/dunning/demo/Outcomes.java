@@ -1,6 +1,8 @@
 package dev.dunning.demo;
 
+import dev.dunning.decision.Complaint;
 import dev.dunning.decision.Outcome;
+import java.time.Duration;
 import java.util.SplittableRandom;
 
 /**
@@ -40,6 +42,64 @@ final class Outcomes {
             case "PHONE" -> r < 0.40 ? Outcome.CONVERSATION : r < 0.75 ? Outcome.FAILED : Outcome.SENT;
             default -> Outcome.SENT;
         };
+    }
+
+    /** A complaint about a generated message, and how long after the send it was reported. */
+    record Complained(Complaint kind, Duration after) {}
+
+    /**
+     * Whether the recipient complains about a sent message, and how: e-mails that arrived are marked as spam by 0.10 %
+     * (friendly) to 0.28 % (formal) of recipients, 0.03 points more per stage after the first; texts that did not
+     * bounce are answered with STOP by 1.0 % (friendly) to 1.9 % (formal), 0.1 points more per stage; a few customers
+     * complain to a person (0.05 % of e-mails and 0.1 % of texts, 1.5 % of calls that reached them and 0.2 % of the
+     * others, 0.3 % of letters, 0.4 % of formal ones). Nothing comes of a bounced message. Spam reports come within
+     * two days (most within hours), STOP replies within three hours, complaints to a person within three days. Draws
+     * the same two numbers whatever the answer.
+     */
+    static Complained complaint(String channel, String tone, int stage, Outcome outcome, SplittableRandom rng) {
+        double r = rng.nextDouble();
+        double delay = rng.nextDouble();
+        if (outcome == null || outcome == Outcome.BOUNCED) {
+            return null;
+        }
+        int later = Math.max(0, stage - 1);
+        double byTone = switch (tone == null ? "" : tone) {
+            case "FRIENDLY" -> 0;
+            case "NEUTRAL" -> 1;
+            case "FIRM" -> 2;
+            default -> 3; // FORMAL
+        };
+        double spam = 0;
+        double stop = 0;
+        double person;
+        switch (channel == null ? "NONE" : channel) {
+            case "EMAIL" -> {
+                spam = 0.0010 + 0.0006 * byTone + 0.0003 * later;
+                person = 0.0005;
+            }
+            case "SMS" -> {
+                stop = 0.010 + 0.003 * byTone + 0.001 * later;
+                person = 0.001;
+            }
+            case "PHONE" -> person = outcome == Outcome.CONVERSATION ? 0.015 : 0.002;
+            case "LETTER" -> person = byTone >= 3 ? 0.004 : 0.003;
+            default -> person = 0; // instructions to the billing system reach no one
+        }
+        if (r < spam) {
+            return new Complained(Complaint.SPAM_REPORT, minutes(delay, 10, 2 * 24 * 60));
+        }
+        if (r < spam + stop) {
+            return new Complained(Complaint.STOP_REPLY, minutes(delay, 1, 3 * 60));
+        }
+        if (r < spam + stop + person) {
+            return new Complained(Complaint.CUSTOMER, minutes(delay, 60, 3 * 24 * 60));
+        }
+        return null;
+    }
+
+    /** From {@code min} to {@code max} minutes, most of them early (the square of a uniform draw). */
+    private static Duration minutes(double u, int min, int max) {
+        return Duration.ofMinutes(min + (long) Math.floor(u * u * (max - min)));
     }
 
     /**

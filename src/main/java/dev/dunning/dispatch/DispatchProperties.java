@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param optOutAlways an opt-out line in every e-mail, not only where the policy asks for one
  * @param smtp the relay's limits: connections, messages per connection and per second, idle time
  * @param webhookConcurrency webhook posts of one batch in flight at once (keep-alive connections are reused)
+ * @param spamReportWithdrawsEmail whether a spam report of an e-mail withdraws the address as a hard bounce does (off:
+ *     a collection notice is a legitimate message, and a spam report is counted, not obeyed; docs/dispatch.md)
  */
 @ConfigurationProperties("dunning.dispatch")
 public record DispatchProperties(
@@ -41,7 +43,8 @@ public record DispatchProperties(
         @DefaultValue Company company,
         @DefaultValue("false") boolean optOutAlways,
         @DefaultValue Smtp smtp,
-        @DefaultValue("8") int webhookConcurrency) {
+        @DefaultValue("8") int webhookConcurrency,
+        @DefaultValue("false") boolean spamReportWithdrawsEmail) {
 
     public DispatchProperties {
         webhooks = webhooks == null ? Map.of() : Map.copyOf(webhooks);

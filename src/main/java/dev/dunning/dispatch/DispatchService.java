@@ -184,8 +184,8 @@ public class DispatchService {
                 decisionId));
     }
 
-    /** The outcome of an event and whether it withdrew the e-mail address. */
-    public record EventResult(StoredContact contact, boolean emailWithdrawn) {}
+    /** The outcome of an event and whether it withdrew the e-mail address, or the mobile number from texts. */
+    public record EventResult(StoredContact contact, boolean emailWithdrawn, boolean smsWithdrawn) {}
 
     /**
      * Records what came of a sent message on its contact attempt, which the next decision sees. A hard bounce of an
@@ -199,7 +199,10 @@ public class DispatchService {
     /**
      * Records an event as {@link #record(String, ContactEventType, boolean, String)} does; a {@code COMPLAINED} event
      * names its {@code complaint} and is kept beside the outcome (the first complaint of a message only), never
-     * changing it.
+     * changing it. A STOP reply (only to a text message) is an opt-out: it withdraws the number the text went to from
+     * texts, in the same transaction, whatever complaint the message drew first; the next decision sees no SMS
+     * consent. A spam report withdraws the e-mail address only with
+     * {@code dunning.dispatch.spam-report-withdraws-email}.
      */
     @Transactional
     public EventResult record(String decisionId, ContactEventType type, boolean hardBounce, Complaint complaint,
@@ -213,10 +216,27 @@ public class DispatchService {
             throw FactRejectedException.conflict("decisionId", "decision " + decisionId + " has not been sent (its "
                     + "outbox entry is " + entry.status() + "); events can only be reported for sent messages");
         }
+        if (type == ContactEventType.COMPLAINED && complaint == Complaint.STOP_REPLY
+                && !Route.SMS.equals(entry.route())) {
+            throw FactRejectedException.invalid("complaint", "complaint STOP_REPLY is an answer to a text message, "
+                    + "but decision " + decisionId + " was sent as " + entry.route() + "; report SPAM_REPORT (marked "
+                    + "as spam) or CUSTOMER (a complaint to a person)");
+        }
         StoredContact contact = contacts.find(entry.contactId()).orElseThrow();
+        Instant now = clock.instant();
         if (type == ContactEventType.COMPLAINED) {
-            contacts.complain(contact.id(), complaint, clock.instant());
-            return new EventResult(contacts.find(contact.id()).orElseThrow(), false);
+            contacts.complain(contact.id(), complaint, now);
+            boolean emailWithdrawn = false;
+            boolean smsWithdrawn = false;
+            if (complaint == Complaint.STOP_REPLY) {
+                smsWithdrawn = contactDetails.withdrawSms(entry.customerId(), entry.recipient(),
+                        stopReason(decisionId, detail), now);
+            } else if (complaint == Complaint.SPAM_REPORT && properties.spamReportWithdrawsEmail()
+                    && Route.EMAIL.equals(entry.route()) && entry.recipient() != null) {
+                emailWithdrawn = contactDetails.withdrawEmail(entry.customerId(), entry.recipient(),
+                        reason("spam report of decision " + decisionId, detail), now);
+            }
+            return new EventResult(contacts.find(contact.id()).orElseThrow(), emailWithdrawn, smsWithdrawn);
         }
         if (type.rank() >= ContactEventType.rank(contact.attempt().outcome())) {
             contacts.updateOutcome(contact.id(), type.outcome());
@@ -225,9 +245,20 @@ public class DispatchService {
         if (type == ContactEventType.BOUNCED && hardBounce && Route.EMAIL.equals(entry.route())
                 && entry.recipient() != null) {
             withdrawn = contactDetails.withdrawEmail(entry.customerId(), entry.recipient(),
-                    "hard bounce of decision " + decisionId + (detail == null ? "" : ": " + detail), clock.instant());
+                    reason("hard bounce of decision " + decisionId, detail), now);
         }
-        return new EventResult(contacts.find(contact.id()).orElseThrow(), withdrawn);
+        return new EventResult(contacts.find(contact.id()).orElseThrow(), withdrawn, false);
+    }
+
+    /** Why a number was withdrawn from texts: the same words for a reported STOP and a generated one. */
+    public static String stopReason(String decisionId, String detail) {
+        return reason("STOP reply to decision " + decisionId, detail);
+    }
+
+    /** What happened and the provider's detail, cut to the 500 characters the withdrawal's reason column holds. */
+    private static String reason(String what, String detail) {
+        String reason = detail == null ? what : what + ": " + detail;
+        return reason.length() <= 500 ? reason : reason.substring(0, 499) + "…";
     }
 
     /** A message as it would be sent now, or why it could not be. */

@@ -11,6 +11,7 @@ import java.util.Set;
 final class Route {
 
     static final String EMAIL = "EMAIL";
+    static final String SMS = "SMS";
 
     private static final Set<String> INSTRUCTIONS = Set.of("RETRY_PAYMENT", "SUSPEND_SERVICE", "COLLECTION_HANDOVER",
             "UPDATE_PAYMENT_METHOD");

@@ -1,7 +1,9 @@
 package dev.dunning.dispatch;
 
 import dev.dunning.database.Sql;
+import dev.dunning.decision.Complaint;
 import dev.dunning.decision.Outcome;
+import dev.dunning.facts.CustomerContactDetails;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,10 +24,24 @@ import org.springframework.stereotype.Service;
 public class SentHistory {
 
     /**
-     * A decision's message as it was sent: when, and the furthest its contact events got ({@code SENT} when none was
-     * reported; {@code FAILED} for a call nobody answered).
+     * A decision's message as it was sent: when, the furthest its contact events got ({@code SENT} when none was
+     * reported; {@code FAILED} for a call nobody answered), and the complaint it drew with when it was reported (both
+     * null for none). A STOP reply answers a text message only.
      */
-    public record Sent(DispatchRequest request, Instant sentAt, Outcome outcome) {}
+    public record Sent(DispatchRequest request, Instant sentAt, Outcome outcome, Complaint complaint,
+            Instant complainedAt) {
+
+        public Sent {
+            if ((complaint == null) != (complainedAt == null)) {
+                throw new IllegalArgumentException("a complaint needs the time it was reported, and only a complaint");
+            }
+        }
+
+        /** A message that drew no complaint. */
+        public Sent(DispatchRequest request, Instant sentAt, Outcome outcome) {
+            this(request, sentAt, outcome, null, null);
+        }
+    }
 
     /** The dispatcher's reference of a message's contact attempt ({@code Dispatcher.reference}). */
     private static final String REFERENCE = "outbox:";
@@ -33,11 +49,14 @@ public class SentHistory {
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
     private final DispatchProperties properties;
+    private final CustomerContactDetails contactDetails;
 
-    SentHistory(JdbcClient jdbc, JdbcTemplate jdbcTemplate, DispatchProperties properties) {
+    SentHistory(JdbcClient jdbc, JdbcTemplate jdbcTemplate, DispatchProperties properties,
+            CustomerContactDetails contactDetails) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.properties = properties;
+        this.contactDetails = contactDetails;
     }
 
     /** Where the decision's message goes (as {@link DispatchService#enqueue} routes it), or null if it sends nothing. */
@@ -46,8 +65,10 @@ public class SentHistory {
     }
 
     /**
-     * Writes the sent entries and their contact attempts; decisions that send nothing ({@link #route} null) are
-     * skipped. Returns how many entries were written.
+     * Writes the sent entries and their contact attempts, with the complaints they drew as {@link
+     * DispatchService#record} keeps a reported one (on the contact attempt, the first of each message); a STOP reply
+     * withdraws the customer's number from texts as a reported one does, as of when it came. Decisions that send
+     * nothing ({@link #route} null) are skipped. Returns how many entries were written.
      */
     public int record(List<Sent> sends) {
         List<Sent> routed = sends.stream().filter(s -> route(s.request()) != null).toList();
@@ -58,12 +79,26 @@ public class SentHistory {
         for (Sent s : routed) {
             DispatchRequest r = s.request();
             String route = route(r);
+            if (s.complaint() == Complaint.STOP_REPLY && !Route.SMS.equals(route)) {
+                throw new IllegalArgumentException("a STOP reply answers a text message; decision " + r.decisionId()
+                        + " was sent as " + route);
+            }
             String channel = Route.reachesCustomer(route) ? route : "NONE";
             contacts.add(new Object[] {r.customerId(), Sql.utc(s.sentAt()), channel, r.action(), r.stage(),
-                s.outcome().name(), REFERENCE + r.decisionId(), Sql.utc(s.sentAt())});
+                s.outcome().name(), REFERENCE + r.decisionId(), Sql.utc(s.sentAt()),
+                s.complaint() == null ? null : s.complaint().name(), Sql.utc(s.complainedAt())});
         }
         jdbcTemplate.batchUpdate("INSERT INTO contact_attempts (customer_id, contacted_at, channel, action, stage, "
-                + "outcome, reference, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", contacts);
+                + "outcome, reference, recorded_at, complaint, complained_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                contacts);
+        for (Sent s : routed) {
+            if (s.complaint() == Complaint.STOP_REPLY) {
+                // The number the text went to is not kept for generated sends: the customer's number, as for a
+                // reported STOP of such a message.
+                contactDetails.withdrawSms(s.request().customerId(), null,
+                        DispatchService.stopReason(s.request().decisionId(), null), s.complainedAt());
+            }
+        }
         Map<String, Long> contactIds = new HashMap<>();
         jdbc.sql("SELECT id, reference FROM contact_attempts WHERE customer_id IN (:customers) AND reference IN (:refs)")
                 .param("customers", routed.stream().map(s -> s.request().customerId()).distinct().toList())

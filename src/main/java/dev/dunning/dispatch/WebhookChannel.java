@@ -52,6 +52,10 @@ class WebhookChannel {
         if (!facts.customer().consentsTo(channel)) {
             throw new SendFailure("customer " + id + " has no " + route + " consent (any more); nothing was sent", true);
         }
+        if (channel == Channel.SMS && facts.details().mobile() != null && facts.details().smsWithdrawnAt() != null) {
+            throw new SendFailure("the mobile number of customer " + id + " was withdrawn from text messages after a "
+                    + "STOP reply (" + facts.details().smsWithdrawnReason() + "); nothing was sent", true);
+        }
         String detail = channel == Channel.LETTER ? facts.details().postalAddress() : facts.details().mobile();
         if (detail == null) {
             String field = channel == Channel.LETTER ? "postalAddress" : "mobile";

@@ -4,12 +4,20 @@ import java.time.Instant;
 
 /**
  * Where a customer can be reached. Each detail is used only on a channel the customer consented to; an e-mail address
- * that bounced hard is withdrawn ({@code emailWithdrawnAt}) until the billing system gives another one.
+ * that bounced hard is withdrawn ({@code emailWithdrawnAt}) until the billing system gives another one, and a mobile
+ * number whose owner answered a text with STOP is withdrawn from texts ({@code smsWithdrawnAt}, calls still go to it)
+ * until the billing system gives another number.
  */
 public record ContactDetails(String email, String mobile, String postalAddress, Instant emailWithdrawnAt,
-        String emailWithdrawnReason) {
+        String emailWithdrawnReason, Instant smsWithdrawnAt, String smsWithdrawnReason) {
 
     public static final ContactDetails NONE = new ContactDetails(null, null, null, null, null);
+
+    /** Details with no SMS withdrawal (as the billing system gives them, or before any STOP reply). */
+    public ContactDetails(String email, String mobile, String postalAddress, Instant emailWithdrawnAt,
+            String emailWithdrawnReason) {
+        this(email, mobile, postalAddress, emailWithdrawnAt, emailWithdrawnReason, null, null);
+    }
 
     /** The longest e-mail address, mobile number and postal address customer_contact_details holds. */
     public static final int EMAIL_MAX = 254;

@@ -49,27 +49,32 @@ public class CustomerContactDetails {
 
     private static ContactDetails map(ResultSet rs) throws SQLException {
         return new ContactDetails(rs.getString("email"), rs.getString("mobile"), rs.getString("postal_address"),
-                Sql.instant(rs, "email_withdrawn_at"), rs.getString("email_withdrawn_reason"));
+                Sql.instant(rs, "email_withdrawn_at"), rs.getString("email_withdrawn_reason"),
+                Sql.instant(rs, "sms_withdrawn_at"), rs.getString("sms_withdrawn_reason"));
     }
 
     /**
-     * Replaces the details. A withdrawal stays only while the e-mail address is the one that bounced: a new address is
-     * usable again.
+     * Replaces the details. A withdrawal stays only while the e-mail address is the one that bounced (and the mobile
+     * number the one that answered STOP): a new address or number is usable again.
      */
     void replace(String customerId, ContactDetails details, Instant now) {
         ContactDetails old = of(customerId);
         boolean keepWithdrawal = old.emailWithdrawnAt() != null && Objects.equals(old.email(), details.email());
+        boolean keepSmsWithdrawal = old.smsWithdrawnAt() != null && Objects.equals(old.mobile(), details.mobile());
         jdbc.sql("""
                 INSERT INTO customer_contact_details (customer_id, email, mobile, postal_address, email_withdrawn_at,
-                    email_withdrawn_reason, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    email_withdrawn_reason, sms_withdrawn_at, sms_withdrawn_reason, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON DUPLICATE KEY UPDATE email = VALUES(email), mobile = VALUES(mobile),
                     postal_address = VALUES(postal_address), email_withdrawn_at = VALUES(email_withdrawn_at),
-                    email_withdrawn_reason = VALUES(email_withdrawn_reason), updated_at = VALUES(updated_at)
+                    email_withdrawn_reason = VALUES(email_withdrawn_reason),
+                    sms_withdrawn_at = VALUES(sms_withdrawn_at), sms_withdrawn_reason = VALUES(sms_withdrawn_reason), updated_at = VALUES(updated_at)
                 """)
                 .params(customerId, details.email(), details.mobile(), details.postalAddress(),
                         keepWithdrawal ? Sql.utc(old.emailWithdrawnAt()) : null,
-                        keepWithdrawal ? old.emailWithdrawnReason() : null, Sql.utc(now))
+                        keepWithdrawal ? old.emailWithdrawnReason() : null,
+                        keepSmsWithdrawal ? Sql.utc(old.smsWithdrawnAt()) : null,
+                        keepSmsWithdrawal ? old.smsWithdrawnReason() : null, Sql.utc(now))
                 .update();
     }
 
@@ -83,5 +88,19 @@ public class CustomerContactDetails {
         return jdbc.sql("UPDATE customer_contact_details SET email_withdrawn_at = ?, email_withdrawn_reason = ?, "
                         + "updated_at = ? WHERE customer_id = ? AND email = ? AND email_withdrawn_at IS NULL")
                 .params(Sql.utc(now), reason, Sql.utc(now), customerId, email).update() == 1;
+    }
+
+    /**
+     * Withdraws the customer's mobile number from text messages (a STOP reply), if it is still the customer's number
+     * and not withdrawn already: decisions then see no SMS consent. {@code mobile} is the number the text went to;
+     * null for the customer's number now (a message whose number was not kept).
+     *
+     * @return true if the number was withdrawn now
+     */
+    public boolean withdrawSms(String customerId, String mobile, String reason, Instant now) {
+        return jdbc.sql("UPDATE customer_contact_details SET sms_withdrawn_at = ?, sms_withdrawn_reason = ?, "
+                        + "updated_at = ? WHERE customer_id = ? AND mobile IS NOT NULL "
+                        + "AND mobile = COALESCE(?, mobile) AND sms_withdrawn_at IS NULL")
+                .params(Sql.utc(now), reason, Sql.utc(now), customerId, mobile).update() == 1;
     }
 }

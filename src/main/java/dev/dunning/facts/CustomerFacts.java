@@ -29,6 +29,15 @@ public class CustomerFacts {
     static final int CONTACT_DAYS = 400;
     static final int CONTACT_LIMIT = 1000;
 
+    /**
+     * The customer as a decision sees it: an e-mail address withdrawn after a hard bounce counts as no e-mail consent,
+     * a mobile number withdrawn after a STOP reply as no SMS consent, so the rules fall back to another consented
+     * channel. Needs {@code customer_contact_details d} joined.
+     */
+    static final String CUSTOMER_COLUMNS = Customers.COLUMNS
+            .replace("c.consent_email", "(c.consent_email AND d.email_withdrawn_at IS NULL) AS consent_email")
+            .replace("c.consent_sms", "(c.consent_sms AND d.sms_withdrawn_at IS NULL) AS consent_sms");
+
     private final JdbcClient jdbc;
 
     public CustomerFacts(JdbcClient jdbc) {
@@ -45,11 +54,8 @@ public class CustomerFacts {
 
     @Transactional(readOnly = true)
     public Optional<Facts> load(String customerId, Instant asOf) {
-        // An e-mail address withdrawn after a hard bounce counts as no e-mail consent: the rules fall back to another
-        // consented channel.
-        Optional<Customer> customer = jdbc.sql("SELECT " + Customers.COLUMNS.replace("c.consent_email",
-                        "(c.consent_email AND d.email_withdrawn_at IS NULL) AS consent_email")
-                        + " FROM customers c LEFT JOIN customer_contact_details d ON d.customer_id = c.id WHERE c.id = ?")
+        Optional<Customer> customer = jdbc.sql("SELECT " + CUSTOMER_COLUMNS + " FROM customers c "
+                        + "LEFT JOIN customer_contact_details d ON d.customer_id = c.id WHERE c.id = ?")
                 .param(customerId).query((rs, n) -> Customers.map(rs)).optional();
         if (customer.isEmpty()) {
             return Optional.empty();
@@ -81,7 +87,9 @@ public class CustomerFacts {
             return Map.of();
         }
         Map<String, Customer> customers = new HashMap<>();
-        jdbc.sql("SELECT " + Customers.COLUMNS + " FROM customers c WHERE c.id IN (:ids)").param("ids", customerIds)
+        jdbc.sql("SELECT " + CUSTOMER_COLUMNS + " FROM customers c "
+                        + "LEFT JOIN customer_contact_details d ON d.customer_id = c.id WHERE c.id IN (:ids)")
+                .param("ids", customerIds)
                 .query(rs -> {
                     Customer customer = Customers.map(rs);
                     customers.put(customer.id(), customer);

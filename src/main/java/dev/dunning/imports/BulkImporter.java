@@ -393,8 +393,9 @@ public class BulkImporter {
 
     /**
      * Replaces the contact details of every customer in the file, as the facts API's PUT does (an empty cell clears
-     * the detail). A withdrawal stays only while the e-mail address is the one that bounced; the withdrawal columns
-     * are assigned before the address, since MariaDB applies the assignments in order.
+     * the detail). A withdrawal stays only while the e-mail address is the one that bounced (the mobile number the one
+     * that answered STOP); the withdrawal columns are assigned before the address and number, since MariaDB applies
+     * the assignments in order.
      */
     private void writeContactDetails(LocalDateTime now) {
         jdbc.update("""
@@ -405,6 +406,10 @@ public class BulkImporter {
                         customer_contact_details.email_withdrawn_at, NULL),
                     email_withdrawn_reason = IF(BINARY customer_contact_details.email <=> BINARY VALUES(email),
                         customer_contact_details.email_withdrawn_reason, NULL),
+                    sms_withdrawn_at = IF(BINARY customer_contact_details.mobile <=> BINARY VALUES(mobile),
+                        customer_contact_details.sms_withdrawn_at, NULL),
+                    sms_withdrawn_reason = IF(BINARY customer_contact_details.mobile <=> BINARY VALUES(mobile),
+                        customer_contact_details.sms_withdrawn_reason, NULL),
                     email = VALUES(email), mobile = VALUES(mobile), postal_address = VALUES(postal_address),
                     updated_at = VALUES(updated_at)
                 """, now);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.dunning.CommandSyntax.UsageException;
+import dev.dunning.decision.Complaint;
 import dev.dunning.decision.Outcome;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -36,6 +38,45 @@ class OutcomesTest {
         assertThat(letter).doesNotContainKeys(Outcome.OPENED, Outcome.REPLIED);
         assertThat(share(call, Outcome.CONVERSATION)).isCloseTo(0.40, within(0.02));
         assertThat(share(call, Outcome.FAILED)).isCloseTo(0.35, within(0.02));
+    }
+
+    @Test
+    void complaintsComeAtRatesThatDifferByChannelToneAndStageAndFitTheChannel() {
+        Map<Complaint, Integer> friendlyEmail = complaints("EMAIL", "FRIENDLY", 1, Outcome.DELIVERED);
+        Map<Complaint, Integer> formalEmail = complaints("EMAIL", "FORMAL", 1, Outcome.OPENED);
+        Map<Complaint, Integer> lateFormalEmail = complaints("EMAIL", "FORMAL", 4, Outcome.DELIVERED);
+        Map<Complaint, Integer> sms = complaints("SMS", "NEUTRAL", 1, Outcome.DELIVERED);
+        Map<Complaint, Integer> formalSms = complaints("SMS", "FORMAL", 1, Outcome.DELIVERED);
+        Map<Complaint, Integer> call = complaints("PHONE", "FIRM", 3, Outcome.CONVERSATION);
+        Map<Complaint, Integer> letter = complaints("LETTER", "FORMAL", 4, Outcome.SENT);
+
+        // E-mail: spam reports of 0.1 % to 0.3 % of those that arrived, more for a formal word and at later stages.
+        assertThat(rate(friendlyEmail, Complaint.SPAM_REPORT)).isCloseTo(0.0010, within(0.0002));
+        assertThat(rate(formalEmail, Complaint.SPAM_REPORT)).isCloseTo(0.0028, within(0.0003));
+        assertThat(rate(lateFormalEmail, Complaint.SPAM_REPORT)).isGreaterThan(rate(formalEmail, Complaint.SPAM_REPORT));
+        // Texts: STOP replies of 1 % to 2 %, more for a formal word.
+        assertThat(rate(sms, Complaint.STOP_REPLY)).isCloseTo(0.013, within(0.001));
+        assertThat(rate(formalSms, Complaint.STOP_REPLY)).isCloseTo(0.019, within(0.0015));
+        // A few complaints to a person, most after a call that reached the customer; each kind on its own channel.
+        assertThat(rate(call, Complaint.CUSTOMER)).isCloseTo(0.015, within(0.002));
+        assertThat(rate(letter, Complaint.CUSTOMER)).isCloseTo(0.004, within(0.001));
+        assertThat(rate(friendlyEmail, Complaint.CUSTOMER)).isPositive().isLessThan(0.001);
+        assertThat(sms).doesNotContainKey(Complaint.SPAM_REPORT);
+        assertThat(friendlyEmail).doesNotContainKey(Complaint.STOP_REPLY);
+        assertThat(call).containsOnlyKeys(Complaint.CUSTOMER);
+        assertThat(letter).containsOnlyKeys(Complaint.CUSTOMER);
+        // Nothing comes of a message that bounced, or of an instruction to the billing system.
+        assertThat(complaints("EMAIL", "FORMAL", 5, Outcome.BOUNCED)).isEmpty();
+        assertThat(complaints("RETRY_PAYMENT", null, 0, Outcome.SENT)).isEmpty();
+
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < 200_000; i++) {
+            Outcomes.Complained c = Outcomes.complaint("SMS", "FORMAL", 5, Outcome.DELIVERED, rng);
+            if (c != null) {
+                Duration most = c.kind() == Complaint.STOP_REPLY ? Duration.ofHours(3) : Duration.ofDays(3);
+                assertThat(c.after()).isPositive().isLessThanOrEqualTo(most);
+            }
+        }
     }
 
     @Test
@@ -103,6 +144,23 @@ class OutcomesTest {
             counts.merge(Outcomes.outcome(channel, tone, stage, rng), 1, Integer::sum);
         }
         return counts;
+    }
+
+    /** Complaints about a million messages of one kind. */
+    private static Map<Complaint, Integer> complaints(String channel, String tone, int stage, Outcome outcome) {
+        SplittableRandom rng = new SplittableRandom(7);
+        Map<Complaint, Integer> counts = new EnumMap<>(Complaint.class);
+        for (int i = 0; i < 1_000_000; i++) {
+            Outcomes.Complained c = Outcomes.complaint(channel, tone, stage, outcome, rng);
+            if (c != null) {
+                counts.merge(c.kind(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static double rate(Map<Complaint, Integer> counts, Complaint kind) {
+        return counts.getOrDefault(kind, 0) / 1_000_000.0;
     }
 
     private static double share(Map<Outcome, Integer> counts, Outcome outcome) {

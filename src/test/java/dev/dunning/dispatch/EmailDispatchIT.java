@@ -9,8 +9,10 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.dunning.database.TestDatabase;
 import dev.dunning.decision.Channel;
+import dev.dunning.decision.Complaint;
 import dev.dunning.decision.Outcome;
 import dev.dunning.facts.Contacts;
+import dev.dunning.facts.CustomerContactDetails;
 import dev.dunning.facts.CustomerFacts;
 import dev.dunning.facts.FactsService;
 import dev.dunning.facts.StoredContact;
@@ -102,6 +104,27 @@ class EmailDispatchIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    CustomerContactDetails contactDetails;
+
+    @Autowired
+    MessageFacts.Loader messageFacts;
+
+    @Autowired
+    EmailChannel email;
+
+    @Autowired
+    WebhookChannel webhooks;
+
+    @Autowired
+    DispatchProperties properties;
+
+    @Autowired
+    DispatchMetrics metrics;
 
     Fixtures fixtures;
     final HttpClient http = HttpClient.newHttpClient();
@@ -394,6 +417,48 @@ class EmailDispatchIT {
         JsonNode next = post("/api/v1/decisions", "{\"customerId\": \"" + c.id()
                 + "\", \"asOf\": \"2025-03-25T15:00:00Z\"}");
         assertThat(next.get("channel").asString()).isNotEqualTo("EMAIL").isNotEqualTo("NONE");
+    }
+
+    @Test
+    void aSpamReportIsCountedButWithdrawsTheAddressOnlyWhereTheSettingSaysSo() throws Exception {
+        Fixtures.Customer c = fixtures.englishCustomer();
+        String id = dispatch.enqueue(Fixtures.reminder(c, "FIRM")).orElseThrow().decisionId();
+        dispatcher.runOnce();
+        assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.SENT);
+
+        JsonNode spam = post("/api/v1/contact-events", "{\"decisionId\": \"" + id
+                + "\", \"type\": \"COMPLAINED\", \"complaint\": \"SPAM_REPORT\", \"detail\": \"ARF\"}");
+
+        // By default a collection notice is a legitimate message: the report is counted, the address stays in use.
+        assertThat(properties.spamReportWithdrawsEmail()).isFalse();
+        assertThat(spam.get("contact").get("complaint").asString()).isEqualTo("SPAM_REPORT");
+        assertThat(spam.get("emailWithdrawn").asBoolean()).isFalse();
+        assertThat(spam.get("smsWithdrawn").asBoolean()).isFalse();
+        assertThat(get("/api/v1/customers/" + c.id()).hasNonNull("emailWithdrawnAt")).isFalse();
+        assertThat(customerFacts.load(c.id(), Instant.now()).orElseThrow().customer().consentsTo(Channel.EMAIL))
+                .isTrue();
+        // A STOP reply answers a text, not an e-mail: refused, and nothing is written.
+        assertThat(postStatus("/api/v1/contact-events", "{\"decisionId\": \"" + id
+                + "\", \"type\": \"COMPLAINED\", \"complaint\": \"STOP_REPLY\"}")).isEqualTo(400);
+        assertThat(contacts.find(dispatch.find(id).contactId()).orElseThrow().attempt().complaint())
+                .isEqualTo(Complaint.SPAM_REPORT);
+
+        // With dunning.dispatch.spam-report-withdraws-email=true, a spam report withdraws it as a hard bounce does.
+        DispatchProperties p = properties;
+        DispatchService obeying = new DispatchService(outbox, contacts, contactDetails, messageFacts, email, webhooks,
+                new DispatchProperties(p.scheduled(), p.interval(), p.batchSize(), p.lease(), p.maxAttempts(),
+                        p.backoff(), p.maxBackoff(), p.jitter(), p.instanceId(), p.webhookTimeout(), p.webhooks(),
+                        p.company(), p.optOutAlways(), p.smtp(), p.webhookConcurrency(), true),
+                metrics, java.time.Clock.systemUTC());
+        String next = dispatch.enqueue(Fixtures.reminder(c, "FORMAL")).orElseThrow().decisionId();
+        dispatcher.runOnce();
+        DispatchService.EventResult withdrawn = obeying.record(next, ContactEventType.COMPLAINED, false,
+                Complaint.SPAM_REPORT, "ARF");
+        assertThat(withdrawn.emailWithdrawn()).isTrue();
+        assertThat(get("/api/v1/customers/" + c.id()).get("emailWithdrawnReason").asString())
+                .isEqualTo("spam report of decision " + next + ": ARF");
+        assertThat(customerFacts.load(c.id(), Instant.now()).orElseThrow().customer().consentsTo(Channel.EMAIL))
+                .isFalse();
     }
 
     @Test

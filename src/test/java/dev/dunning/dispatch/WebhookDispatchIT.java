@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dunning.database.TestDatabase;
+import dev.dunning.decision.Channel;
 import dev.dunning.decision.Outcome;
+import dev.dunning.facts.ContactDetails;
 import dev.dunning.facts.Contacts;
+import dev.dunning.facts.CustomerFacts;
 import dev.dunning.facts.FactsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -146,6 +149,12 @@ class WebhookDispatchIT {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    CustomerFacts customerFacts;
+
+    @Autowired
+    SentHistory sentHistory;
+
     Fixtures fixtures;
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -182,6 +191,103 @@ class WebhookDispatchIT {
         assertThat(mostInFlight.get()).isGreaterThan(1);
         // 16 posts in two batches, over at most dunning.dispatch.webhook-concurrency (8) connections kept open
         assertThat(received.stream().map(Received::clientPort).distinct().count()).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void aStopReplyWithdrawsTheNumberFromTextsAndTheNextDecisionDoesNotTextTheCustomer() throws Exception {
+        // A consumer who may be texted and written to, not e-mailed: the shipped rules choose SMS for a reminder.
+        var builder = aCustomer().language("en").in("US", "America/New_York", "USD").withoutConsent(Channel.EMAIL);
+        Fixtures.Customer c = fixtures.customer(builder, "USD");
+        JsonNode decided = json.readTree(post("/api/v1/decisions", "{\"customerId\": \"" + c.id()
+                + "\", \"asOf\": \"2025-03-11T15:00:00Z\", \"dispatch\": true}").body());
+        assertThat(decided.get("channel").asString()).isEqualTo("SMS");
+        String id = decided.get("decisionId").asString();
+        assertThat(dispatcher.runOnce()).isEqualTo(1);
+        assertThat(dispatch.find(id).status()).isEqualTo(OutboxStatus.SENT);
+        // A text decided before the STOP, still waiting in the queue.
+        String queued = dispatch.enqueue(Fixtures.request(c, "REMINDER", "SMS", "NEUTRAL", 2, null, false))
+                .orElseThrow().decisionId();
+
+        HttpResponse<String> stop = post("/api/v1/contact-events", "{\"decisionId\": \"" + id
+                + "\", \"type\": \"COMPLAINED\", \"complaint\": \"STOP_REPLY\", \"detail\": \"STOP\"}");
+
+        assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+        assertThat(json.readTree(stop.body()).get("smsWithdrawn").asBoolean()).isTrue();
+        assertThat(json.readTree(stop.body()).get("contact").get("complaint").asString()).isEqualTo("STOP_REPLY");
+        JsonNode customer = get("/api/v1/customers/" + c.id());
+        assertThat(customer.hasNonNull("smsWithdrawnAt")).isTrue();
+        assertThat(customer.get("smsWithdrawnReason").asString()).isEqualTo("STOP reply to decision " + id + ": STOP");
+        // The billing system's own consent is as it gave it; decisions see none.
+        assertThat(customer.get("consents").get("SMS").asBoolean()).isTrue();
+        assertThat(customerFacts.load(c.id(), Instant.now()).orElseThrow().customer().consentsTo(Channel.SMS))
+                .isFalse();
+        assertThat(customerFacts.loadAll(List.of(c.id()), Instant.now()).get(c.id()).customer()
+                .consentsTo(Channel.SMS)).as("a run's facts too").isFalse();
+        assertThat(customerFacts.load(c.id(), Instant.now()).orElseThrow().customer().consentsTo(Channel.PHONE))
+                .as("calls to the number are not affected").isTrue();
+
+        // The same STOP reported again changes nothing.
+        HttpResponse<String> again = post("/api/v1/contact-events", "{\"decisionId\": \"" + id
+                + "\", \"type\": \"COMPLAINED\", \"complaint\": \"STOP_REPLY\", \"detail\": \"STOP again\"}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(json.readTree(again.body()).get("smsWithdrawn").asBoolean()).isFalse();
+        assertThat(get("/api/v1/customers/" + c.id()).get("smsWithdrawnReason").asString()).endsWith(": STOP");
+
+        // The text still queued is not sent: a dead letter that says why.
+        received.clear();
+        dispatcher.runOnce();
+        assertThat(received).isEmpty();
+        assertThat(dispatch.find(queued).status()).isEqualTo(OutboxStatus.DEAD);
+        assertThat(dispatch.find(queued).lastError()).contains("withdrawn from text messages after a STOP reply");
+
+        // The next decision, with the shipped rules, writes instead of texting.
+        JsonNode next = json.readTree(post("/api/v1/decisions", "{\"customerId\": \"" + c.id()
+                + "\", \"asOf\": \"2025-03-25T15:00:00Z\"}").body());
+        assertThat(next.get("channel").asString()).isNotEqualTo("SMS").isNotEqualTo("NONE");
+
+        // The billing system sending the same number again keeps the withdrawal; another number may be texted.
+        facts.upsertCustomer(builder.id(c.id()).build(), new ContactDetails(null, "+4915112345678", "Ada Example",
+                null, null));
+        assertThat(customerFacts.load(c.id(), Instant.now()).orElseThrow().customer().consentsTo(Channel.SMS))
+                .isFalse();
+        facts.upsertCustomer(builder.id(c.id()).build(), new ContactDetails(null, "+4915199999999", "Ada Example",
+                null, null));
+        assertThat(customerFacts.load(c.id(), Instant.now()).orElseThrow().customer().consentsTo(Channel.SMS))
+                .isTrue();
+        assertThat(get("/api/v1/customers/" + c.id()).hasNonNull("smsWithdrawnAt")).isFalse();
+    }
+
+    @Test
+    void aGeneratedStopReplyIsKeptAndWithdrawsTheNumberAsAReportedOneDoes() throws Exception {
+        // Reported: a text sent by the dispatcher, then the gateway's STOP.
+        Fixtures.Customer reported = fixtures.customer(aCustomer().withoutConsent(Channel.EMAIL), "USD");
+        String sentId = dispatch.enqueue(Fixtures.request(reported, "REMINDER", "SMS", "FIRM", 2, null, false))
+                .orElseThrow().decisionId();
+        assertThat(dispatcher.runOnce()).isEqualTo(1);
+        dispatch.record(sentId, ContactEventType.COMPLAINED, false, dev.dunning.decision.Complaint.STOP_REPLY, null);
+        // Generated: the same message written as sent in the past, with its STOP reply three minutes later.
+        Fixtures.Customer generated = fixtures.customer(aCustomer().withoutConsent(Channel.EMAIL), "USD");
+        DispatchRequest request = Fixtures.request(generated, "REMINDER", "SMS", "FIRM", 2, null, false);
+        Instant at = Instant.parse("2025-03-11T15:05:00Z");
+        Instant stopAt = at.plus(java.time.Duration.ofMinutes(3));
+        sentHistory.record(List.of(new SentHistory.Sent(request, at, Outcome.SENT,
+                dev.dunning.decision.Complaint.STOP_REPLY, stopAt)));
+
+        for (String[] c : List.of(new String[] {reported.id(), sentId}, new String[] {generated.id(),
+                request.decisionId()})) {
+            var contact = contacts.byReference(c[0], "outbox:" + c[1]).orElseThrow();
+            assertThat(contact.attempt().complaint()).isEqualTo(dev.dunning.decision.Complaint.STOP_REPLY);
+            assertThat(contact.attempt().outcome()).isEqualTo(Outcome.SENT);
+            JsonNode customer = get("/api/v1/customers/" + c[0]);
+            assertThat(customer.get("smsWithdrawnReason").asString()).isEqualTo("STOP reply to decision " + c[1]);
+            assertThat(customerFacts.load(c[0], Instant.now()).orElseThrow().customer().consentsTo(Channel.SMS))
+                    .isFalse();
+        }
+        assertThat(jdbc.sql("SELECT complained_at FROM contact_attempts WHERE reference = ?")
+                .param("outbox:" + request.decisionId()).query(java.time.LocalDateTime.class).single())
+                .isEqualTo(java.time.LocalDateTime.ofInstant(stopAt, java.time.ZoneOffset.UTC));
+        assertThat(get("/api/v1/customers/" + generated.id()).get("smsWithdrawnAt").asString())
+                .isEqualTo(stopAt.toString());
     }
 
     @Test
@@ -390,7 +496,7 @@ class WebhookDispatchIT {
         DispatchProperties p = properties;
         DispatchProperties other = new DispatchProperties(false, p.interval(), 20, p.lease(), p.maxAttempts(),
                 p.backoff(), p.maxBackoff(), p.jitter(), "second", p.webhookTimeout(), p.webhooks(), p.company(),
-                p.optOutAlways(), p.smtp(), p.webhookConcurrency());
+                p.optOutAlways(), p.smtp(), p.webhookConcurrency(), p.spamReportWithdrawsEmail());
         return new Dispatcher(outbox, messageFacts, email, relay, webhooks, contacts, transactions, other, metrics,
                 java.time.Clock.systemUTC());
     }

@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,9 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GeneratedOutcomesIT {
 
-    static final int CUSTOMERS = 4000;
+    /**
+     * Enough customers for complaints to show on more than one channel (spam reports of 0.1-0.3 % of e-mails, a few
+     * complaints about calls and letters): about 2,700 decisions, 2,300 messages.
+     */
+    static final int CUSTOMERS = 20_000;
     static final int HISTORY_DAYS = GenerateCommand.DEFAULT_HISTORY_DAYS;
-    static final LocalDate AS_OF = LocalDate.now(ZoneOffset.UTC);
+    /** A fixed date, so that the history (and its few complaints) is the same at every run. */
+    static final LocalDate AS_OF = LocalDate.parse("2026-11-23");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -104,13 +108,15 @@ class GeneratedOutcomesIT {
                 .query(String.class).list())
                 .contains("SENT", "DELIVERED", "OPENED", "REPLIED", "BOUNCED", "FAILED", "CONVERSATION");
         // Payments after the decisions: some within the 14 days of the window, some later, some in part.
-        String after = "FROM payments p JOIN outbox o ON p.reference LIKE CONCAT('generated:', o.decision_id, ':%') ";
-        assertThat(count("SELECT COUNT(*) " + after + "WHERE p.paid_at <= o.sent_at + INTERVAL 14 DAY")).isPositive();
-        assertThat(count("SELECT COUNT(*) " + after + "WHERE p.paid_at > o.sent_at + INTERVAL 14 DAY")).isPositive();
+        // (A generated payment's reference is generated:<decision id>:<n>; joined on the entry's key.)
+        String after = "FROM payments p JOIN outbox o "
+                + "ON o.decision_id = SUBSTRING_INDEX(SUBSTRING(p.reference, 11), ':', 1) "
+                + "WHERE p.reference LIKE 'generated:%' AND ";
+        assertThat(count("SELECT COUNT(*) " + after + "p.paid_at <= o.sent_at + INTERVAL 14 DAY")).isPositive();
+        assertThat(count("SELECT COUNT(*) " + after + "p.paid_at > o.sent_at + INTERVAL 14 DAY")).isPositive();
         assertThat(count("SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
                 + "WHERE p.reference LIKE 'generated:%' AND i.status = 'PARTIALLY_PAID'")).isPositive();
-        assertThat(count("SELECT COUNT(*) FROM payments p JOIN outbox o ON p.reference LIKE CONCAT('generated:', "
-                + "o.decision_id, ':%') WHERE p.paid_at <= o.sent_at")).isZero();
+        assertThat(count("SELECT COUNT(*) " + after + "p.paid_at <= o.sent_at")).isZero();
         // The invariants of the generated rows still hold.
         assertThat(count("SELECT COUNT(*) FROM invoices i WHERE i.amount_paid <> "
                 + "(SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.invoice_id = i.id)")).isZero();
@@ -161,6 +167,53 @@ class GeneratedOutcomesIT {
         assertThat(tone.get("FRIENDLY").paymentRate()).isGreaterThan(tone.get("FORMAL").paymentRate());
         assertThat(tone.get("FRIENDLY").paymentRate()).isGreaterThan(tone.get("FIRM").paymentRate());
         assertThat(email.paymentRate()).isGreaterThan(letter.paymentRate());
+    }
+
+    @Test
+    void complaintsAreKeptAsReportedOnesAreAndAStopReplyWithdrawsTheNumberFromTexts() {
+        String complained = "FROM contact_attempts c JOIN outbox o ON o.contact_id = c.id "
+                + "WHERE c.complaint IS NOT NULL";
+        long complaints = count("SELECT COUNT(*) " + complained);
+        String seen = "complaints by kind and channel " + jdbc.sql("SELECT c.complaint, c.channel, COUNT(*) "
+                + complained + " GROUP BY c.complaint, c.channel")
+                .query((rs, n) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3)).list()
+                + " of messages sent by channel " + jdbc.sql("SELECT channel, COUNT(*) FROM contact_attempts "
+                        + "WHERE reference LIKE 'outbox:%' GROUP BY channel")
+                .query((rs, n) -> rs.getString(1) + " " + rs.getLong(2)).list();
+        // Each kind on its own channel, on a message that arrived, reported after the send and before the as-of date.
+        assertThat(count("SELECT COUNT(*) " + complained + " AND (c.complained_at IS NULL "
+                + "OR c.complained_at <= c.contacted_at OR c.complained_at >= '" + AS_OF + "' OR c.outcome = 'BOUNCED' "
+                + "OR (c.complaint = 'SPAM_REPORT' AND c.channel <> 'EMAIL') "
+                + "OR (c.complaint = 'STOP_REPLY' AND c.channel <> 'SMS'))")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM contact_attempts WHERE complaint IS NULL AND complained_at IS NOT NULL"))
+                .isZero();
+        // Every STOP reply withdrew the customer's number, with the words of a reported one, and no text went to the
+        // customer after it.
+        String stops = "FROM contact_attempts c JOIN customer_contact_details d ON d.customer_id = c.customer_id "
+                + "WHERE c.complaint = 'STOP_REPLY'";
+        assertThat(count("SELECT COUNT(*) " + stops + " AND (d.sms_withdrawn_at IS NULL "
+                + "OR d.sms_withdrawn_reason NOT LIKE 'STOP reply to decision %')")).isZero();
+        assertThat(count("SELECT COUNT(*) " + stops + " AND d.sms_withdrawn_reason = CONCAT('STOP reply to decision ', "
+                + "SUBSTRING(c.reference, 8)) AND d.sms_withdrawn_at = c.complained_at"))
+                .isEqualTo(count("SELECT COUNT(DISTINCT c.customer_id) " + stops));
+        assertThat(count("SELECT COUNT(*) FROM outbox o "
+                + "JOIN customer_contact_details d ON d.customer_id = o.customer_id "
+                + "WHERE o.route = 'SMS' AND o.sent_at > d.sms_withdrawn_at")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM customer_contact_details WHERE sms_withdrawn_at IS NOT NULL"))
+                .isEqualTo(count("SELECT COUNT(DISTINCT c.customer_id) " + stops));
+
+        // The fixed seed and date give a history with a STOP reply, so the checks above have one to check.
+        assertThat(count("SELECT COUNT(DISTINCT c.customer_id) " + stops)).as(seen).isPositive();
+
+        // Counted by the figures (the recount above includes them), with rates that differ by channel: a text draws a
+        // complaint (a STOP) far more often than an e-mail is reported as spam; calls and letters draw a few.
+        Map<String, Figures.Row> channel = byKey(deliverability.report(range).byChannel());
+        assertThat(figures.report(range, Figures.Cut.NONE).total().complaints()).isEqualTo(complaints).isPositive();
+        Figures.Row email = channel.get("EMAIL");
+        Figures.Row sms = channel.get("SMS");
+        assertThat(email.complaintRate()).as(seen).isPositive().isLessThan(0.01);
+        assertThat(sms.complaintRate()).as(seen).isGreaterThan(email.complaintRate() * 3);
+        assertThat(channel.get("PHONE").complaints() + channel.get("LETTER").complaints()).as(seen).isPositive();
     }
 
     @Test
@@ -231,7 +284,7 @@ class GeneratedOutcomesIT {
     static String describe(Figures.Row row) {
         StringBuilder s = new StringBuilder();
         s.append(List.of(row.decisions(), row.contacts(), row.sent(), row.delivered(), row.opened(), row.replied(),
-                row.bounced(), row.failed(), row.paid()));
+                row.bounced(), row.failed(), row.paid(), row.complaints()));
         List<Figures.Recovered> recovered = new ArrayList<>(row.recovered());
         recovered.sort((a, b) -> a.currency().compareTo(b.currency()));
         recovered.forEach(r -> s.append(' ').append(r.currency()).append(' ')

@@ -20,14 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Recount {
 
+    /** {@code complained}: the message went out and drew a complaint (counted beside its outcome). */
     record Decision(String id, String customerId, Instant at, String action, List<String> invoiceIds, boolean contact,
-            Instant sentAt, String outcome) {}
+            Instant sentAt, String outcome, boolean complained) {}
 
     record Payment(String invoiceId, String customerId, String currency, BigDecimal amount, Instant paidAt) {}
 
     /** Expected figures of one key. */
     static final class Expected {
-        long decisions, contacts, sent, delivered, opened, replied, bounced, failed, paid;
+        long decisions, contacts, sent, delivered, opened, replied, bounced, failed, paid, complaints;
         final Map<String, BigDecimal> recovered = new TreeMap<>();
         final Map<String, Long> payments = new TreeMap<>();
         final List<Long> days = new ArrayList<>();
@@ -45,7 +46,7 @@ final class Recount {
     static Map<String, Expected> byAction(JdbcClient jdbc, JsonMapper json, String customerPrefix, int windowDays) {
         List<Decision> decisions = jdbc.sql("""
                 SELECT a.decision_id, a.customer_id, a.recorded_at, a.action, a.content, o.status, o.sent_at,
-                    c.outcome FROM audit_records a LEFT JOIN outbox o ON o.decision_id = a.decision_id
+                    c.outcome, c.complained_at FROM audit_records a LEFT JOIN outbox o ON o.decision_id = a.decision_id
                 LEFT JOIN contact_attempts c ON c.id = o.contact_id WHERE a.customer_id LIKE ?""")
                 .param(customerPrefix + "%")
                 .query((rs, n) -> {
@@ -57,7 +58,8 @@ final class Recount {
                     return new Decision(rs.getString("decision_id"), rs.getString("customer_id"),
                             Sql.instant(rs, "recorded_at"), rs.getString("action"), invoices, status != null,
                             sent ? Sql.instant(rs, "sent_at") : null,
-                            sent || "DEAD".equals(status) ? rs.getString("outcome") : null);
+                            sent || "DEAD".equals(status) ? rs.getString("outcome") : null,
+                            sent && rs.getObject("complained_at") != null);
                 }).list();
         List<Payment> payments = jdbc.sql("SELECT p.invoice_id, i.customer_id, p.currency, p.amount, p.paid_at "
                         + "FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE i.customer_id LIKE ?")
@@ -65,19 +67,22 @@ final class Recount {
                 .query((rs, n) -> new Payment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
                         Sql.instant(rs, "paid_at"))).list();
         Duration window = Duration.ofDays(windowDays);
+        // A decision names only its own customer's invoices, so a payment's candidates are its customer's decisions.
+        Map<String, List<Decision>> ofCustomer = new HashMap<>();
+        decisions.forEach(d -> ofCustomer.computeIfAbsent(d.customerId(), k -> new ArrayList<>()).add(d));
         Map<String, List<Payment>> attributed = new HashMap<>();
         Map<String, Instant> touchedAt = new HashMap<>();
         for (Payment p : payments) {
             Instant earliest = p.paidAt().minus(window);
             Comparator<Decision> bySent = Comparator.comparing(Decision::sentAt).thenComparing(Decision::id);
-            Decision touch = decisions.stream()
+            Decision touch = ofCustomer.getOrDefault(p.customerId(), List.of()).stream()
                     .filter(d -> d.sentAt() != null && d.invoiceIds().contains(p.invoiceId())
                             && !d.sentAt().isAfter(p.paidAt()) && !d.sentAt().isBefore(earliest))
                     .max(bySent).orElse(null);
             Instant at = touch == null ? null : touch.sentAt();
             if (touch == null) {
                 Comparator<Decision> byDecided = Comparator.comparing(Decision::at).thenComparing(Decision::id);
-                touch = decisions.stream()
+                touch = ofCustomer.getOrDefault(p.customerId(), List.of()).stream()
                         .filter(d -> d.customerId().equals(p.customerId()) && !d.at().isAfter(p.paidAt())
                                 && !d.at().isBefore(earliest)
                                 && (d.sentAt() == null || d.sentAt().isAfter(p.paidAt())))
@@ -102,6 +107,7 @@ final class Recount {
                 e.replied += List.of("REPLIED", "CONVERSATION").contains(o) ? 1 : 0;
                 e.bounced += o.equals("BOUNCED") ? 1 : 0;
                 e.failed += o.equals("FAILED") ? 1 : 0;
+                e.complaints += d.complained() ? 1 : 0;
                 List<Payment> paid = attributed.getOrDefault(d.id(), List.of());
                 if (!paid.isEmpty()) {
                     e.paid++;
@@ -121,7 +127,7 @@ final class Recount {
     static String describe(Expected e) {
         StringBuilder s = new StringBuilder();
         s.append(List.of(e.decisions, e.contacts, e.sent, e.delivered, e.opened, e.replied, e.bounced, e.failed,
-                e.paid));
+                e.paid, e.complaints));
         e.recovered.forEach((c, a) -> s.append(' ').append(c).append(' ').append(a.stripTrailingZeros().toPlainString())
                 .append('/').append(e.payments.get(c)));
         s.append(" median ").append(e.median());
@@ -132,7 +138,7 @@ final class Recount {
         StringBuilder s = new StringBuilder();
         List<Long> counts = new ArrayList<>();
         for (String f : List.of("decisions", "contacts", "sent", "delivered", "opened", "replied", "bounced", "failed",
-                "paid")) {
+                "paid", "complaints")) {
             counts.add(row.get(f).asLong());
         }
         s.append(counts);

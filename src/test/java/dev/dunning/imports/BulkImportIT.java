@@ -210,6 +210,23 @@ class BulkImportIT {
     }
 
     @Test
+    void withdrawalsStayWhileTheFileGivesTheSameAddressOrNumber() throws Exception {
+        String header = "id,segment,country,timeZone,email,mobile\n";
+        importCustomers(header + p + "C1,CONSUMER,DE,Europe/Berlin,ada@example.com,+4915112345678\n");
+        java.time.Instant at = java.time.Instant.parse("2025-03-11T15:00:00Z");
+        assertThat(contactDetails.withdrawEmail(p + "C1", "ada@example.com", "hard bounce", at)).isTrue();
+        assertThat(contactDetails.withdrawSms(p + "C1", "+4915112345678", "STOP reply", at)).isTrue();
+
+        importCustomers(header + p + "C1,CONSUMER,DE,Europe/Berlin,ada@example.com,+4915112345678\n");
+        assertThat(contactDetails.of(p + "C1")).isEqualTo(new ContactDetails("ada@example.com", "+4915112345678",
+                null, at, "hard bounce", at, "STOP reply"));
+        // A new number may be texted again; the address that bounced stays withdrawn.
+        importCustomers(header + p + "C1,CONSUMER,DE,Europe/Berlin,ada@example.com,+4915199999999\n");
+        assertThat(contactDetails.of(p + "C1")).isEqualTo(new ContactDetails("ada@example.com", "+4915199999999",
+                null, at, "hard bounce", null, null));
+    }
+
+    @Test
     void aBadContactDetailIsARowProblemWithItsLineAndColumnAndNothingIsWritten() throws Exception {
         String file = "id,segment,country,timeZone,email,mobile,postalAddress\n"
                 + p + "C1,CONSUMER,DE,Europe/Berlin,ada@example.com,+4915112345678,Somewhere 1\n"   // line 2

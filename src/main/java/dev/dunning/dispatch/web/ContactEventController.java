@@ -42,8 +42,9 @@ class ContactEventController {
             Complaint complaint,
             @Size(max = 500) String detail) {}
 
+    /** {@code emailWithdrawn}: a hard bounce withdrew the address; {@code smsWithdrawn}: a STOP reply the number. */
     record ContactEventView(String decisionId, ContactEventType type, ContactController.ContactView contact,
-            boolean emailWithdrawn) {}
+            boolean emailWithdrawn, boolean smsWithdrawn) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ContactEventView record(@RequestBody ContactEventRequest request) {
@@ -59,6 +60,7 @@ class ContactEventController {
         var result = dispatch.record(request.decisionId(), request.type(), request.bounce() == Bounce.HARD,
                 request.complaint(), request.detail());
         return new ContactEventView(request.decisionId(), request.type(),
-                ContactController.ContactView.of(result.contact()), result.emailWithdrawn());
+                ContactController.ContactView.of(result.contact()), result.emailWithdrawn(),
+                result.smsWithdrawn());
     }
 }

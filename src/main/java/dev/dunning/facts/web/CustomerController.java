@@ -103,18 +103,21 @@ class CustomerController {
         }
     }
 
-    /** The customer with its contact details; {@code emailWithdrawnAt} is set while the address is withdrawn. */
+    /**
+     * The customer with its contact details; {@code emailWithdrawnAt} is set while the address is withdrawn (a hard
+     * bounce), {@code smsWithdrawnAt} while the mobile number is withdrawn from texts (a STOP reply).
+     */
     record CustomerView(
             String id, String name, Segment segment, String country, String language, String timeZone,
             String currency, int riskScore, int tenureMonths, Map<Channel, Boolean> consents, boolean doNotContact,
             boolean vulnerable, boolean thirdPartyCollection, String email, String mobile, String postalAddress,
-            Instant emailWithdrawnAt, String emailWithdrawnReason) {
+            Instant emailWithdrawnAt, String emailWithdrawnReason, Instant smsWithdrawnAt, String smsWithdrawnReason) {
 
         static CustomerView of(Customer c, ContactDetails d) {
             return new CustomerView(c.id(), c.name(), c.segment(), c.country(), c.language(), c.timeZone(),
                     c.currency(), c.riskScore(), c.tenureMonths(), c.consents(), c.doNotContact(), c.vulnerable(),
                     c.thirdPartyCollection(), d.email(), d.mobile(), d.postalAddress(), d.emailWithdrawnAt(),
-                    d.emailWithdrawnReason());
+                    d.emailWithdrawnReason(), d.smsWithdrawnAt(), d.smsWithdrawnReason());
         }
     }
 
