@@ -108,6 +108,8 @@ public final class EndpointRules {
             rule(ANY, "/api/v1/approvals/**", CREDIT_CONTROLLER),
             // Customers a decision sent to a person (vulnerable, do-not-contact): read from the audit log.
             rule(GET, "/api/v1/manual-reviews", CREDIT_CONTROLLER, AUDITOR),
+            // Recording that a manual review is dealt with: the credit controllers who work the queue.
+            rule(POST, "/api/v1/manual-reviews/*/dealt-with", CREDIT_CONTROLLER),
 
             // Champion/challenger tests of rule sets: credit controllers run them (four eyes); auditors may read.
             rule(GET, "/api/v1/challenger-tests/**", CREDIT_CONTROLLER, AUDITOR),
@@ -157,6 +159,7 @@ public final class EndpointRules {
             rule(GET, "/console/queues", CREDIT_CONTROLLER, AUDITOR, ADMIN),
             rule(ANY, "/console/queues/approvals/**", CREDIT_CONTROLLER),
             rule(GET, "/console/queues/manual-review", CREDIT_CONTROLLER, AUDITOR),
+            rule(POST, "/console/queues/manual-review/*/dealt-with", CREDIT_CONTROLLER),
             rule(GET, "/console/queues/dead-letters", ADMIN, CREDIT_CONTROLLER),
             rule(POST, "/console/queues/dead-letters/*/requeue", ADMIN),
 

@@ -270,6 +270,12 @@ class RobustnessIT {
                 new Template("POST", "/api/v1/approvals/{decisionId}", "/api/v1/approvals/" + s.awaiting(), """
                         {"verdict": "APPROVE", "reason": "checked the file"}""",
                         fields("verdict", Kind.CODE, "reason", Kind.TEXT), Set.of("verdict", "reason"), List.of()),
+                // No decision 00000000-...-0041 exists: every spoiled body is refused before the decision is looked
+                // up, so a note a lenient parser accepted could not be written either.
+                new Template("POST", "/api/v1/manual-reviews/{decisionId}/dealt-with",
+                        "/api/v1/manual-reviews/00000000-0000-0000-0000-000000000041/dealt-with", """
+                        {"note": "spoke to the customer's carer; payment plan agreed"}""",
+                        fields("note", Kind.TEXT), Set.of("note"), List.of()),
                 new Template("POST", "/api/v1/contact-events", "/api/v1/contact-events", """
                         {"decisionId": "%s", "type": "BOUNCED", "bounce": "SOFT", "detail": "mailbox full"}"""
                         .formatted(s.sent()),
@@ -367,6 +373,8 @@ class RobustnessIT {
                     "DecisionPagesIT (verifies, changes nothing; a bad time is named)"),
             Map.entry("POST /console/queues/approvals/{decisionId}",
                     "WorkQueuePagesIT (a rejection without a comment)"),
+            Map.entry("POST /console/queues/manual-review/{decisionId}/dealt-with",
+                    "WorkQueuePagesIT (no note; a review dealt with already)"),
             Map.entry("POST /console/queues/dead-letters/{decisionId}/requeue",
                     "WorkQueuePagesIT (re-queueing an entry that is no longer dead)"),
             Map.entry("POST /console/customers/{id}/holds",

@@ -37,9 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The credit controllers' work queues: hand-overs and suspensions awaiting approval (approve or reject with a comment,
- * the decision's explanation beside it), the customers decisions sent to a person, and the outbox's dead letters for an
- * admin to re-queue. Each calls the service its API calls ({@code ApprovalController}, {@link ManualReviewController},
- * {@code OutboxController}), with the same checks; EndpointRules.CONSOLE gives each the API's roles.
+ * the decision's explanation beside it), the customers decisions sent to a person (each marked dealt with, with a
+ * note), and the outbox's dead letters for an admin to re-queue. Each calls the service its API calls
+ * ({@code ApprovalController}, {@link ManualReviewController}, {@code OutboxController}), with the same checks;
+ * EndpointRules.CONSOLE gives each the API's roles.
  */
 @ConsolePage
 class WorkQueuePages {
@@ -75,7 +76,7 @@ class WorkQueuePages {
         boolean controller = request.isUserInRole("CREDIT_CONTROLLER");
         boolean admin = request.isUserInRole("ADMIN");
         return Map.of("approvals", controller, "reviews", controller || request.isUserInRole("AUDITOR"),
-                "deadLetters", controller || admin, "requeue", admin);
+                "dealWith", controller, "deadLetters", controller || admin, "requeue", admin);
     }
 
     /** The queues this person may open, with how many entries wait in the outbox's. */
@@ -143,19 +144,91 @@ class WorkQueuePages {
 
     @GetMapping("/console/queues/manual-review")
     String manualReview(@RequestParam(required = false) String customerId,
-            @RequestParam(required = false) String before, HtmxRequest htmx, Model model) {
+            @RequestParam(required = false) String state, @RequestParam(required = false) String before,
+            HtmxRequest htmx, Model model) {
+        showManualReviews(customerId, state, before, model);
+        return htmx.isHtmxRequest() ? "queues/manual-review :: queue" : "queues/manual-review";
+    }
+
+    /**
+     * Records that the signed-in person dealt with a customer's manual review, with a note, as the API's POST
+     * /api/v1/manual-reviews/{decisionId}/dealt-with; a blank note or a review no longer open gets the service's
+     * sentence beside the entry (above the queue when the entry has left it), and nothing is written.
+     */
+    @PostMapping("/console/queues/manual-review/{decisionId}/dealt-with")
+    String dealtWith(@PathVariable String decisionId, @RequestParam(required = false) String note,
+            @RequestParam(required = false) String customerId, @RequestParam(required = false) String before,
+            Principal principal, HtmxRequest htmx, HttpServletResponse response, RedirectAttributes redirect,
+            Model model) {
+        ManualReviews.Review done;
+        try {
+            done = reviews.dealWith(decisionId, Principals.name(principal), note);
+        } catch (InvalidRequestException invalid) {
+            Map<String, String> problems = new LinkedHashMap<>();
+            invalid.problems().forEach(p -> problems.merge(p.field(), p.message(), (a, b) -> a + "; " + b));
+            return refused(decisionId, problems, HttpServletResponse.SC_BAD_REQUEST, note, customerId, before, htmx,
+                    response, model);
+        } catch (FactRejectedException refused) {
+            return refused(decisionId, Map.of(refused.field(), refused.getMessage()),
+                    refused.conflict() ? HttpServletResponse.SC_CONFLICT : HttpServletResponse.SC_BAD_REQUEST, note,
+                    customerId, before, htmx, response, model);
+        } catch (UnknownFactException unknown) {
+            throw new NotFoundException(unknown.getMessage());
+        }
+        if (htmx.isHtmxRequest()) {
+            model.addAttribute("done", done);
+            showManualReviews(customerId, null, before, model);
+            return "queues/manual-review :: queue";
+        }
+        redirect.addFlashAttribute("done", done);
+        if (blankToNull(customerId) != null) {
+            redirect.addAttribute("customerId", customerId.strip());
+        }
+        return "redirect:/console/queues/manual-review";
+    }
+
+    private String refused(String decisionId, Map<String, String> problems, int status, String note,
+            String customerId, String before, HtmxRequest htmx, HttpServletResponse response, Model model) {
+        response.setStatus(status);
+        model.addAttribute("failed", decisionId);
+        model.addAttribute("problems", problems);
+        model.addAttribute("problem", String.join("; ", problems.values()));
+        model.addAttribute("noteTyped", note);
+        showManualReviews(customerId, null, before, model);
+        return htmx.isHtmxRequest() ? "queues/manual-review :: queue" : "queues/manual-review";
+    }
+
+    private void showManualReviews(String customerId, String state, String before, Model model) {
+        ManualReviews.State shown = ManualReviews.State.OPEN;
+        if (state != null && !state.isBlank()) {
+            try {
+                shown = ManualReviews.State.valueOf(state.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException(List.of(new FieldProblem("state", "\"" + state + "\" is not a "
+                        + "state of the queue; use one of OPEN, DEALT_WITH")));
+            }
+        }
         Long seq = null;
         if (before != null && !before.isBlank()) {
             try {
                 seq = Long.parseLong(before.strip());
             } catch (NumberFormatException e) {
                 throw new InvalidRequestException(List.of(new FieldProblem("before", "\"" + before + "\" is not a "
-                        + "place in the log; follow the page's link to older reviews")));
+                        + "place in the queue; follow the page's link to older reviews")));
             }
         }
+        ManualReviews.Page page = reviews.page(shown, customerId, seq, PAGE);
         model.addAttribute("customerId", customerId);
-        model.addAttribute("page", reviews.page(customerId, seq, PAGE));
-        return htmx.isHtmxRequest() ? "queues/manual-review :: queue" : "queues/manual-review";
+        model.addAttribute("state", shown.name());
+        model.addAttribute("cursor", seq);
+        model.addAttribute("page", page);
+        if (!model.containsAttribute("problems")) {
+            model.addAttribute("problems", Map.of());
+        }
+        Object failed = model.getAttribute("failed");
+        // A refused entry that is no longer on the page (dealt with meanwhile) has its sentence above the queue.
+        model.addAttribute("failedShown", failed != null
+                && page.reviews().stream().anyMatch(r -> r.decisionId().equals(failed)));
     }
 
     @GetMapping("/console/queues/dead-letters")

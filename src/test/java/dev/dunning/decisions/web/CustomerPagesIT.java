@@ -211,7 +211,7 @@ class CustomerPagesIT {
         browser.checked();
         assertThat(browser.text("tr[data-decision='" + made.decisionId() + "'] .reason"))
                 .contains("flagged as vulnerable");
-        browser.screenshot("queues-manual-review");
+        // The queue's screenshot is WorkQueuePagesIT's, with the form that marks a review dealt with.
         browser.driver().findElement(By.linkText(vulnerable)).click();
         browser.waitUntil(d -> d.getCurrentUrl().endsWith("/console/customers/" + vulnerable));
         browser.checked();

@@ -36,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.EnumSet;
@@ -60,7 +61,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The work queues and what a decision dispatched, in a real browser against real parts: a database of its own, a real
  * SMTP server (GreenMail) for e-mail and a real HTTP server for the hand-over webhook. An approver approves a
  * hand-over with a comment (a rejection without one is refused, nothing changes), the API shows it approved and the
- * dispatcher then sends it; an admin re-queues a dead letter a credit controller may only look at; an auditor sees
+ * dispatcher then sends it; a credit controller marks a customer's manual review dealt with, with a note (not without
+ * one, not twice); an admin re-queues a dead letter a credit controller may only look at; an auditor sees
  * on the decision page the e-mail that was sent, what came of it and the payment after it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -263,6 +265,93 @@ class WorkQueuePagesIT {
         assertThat(browser.text("#queue .notice.error")).isEqualTo("the outbox entry of decision " + id
                 + " is PENDING; only DEAD entries can be re-queued");
         assertThat(dispatch.find(id).updatedAt()).isEqualTo(requeued.updatedAt());
+    }
+
+    @Test
+    void aControllerMarksAManualReviewDealtWithANoteWhichABlankNoteAndASecondTimeCannotDo() throws Exception {
+        String customer = "CARE-" + Long.toString(System.nanoTime(), 36);
+        facts.upsertCustomer(aCustomer().id(customer).consumer().vulnerable().in("US", "America/New_York", "USD")
+                .build());
+        facts.upsertInvoice(customer, anInvoice().id(customer + "-I1").amount("USD", "120.00")
+                .due(LocalDate.now(ZoneId.of("America/New_York")).minusDays(46).toString()).build());
+        facts.recordContact(customer, new ContactAttempt(Instant.now().minus(Duration.ofDays(20)), Channel.EMAIL,
+                Action.REMINDER, 3, Outcome.DELIVERED), null);
+        decisions.decide(customer, null, "billing-test"); // an older one: the queue shows the latest only
+        var made = decisions.decide(customer, null, "billing-test");
+        assertThat(made.action()).as("a final notice, redirected to a person").isEqualTo("MANUAL_REVIEW");
+        String id = made.decisionId();
+
+        browser.signIn(APPROVER, PASSWORD);
+        browser.visit("/console/queues");
+        browser.driver().findElement(By.linkText("Manual review")).click();
+        browser.waitUntil(d -> d.getCurrentUrl().endsWith("/console/queues/manual-review"));
+        browser.field("customerId").sendKeys(customer);
+        browser.driver().findElement(By.cssSelector("form.search button[type=submit]")).click();
+        browser.waitUntil(d -> d.findElements(By.cssSelector("#queue table.reviews tbody tr")).size() == 1);
+        browser.checked();
+        assertThat(browser.text("tr[data-decision='" + id + "'] .reason")).contains("flagged as vulnerable");
+        browser.screenshot("queues-manual-review");
+
+        // Without a note: the service's sentence beside the entry, nothing written, the entry still open.
+        browser.driver().findElement(By.cssSelector("tr[data-decision='" + id + "'] button.dealt-with")).click();
+        browser.waitUntil(d -> !d.findElements(By.cssSelector("#note-problem-" + id)).isEmpty());
+        browser.checked();
+        assertThat(browser.text("#note-problem-" + id)).startsWith("say what was done");
+        assertThat(dealtWith(customer).get("reviews")).isEmpty();
+
+        browser.field("note-" + id).sendKeys("Spoke to the customer's carer; payment plan agreed.");
+        browser.driver().findElement(By.cssSelector("tr[data-decision='" + id + "'] button.dealt-with")).click();
+        browser.waitUntil(d -> !d.findElements(By.cssSelector("#queue .notice.done")).isEmpty());
+        browser.checked();
+        assertThat(browser.text("#queue .notice.done")).startsWith("Dealt with: the manual review of customer "
+                + customer);
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-decision='" + id + "']"))).isEmpty();
+
+        // The API shows it dealt with, by the person, with the note.
+        JsonNode dealt = dealtWith(customer).get("reviews").get(0);
+        assertThat(dealt.get("decisionId").asString()).isEqualTo(id);
+        assertThat(dealt.get("dealtWith").get("by").asString()).isEqualTo(APPROVER);
+        assertThat(dealt.get("dealtWith").get("note").asString())
+                .isEqualTo("Spoke to the customer's carer; payment plan agreed.");
+
+        // The dealt-with filter shows who, when and what.
+        browser.visit("/console/queues/manual-review?state=DEALT_WITH&customerId=" + customer);
+        browser.checked();
+        assertThat(browser.text("tr[data-decision='" + id + "'] .by")).isEqualTo(APPROVER);
+        assertThat(browser.text("tr[data-decision='" + id + "'] .note"))
+                .isEqualTo("Spoke to the customer's carer; payment plan agreed.");
+
+        // A second time, as a plain form (a second tab, no JavaScript): the service's conflict sentence above the
+        // queue, since the entry has left it, and nothing written.
+        browser.visit("/console/queues/manual-review");
+        browser.driver().executeScript("""
+                const f = document.createElement('form'); f.method = 'post';
+                f.action = '/console/queues/manual-review/' + arguments[0] + '/dealt-with';
+                for (const [k, v] of [['note', 'called again'],
+                        ['_csrf', JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-TOKEN']]]) {
+                    const t = document.createElement('input'); t.type = 'hidden'; t.name = k; t.value = v;
+                    f.appendChild(t);
+                }
+                document.body.appendChild(f); f.submit();""", id);
+        browser.waitUntil(d -> !d.findElements(By.cssSelector("#queue .notice.error")).isEmpty());
+        browser.checked();
+        assertThat(browser.text("#queue .notice.error")).startsWith("the manual review of decision " + id
+                + " was dealt with already, by " + APPROVER + " at ");
+        assertThat(dealtWith(customer).get("reviews")).hasSize(1);
+
+        // An auditor reads the queue but has no form to change it.
+        browser.driver().findElement(By.cssSelector(".signed-in button")).click();
+        browser.signIn(AUDITOR, PASSWORD);
+        browser.visit("/console/queues/manual-review?state=DEALT_WITH&customerId=" + customer);
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-decision='" + id + "']"))).hasSize(1);
+        browser.visit("/console/queues/manual-review");
+        assertThat(browser.driver().findElements(By.cssSelector("form.dealt-with"))).isEmpty();
+    }
+
+    private JsonNode dealtWith(String customer) {
+        String key = keys.create("queues-mr-" + System.nanoTime(), EnumSet.of(Role.CREDIT_CONTROLLER), "test").key();
+        return json.readTree(new Api(port, json, key).get("/api/v1/manual-reviews?state=DEALT_WITH&customerId="
+                + customer).body());
     }
 
     @Test
