@@ -65,8 +65,10 @@ postfix_discarded() { grep -c 'status=sent (bench)' "$POSTFIX_LOG" || true; }
 
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
-# CPU of one process in clock ticks (user + system, and its children already reaped).
-ticks() { cut -d')' -f2- "/proc/$1/stat" 2>/dev/null | awk '{t = $12 + $13 + $14 + $15} END {print t + 0}'; }
+# CPU of one process in clock ticks (user + system, and its children already reaped); 0 once it has ended (no failure
+# then: under `set -e -o pipefail` a process ending between two samples would end the calling script).
+ticks() { { cut -d')' -f2- "/proc/$1/stat" 2>/dev/null || true; } | awk '{t = $12 + $13 + $14 + $15} END {print t + 0}'; }
+own_ticks() { { cut -d')' -f2- "/proc/$1/stat" 2>/dev/null || true; } | awk '{t = $12 + $13} END {print t + 0}'; }
 
 # The benchmark JVM of this worktree running class $1 of dev.dunning.bench (not another engineer's).
 bench_jvm() { pgrep -f "java .*-cp [^ ]*$PWD[^ ]* dev\.dunning\.bench\.$1 " | head -1 || true; }
@@ -79,7 +81,7 @@ postfix_cpu() {
     if grep -q 'sbin/master' "/proc/$pid/cmdline" 2>/dev/null; then
       total=$(( total + $(ticks "$pid") ))
     else
-      total=$(( total + $(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null | awk '{t = $12 + $13} END {print t + 0}') ))
+      total=$(( total + $(own_ticks "$pid") ))
     fi
   done
   echo "$total"
@@ -94,7 +96,7 @@ follow_cpu() {
   while kill -0 "$pid" 2>/dev/null; do
     j=$(bench_jvm "$class")
     if [ -n "$j" ]; then
-      t=$(ticks "$j"); [ -n "$t" ] && java_cpu=$t
+      t=$(ticks "$j"); [ "$t" -gt 0 ] && java_cpu=$t   # 0: it ended since pgrep saw it
       t=0
       for d in $(pgrep -P "$j" || true); do t=$(( t + $(ticks "$d") )); done
       [ "$t" -gt 0 ] && db_cpu=$t

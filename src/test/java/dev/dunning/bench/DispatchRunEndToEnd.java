@@ -51,15 +51,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * UTC; the clock is today's, so every entry is due at once (quiet hours and all lie in the past). It prints where it is
  * every 15 s, and ends when the run has ended and no entry is left pending or being sent. It measures: the run's time
  * (decide), the time to the last message out (the last {@code sent_at}), messages per route and per second; and checks
- * the webhooks: as many calls as distinct idempotency keys, the same keys as the entries marked sent. The decision ids
- * of the e-mails marked sent go to {@code --sent-emails=FILE}, which the script compares with postfix's log.
+ * the webhooks: as many calls as distinct idempotency keys, the same keys as the entries marked sent. The decision id
+ * and status of every e-mail entry go to {@code --email-entries=FILE}, which the script compares with postfix's log.
  *
  * <pre>
  * bash bench/dispatch-run.sh 1000000          # the whole thing, postfix included; as root
  * ./mvnw -o -q -Pbench test-compile exec:exec -Dbench.main=dev.dunning.bench.DispatchRunEndToEnd \
  *     -Dbench.args="20000 --smtp=127.0.0.1:2525"
  * # arguments: customers (20000), --data-dir=PATH, --smtp=HOST:PORT (127.0.0.1:2525), --instances=1|2,
- * #            --interval=DURATION (1s), --fill-only, --sent-emails=FILE (target/bench/dispatch-run-emails.txt)
+ * #            --interval=SECONDS (1s), --fill-only, --email-entries=FILE (target/bench/dispatch-run-emails.txt)
  * </pre>
  */
 public final class DispatchRunEndToEnd {
@@ -78,7 +78,7 @@ public final class DispatchRunEndToEnd {
     private DispatchRunEndToEnd() {}
 
     record Options(int customers, Path dataDir, String smtpHost, int smtpPort, int instances, Duration interval,
-            boolean fillOnly, Path sentEmails) {
+            boolean fillOnly, Path emailEntries) {
 
         static Options parse(String[] args) {
             Integer customers = null;
@@ -87,7 +87,7 @@ public final class DispatchRunEndToEnd {
             int instances = 1;
             Duration interval = Duration.ofSeconds(1);
             boolean fillOnly = false;
-            Path sentEmails = Path.of("target", "bench", "dispatch-run-emails.txt");
+            Path emailEntries = Path.of("target", "bench", "dispatch-run-emails.txt");
             for (String arg : args) {
                 String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
                 if (arg.startsWith("--data-dir=")) {
@@ -103,12 +103,12 @@ public final class DispatchRunEndToEnd {
                     interval = Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
                 } else if (arg.equals("--fill-only")) {
                     fillOnly = true;
-                } else if (arg.startsWith("--sent-emails=")) {
-                    sentEmails = Path.of(value);
+                } else if (arg.startsWith("--email-entries=")) {
+                    emailEntries = Path.of(value);
                 } else if (arg.startsWith("--") || customers != null) {
                     throw new IllegalArgumentException("unknown argument " + arg + "; the arguments are: customers, "
                             + "--data-dir=PATH, --smtp=HOST:PORT, --instances=1|2, --interval=1s, --fill-only, "
-                            + "--sent-emails=FILE");
+                            + "--email-entries=FILE");
                 } else {
                     customers = Integer.parseInt(arg.replace("_", "").replace(",", ""));
                 }
@@ -122,7 +122,7 @@ public final class DispatchRunEndToEnd {
                 throw new IllegalArgumentException("--smtp must be HOST:PORT, not " + smtp);
             }
             return new Options(n, dataDir.toAbsolutePath().normalize(), smtp.substring(0, colon),
-                    Integer.parseInt(smtp.substring(colon + 1)), instances, interval, fillOnly, sentEmails);
+                    Integer.parseInt(smtp.substring(colon + 1)), instances, interval, fillOnly, emailEntries);
         }
 
         Path filled() {
@@ -446,12 +446,12 @@ public final class DispatchRunEndToEnd {
             out.append("every webhook arrived exactly once\n");
         }
         // E-mails: the script compares these decision ids with the Message-IDs in postfix's log.
-        List<String> sentEmails = jdbc.sql("SELECT decision_id FROM outbox WHERE status = 'SENT' AND route = 'EMAIL' "
-                + "ORDER BY decision_id").query(String.class).list();
-        Files.createDirectories(options.sentEmails().toAbsolutePath().getParent());
-        Files.write(options.sentEmails(), sentEmails);
-        out.append(String.format(Locale.ROOT, "e-mails: %,d entries marked sent, their decision ids in %s%n",
-                sentEmails.size(), options.sentEmails()));
+        List<String> emailEntries = jdbc.sql("SELECT CONCAT(decision_id, ' ', status) FROM outbox "
+                + "WHERE route = 'EMAIL' ORDER BY decision_id").query(String.class).list();
+        Files.createDirectories(options.emailEntries().toAbsolutePath().getParent());
+        Files.write(options.emailEntries(), emailEntries);
+        out.append(String.format(Locale.ROOT, "e-mails: %,d entries marked sent; every e-mail entry's decision id and "
+                + "status in %s%n", emails, options.emailEntries()));
         out.append(String.format(Locale.ROOT, "load average at start: %s, at end: %s; %d processors, max heap %d MB%n",
                 loadAtStart, ConsolePagesBenchmark.loadAverage(), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20));
