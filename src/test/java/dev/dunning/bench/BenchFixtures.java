@@ -30,11 +30,13 @@ import org.kie.api.KieServices;
 import org.kie.api.command.Command;
 import org.kie.api.command.KieCommands;
 import org.kie.api.runtime.StatelessKieSession;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the benchmarks and {@link BenchmarkFixturesTest} share: the two rule sets, the sample inputs and the three ways
- * of deciding them.
+ * What the benchmarks and {@link BenchmarkFixturesTest} share: the two rule sets, the sample inputs (and the cursor
+ * that hands them out) and the three ways of deciding them.
  *
  * <ul>
  *   <li>(a) {@link #viaEngine}: the service's evaluation core, {@link DecisionEngine#evaluate(Facts)} (derivation, the
@@ -90,6 +92,27 @@ public final class BenchFixtures {
 
     public static List<Facts> sampleFacts() {
         return SAMPLES.stream().map(Sample::facts).toList();
+    }
+
+    /** The samples as the benchmarks decide them: as facts, and derived beforehand (for raw Drools, plain Java). */
+    public record Samples(Facts[] facts, DunningCase[] cases) {}
+
+    public static Samples samples() {
+        List<Facts> all = sampleFacts();
+        return new Samples(all.toArray(Facts[]::new), all.stream().map(BenchFixtures::derive)
+                .toArray(DunningCase[]::new));
+    }
+
+    /** Which sample the next invocation decides; one per thread, so that the benchmark threads share no counter. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+
+        public int next(int size) {
+            int i = next;
+            next = i + 1 == size ? 0 : i + 1;
+            return i;
+        }
     }
 
     public static DunningCase derive(Facts facts) {

@@ -1,12 +1,12 @@
 package dev.dunning.bench;
 
+import dev.dunning.bench.BenchFixtures.Cursor;
 import dev.dunning.decision.Decision;
 import dev.dunning.decision.Facts;
 import dev.dunning.rules.ActiveRuleSet;
 import dev.dunning.rules.ArmAssigner;
 import dev.dunning.rules.DecisionEngine;
 import dev.dunning.rules.RuleSet;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,8 +61,7 @@ public class ChallengerCostBenchmark {
         RuleSet champion = BenchFixtures.policy(BenchFixtures.SHIPPED).ruleSet();
         RuleSet challenger = BenchFixtures.policy(BenchFixtures.SHIPPED).ruleSet();
         engine = BenchFixtures.engine(champion);
-        List<Facts> all = BenchFixtures.sampleFacts();
-        facts = all.toArray(Facts[]::new);
+        facts = BenchFixtures.samples().facts();
         none = new ActiveRuleSet.Routing(champion, null);
         championArm = routing(champion, challenger, false);
         challengerArm = routing(champion, challenger, true);
@@ -93,18 +92,6 @@ public class ChallengerCostBenchmark {
     /** One decision as the decision service makes it: the customer's arm, then the evaluation that arm needs. */
     static Decision decide(DecisionEngine engine, ActiveRuleSet.Routing routing, Facts facts) {
         return engine.evaluate(facts, routing.choose(facts.customer().id()));
-    }
-
-    /** Which sample the next invocation decides; one per thread. */
-    @State(Scope.Thread)
-    public static class Cursor {
-        int next;
-
-        int next(int size) {
-            int i = next;
-            next = i + 1 == size ? 0 : i + 1;
-            return i;
-        }
     }
 
     @Benchmark

@@ -1,11 +1,11 @@
 package dev.dunning.bench;
 
+import dev.dunning.bench.BenchFixtures.Cursor;
 import dev.dunning.bench.BenchFixtures.Policy;
 import dev.dunning.decision.Decision;
 import dev.dunning.decision.DunningCase;
 import dev.dunning.decision.Facts;
 import dev.dunning.rules.DecisionEngine;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.kie.api.runtime.StatelessKieSession;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -63,21 +63,9 @@ public class DecisionBenchmark {
         engine = BenchFixtures.engine(p.ruleSet());
         stateless = p.ruleSet().kieBase().newStatelessKieSession();
         ladder = p.ladder();
-        List<Facts> all = BenchFixtures.sampleFacts();
-        facts = all.toArray(Facts[]::new);
-        cases = all.stream().map(BenchFixtures::derive).toArray(DunningCase[]::new);
-    }
-
-    /** Which sample the next invocation decides; one per thread, so the benchmark threads do not share a counter. */
-    @State(Scope.Thread)
-    public static class Cursor {
-        int next;
-
-        int next(int size) {
-            int i = next;
-            next = i + 1 == size ? 0 : i + 1;
-            return i;
-        }
+        BenchFixtures.Samples samples = BenchFixtures.samples();
+        facts = samples.facts();
+        cases = samples.cases();
     }
 
     @Benchmark

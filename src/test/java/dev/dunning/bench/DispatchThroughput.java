@@ -6,19 +6,15 @@ import static dev.dunning.decision.TestData.anInvoice;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 import dev.dunning.DunningApplication;
 import dev.dunning.database.TestDatabase;
 import dev.dunning.decisions.DecisionService;
 import dev.dunning.dispatch.DispatchRequest;
 import dev.dunning.dispatch.DispatchService;
 import dev.dunning.dispatch.Dispatcher;
-import dev.dunning.dispatch.Signatures;
 import dev.dunning.facts.ContactDetails;
 import dev.dunning.facts.FactsService;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -96,7 +91,7 @@ public final class DispatchThroughput {
                     .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
             smtp.start();
         }
-        Receiver receiver = Receiver.start();
+        WebhookReceiver receiver = WebhookReceiver.start(SECRET, 4);
         TestDatabase.Connection db = TestDatabase.freshDatabase("bench_dispatch");
         try (ConfigurableApplicationContext a = start(db, urlOptions, "bench-a", smtpHost, smtpPort, receiver);
                 ConfigurableApplicationContext b = start(db, urlOptions, "bench-b", smtpHost, smtpPort, receiver)) {
@@ -157,7 +152,7 @@ public final class DispatchThroughput {
                 l.print();
             }
         } finally {
-            receiver.server.stop(0);
+            receiver.close();
             if (smtp != null) {
                 smtp.stop();
             }
@@ -165,7 +160,7 @@ public final class DispatchThroughput {
     }
 
     private static ConfigurableApplicationContext start(TestDatabase.Connection db, String urlOptions, String instance,
-            String smtpHost, int smtpPort, Receiver receiver) {
+            String smtpHost, int smtpPort, WebhookReceiver receiver) {
         return new SpringApplicationBuilder(DunningApplication.class).web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 // Command-line arguments: they outrank application.properties (default properties would not).
@@ -174,7 +169,7 @@ public final class DispatchThroughput {
                         "--logging.level.root=WARN", "--dunning.dispatch.scheduled=false",
                         "--dunning.dispatch.instance-id=" + instance, "--spring.mail.host=" + smtpHost,
                         "--spring.mail.port=" + smtpPort,
-                        "--dunning.dispatch.webhooks.SMS.url=http://127.0.0.1:" + receiver.port() + "/sms",
+                        "--dunning.dispatch.webhooks.SMS.url=" + receiver.url("SMS"),
                         "--dunning.dispatch.webhooks.SMS.secret=" + SECRET);
     }
 
@@ -212,12 +207,12 @@ public final class DispatchThroughput {
 
     /** Queues one entry per customer for the route, then times the dispatchers draining them, and checks the result. */
     private static Phase drain(String route, List<Dispatcher> dispatchers, List<String> customers,
-            DispatchService dispatch, TransactionTemplate transactions, JdbcClient jdbc, GreenMail smtp, Receiver receiver)
-            throws Exception {
+            DispatchService dispatch, TransactionTemplate transactions, JdbcClient jdbc, GreenMail smtp,
+            WebhookReceiver receiver) throws Exception {
         if (smtp != null) {
             smtp.purgeEmailFromAllMailboxes();
         }
-        long webhooksBefore = receiver.received.sum();
+        long webhooksBefore = receiver.calls();
         List<String> ids = enqueue(route, customers, dispatch, transactions);
         ExecutorService pool = Executors.newFixedThreadPool(dispatchers.size());
         long start = System.nanoTime();
@@ -234,13 +229,13 @@ public final class DispatchThroughput {
             long sent = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE status = 'SENT' AND decision_id IN (:ids)")
                     .param("ids", ids).query(Long.class).single();
             // An outside mail server's own log proves delivery (bench/mail-relay.sh counts it); here, what was sent.
-            long delivered = !route.equals("EMAIL") ? receiver.received.sum() - webhooksBefore
+            long delivered = !route.equals("EMAIL") ? receiver.calls() - webhooksBefore
                     : smtp != null ? smtp.getReceivedMessages().length : sent;
             if (handled != ids.size() || delivered != ids.size() || sent != ids.size()
-                    || receiver.badSignatures.get() != 0) {
+                    || receiver.badRequests() != 0) {
                 throw new IllegalStateException(route + " with " + dispatchers.size() + " dispatcher(s): queued "
                         + ids.size() + ", handled " + handled + ", delivered " + delivered + ", marked sent " + sent
-                        + ", bad signatures " + receiver.badSignatures.get() + "; see the application log above");
+                        + ", bad requests " + receiver.badRequests() + "; see the application log above");
             }
             return new Phase(route, dispatchers.size(), sent, seconds);
         } finally {
@@ -368,37 +363,6 @@ public final class DispatchThroughput {
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** A webhook receiver that checks each signature as a real one would, and answers 200. */
-    record Receiver(HttpServer server, LongAdder received, AtomicLong badSignatures) {
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        static Receiver start() throws Exception {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            Receiver r = new Receiver(server, new LongAdder(), new AtomicLong());
-            server.createContext("/", exchange -> {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                String signature = exchange.getRequestHeaders().getFirst("Dunning-Signature");
-                try {
-                    if (signature == null || !Signatures.verify(SECRET, signature, body,
-                            Instant.now().getEpochSecond(), 300)) {
-                        r.badSignatures.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    r.badSignatures.incrementAndGet();
-                }
-                r.received.increment();
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            });
-            server.setExecutor(Executors.newFixedThreadPool(4));
-            server.start();
-            return r;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dunning.bench;
 
+import dev.dunning.bench.BenchFixtures.Cursor;
 import dev.dunning.bench.BenchFixtures.Policy;
 import dev.dunning.decision.Decision;
 import dev.dunning.decision.DunningCase;
@@ -65,18 +66,7 @@ public class EngineCostBreakdown {
         ruleSet = p.ruleSet();
         kieBase = ruleSet.kieBase();
         engine = BenchFixtures.engine(ruleSet);
-        cases = BenchFixtures.sampleFacts().stream().map(BenchFixtures::derive).toArray(DunningCase[]::new);
-    }
-
-    @State(Scope.Thread)
-    public static class Cursor {
-        int next;
-
-        int next(int size) {
-            int i = next;
-            next = i + 1 == size ? 0 : i + 1;
-            return i;
-        }
+        cases = BenchFixtures.samples().cases();
     }
 
     @Benchmark
