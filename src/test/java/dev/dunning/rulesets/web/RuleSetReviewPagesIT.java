@@ -309,6 +309,25 @@ class RuleSetReviewPagesIT {
                     + " is): run it again.");
             assertThat(browser.text("#simulation .simulated-against")).contains("no longer in force");
             assertThat(browser.text("#simulation .simulated-by")).isEqualTo(CARLA);
+
+            // Run again: the new one compared against the version in force now; both are listed, newest first.
+            browser.driver().findElement(By.cssSelector("#simulation a.run-simulation")).click();
+            browser.waitUntil(d -> d.getCurrentUrl().endsWith("/simulate"));
+            browser.field("country").sendKeys("LU");
+            browser.driver().findElement(By.cssSelector(".simulate-form button")).click();
+            browser.waitUntil(d -> d.getCurrentUrl().contains("job="));
+            browser.waitUntil(d -> d.findElement(By.cssSelector("#job .percent")).getText().equals("100 %"));
+            String again = browser.driver().getCurrentUrl().replaceAll(".*job=([0-9a-f-]+).*", "$1");
+            browser.visit("/console/rule-sets/" + candidate);
+            assertThat(browser.driver().findElements(By.cssSelector("#simulation .outdated-simulation"))).isEmpty();
+            assertThat(browser.text("#simulation .simulated-against")).isEqualTo(other.substring(0, 12)
+                    + " the version in force");
+            assertThat(browser.driver().findElements(By.cssSelector("table.version-simulations tbody tr")))
+                    .extracting(row -> row.getAttribute("data-simulation")).containsExactly(again, job);
+            assertThat(browser.text("table.version-simulations tbody tr:last-child"))
+                    .contains(CARLA, inForce.substring(0, 12), "no longer in force");
+            assertThat(browser.text("table.version-simulations tbody tr:first-child"))
+                    .contains(other.substring(0, 12)).doesNotContain("no longer in force");
         } finally {
             // the other tests find only their own requests waiting, and the version in force they found before
             reviews.ofVersion(candidate).stream().filter(RuleSetReviews.Review::pending)
