@@ -251,7 +251,7 @@ public class RuleSetSimulation {
             if (forgotten > 0) {
                 log.info("Forgot {} background simulation(s) finished before {}", forgotten, now.minus(retention));
             }
-            jobs.insert(id, candidate.version(), requestedBy, instanceId, ids.size(), now);
+            jobs.insert(id, candidate.version(), requestedBy, instanceId, ids.size(), now, request);
             try {
                 background.submit(() -> runJob(id, candidate, request, ids));
             } catch (RejectedExecutionException e) {
@@ -311,7 +311,9 @@ public class RuleSetSimulation {
                     }
                 }
             });
-            if (!jobs.done(id, ids.size(), write(full), clock.instant())) {
+            SimulationJobs.Counts counts = new SimulationJobs.Counts(full.active(), full.asOf(), full.customers(),
+                    full.changed(), full.failedCount());
+            if (!jobs.done(id, ids.size(), write(full), counts, clock.instant())) {
                 log.warn("Background simulation {} finished, but had been marked failed meanwhile; its result is "
                         + "dropped", id);
             }

@@ -26,12 +26,21 @@ class SimulationJobs {
         FAILED
     }
 
-    /** One job as stored, without its result (see {@link #result}). */
+    /**
+     * One job as stored, without its result (see {@link #result}): its filters, and once finished the version in force
+     * it was compared against and its counts (NULL for a job stored before they were recorded, V43).
+     */
     record Row(String id, String candidate, String requestedBy, String instanceId, Status status, long total,
-            long done, Instant startedAt, Instant heartbeatAt, Instant finishedAt, String error) {}
+            long done, Instant startedAt, Instant heartbeatAt, Instant finishedAt, String error, Instant asOf,
+            Integer namedCustomers, String segment, String country, String active, Long customers, Long changed,
+            Long failedCount) {}
+
+    /** The counts a finished job records beside its result. */
+    record Counts(String active, Instant asOf, long customers, long changed, long failedCount) {}
 
     private static final String COLUMNS = "id, candidate, requested_by, instance_id, status, total, done, started_at, "
-            + "heartbeat_at, finished_at, error";
+            + "heartbeat_at, finished_at, error, as_of, named_customers, segment, country, active, customers, changed, "
+            + "failed_count";
 
     private final JdbcClient jdbc;
 
@@ -39,10 +48,16 @@ class SimulationJobs {
         this.jdbc = jdbc;
     }
 
-    void insert(String id, String candidate, String requestedBy, String instanceId, long total, Instant now) {
+    void insert(String id, String candidate, String requestedBy, String instanceId, long total, Instant now,
+            RuleSetSimulation.Request filters) {
+        List<String> named = filters.customerIds();
         jdbc.sql("INSERT INTO rule_set_simulations (id, candidate, requested_by, instance_id, status, total, done, "
-                + "started_at, heartbeat_at) VALUES (?, ?, ?, ?, 'QUEUED', ?, 0, ?, UTC_TIMESTAMP(6))")
-                .params(id, candidate, requestedBy, instanceId, total, Sql.utc(now)).update();
+                + "started_at, heartbeat_at, as_of, named_customers, segment, country) "
+                + "VALUES (?, ?, ?, ?, 'QUEUED', ?, 0, ?, UTC_TIMESTAMP(6), ?, ?, ?, ?)")
+                .params(id, candidate, requestedBy, instanceId, total, Sql.utc(now), Sql.utc(filters.asOf()),
+                        named == null || named.isEmpty() ? null : named.size(), Sql.name(filters.segment()),
+                        filters.country())
+                .update();
     }
 
     /*
@@ -63,10 +78,12 @@ class SimulationJobs {
     }
 
     /** False when the job had been ended elsewhere meanwhile (its result is then not stored). */
-    boolean done(String id, long done, byte[] result, Instant now) {
+    boolean done(String id, long done, byte[] result, Counts counts, Instant now) {
         return jdbc.sql("UPDATE rule_set_simulations SET status = 'DONE', done = ?, result = ?, finished_at = ?, "
-                + "heartbeat_at = UTC_TIMESTAMP(6) WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")
-                .params(done, result, Sql.utc(now), id).update() == 1;
+                + "heartbeat_at = UTC_TIMESTAMP(6), active = ?, as_of = ?, customers = ?, changed = ?, "
+                + "failed_count = ? WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")
+                .params(done, result, Sql.utc(now), counts.active(), Sql.utc(counts.asOf()), counts.customers(),
+                        counts.changed(), counts.failedCount(), id).update() == 1;
     }
 
     void failed(String id, String error, Instant now) {
@@ -90,6 +107,17 @@ class SimulationJobs {
         failSilent("id = ? AND ", List.of(id), now, silence);
         return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_simulations WHERE id = ?").param(id)
                 .query((rs, n) -> row(rs)).optional();
+    }
+
+    /**
+     * The jobs of one candidate version, newest first (at most {@code limit}), after failing those of them nobody runs
+     * any more.
+     */
+    List<Row> ofCandidate(String candidate, int limit, Instant now, Duration silence) {
+        failSilent("candidate = ? AND ", List.of(candidate), now, silence);
+        return jdbc.sql("SELECT " + COLUMNS + " FROM rule_set_simulations WHERE candidate = ? "
+                + "ORDER BY started_at DESC, id DESC LIMIT ?").params(candidate, limit).query((rs, n) -> row(rs))
+                .list();
     }
 
     private void failSilent(String condition, List<Object> params, Instant now, Duration silence) {
@@ -125,7 +153,15 @@ class SimulationJobs {
         return new Row(rs.getString("id"), rs.getString("candidate"), rs.getString("requested_by"),
                 rs.getString("instance_id"), Status.valueOf(rs.getString("status")), rs.getLong("total"),
                 rs.getLong("done"), Sql.instant(rs, "started_at"), Sql.instant(rs, "heartbeat_at"),
-                Sql.instant(rs, "finished_at"), rs.getString("error"));
+                Sql.instant(rs, "finished_at"), rs.getString("error"), Sql.instant(rs, "as_of"),
+                Sql.intOrNull(rs, "named_customers"), rs.getString("segment"), rs.getString("country"),
+                rs.getString("active"), longOrNull(rs, "customers"), longOrNull(rs, "changed"),
+                longOrNull(rs, "failed_count"));
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static String truncate(String error) {

@@ -1,6 +1,7 @@
 package dev.dunning.web;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.Awaitility;
 import java.util.Set;
@@ -634,6 +635,88 @@ class RuleSetApiIT {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_records").query(Long.class).single()).isEqualTo(audited);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox").query(Long.class).single()).isEqualTo(outboxEntries);
         assertThat(active.get().version()).isEqualTo(serving);
+    }
+
+    @Test
+    void aVersionsSimulationsAreListedNewestFirstWithWhoFiltersCountsAndWhetherTheyAreOutOfDate() throws Exception {
+        String prefix = "SIMLIST-" + UUID.randomUUID();
+        List<String> ids = List.of(prefix + "-C1", prefix + "-C2");
+        for (String id : ids) {
+            facts.upsertCustomer(aCustomer().id(id).in("DE", "Europe/Berlin", "EUR").consumer().build());
+            facts.upsertInvoice(id, anInvoice().id(id + "-I1").amount("EUR", "120.00").due("2025-03-05").build());
+        }
+        HttpResponse<String> submitted = upload("/api/v1/rule-sets?scope=whole", "policy.zip",
+                neutralFirstReminderZip("listed simulations"));
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+        String candidate = api().body(submitted).get("version").asString();
+        String serving = active.get().version();
+        HttpResponse<String> none = api().get("/api/v1/rule-sets/" + candidate + "/simulations");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+        assertThat(api().body(none).get("simulations")).isEmpty();
+
+        String named = finishedSimulation(candidate, "{\"asOf\": \"2025-03-17T15:00:00Z\", \"customerIds\": "
+                + json.writeValueAsString(ids) + "}");
+        String filtered = finishedSimulation(candidate, "{\"asOf\": \"2025-03-17T15:00:00Z\", \"customerIds\": "
+                + json.writeValueAsString(ids) + ", \"segment\": \"CONSUMER\", \"country\": \"DE\"}");
+
+        HttpResponse<String> listed = api().get("/api/v1/rule-sets/" + candidate.substring(0, 12) + "/simulations");
+
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        JsonNode body = api().body(listed);
+        assertThat(body.get("version").asString()).isEqualTo(candidate);
+        assertThat(body.get("inForce").asString()).isEqualTo(serving);
+        JsonNode simulations = body.get("simulations");
+        assertThat(simulations.valueStream().map(j -> j.get("id").asString())).as("newest first")
+                .containsExactly(filtered, named);
+        for (JsonNode job : simulations) {
+            assertThat(job.get("status").asString()).isEqualTo("DONE");
+            assertThat(job.get("requestedBy").asString()).isEqualTo(TestCredentials.NAME);
+            assertThat(job.get("candidate").asString()).isEqualTo(candidate);
+            assertThat(job.get("active").asString()).as("compared against").isEqualTo(serving);
+            assertThat(job.get("outdated").asBoolean()).isFalse();
+            assertThat(job.get("customers").asLong()).isEqualTo(2);
+            assertThat(job.get("changed").asLong()).isEqualTo(2);
+            assertThat(job.get("failedCount").asLong()).isZero();
+            assertThat(job.get("total").asLong()).isEqualTo(2);
+            assertThat(Instant.parse(job.get("finishedAt").asString()))
+                    .isAfterOrEqualTo(Instant.parse(job.get("startedAt").asString()));
+            assertThat(job.get("filters").get("asOf").asString()).isEqualTo("2025-03-17T15:00:00Z");
+            assertThat(job.get("filters").get("customerIds").asInt()).isEqualTo(2);
+            assertThat(job.has("result")).as("the list reads no result").isFalse();
+        }
+        assertThat(simulations.get(0).get("filters").get("segment").asString()).isEqualTo("CONSUMER");
+        assertThat(simulations.get(0).get("filters").get("country").asString()).isEqualTo("DE");
+        assertThat(simulations.get(1).get("filters").get("segment").isNull()).isTrue();
+        assertThat(simulations.get(1).get("filters").get("country").isNull()).isTrue();
+
+        HttpResponse<String> one = api().get("/api/v1/rule-sets/" + candidate + "/simulations?limit=1");
+        assertThat(api().body(one).get("simulations").valueStream().map(j -> j.get("id").asString()))
+                .containsExactly(filtered);
+        HttpResponse<String> badLimit = api().get("/api/v1/rule-sets/" + candidate + "/simulations?limit=0");
+        assertThat(badLimit.statusCode()).as(badLimit.body()).isEqualTo(400);
+        assertThat(api().body(badLimit).get("errors").get(0).get("field").asString()).isEqualTo("limit");
+        api().assertProblem(api().get("/api/v1/rule-sets/00000000000/simulations"), 404, "not-found", null);
+
+        // Once the candidate is in force, both compared against a version that no longer is; back again, they did not.
+        assertThat(colleague().post("/api/v1/rule-sets/" + candidate + "/activate", "").statusCode()).isEqualTo(200);
+        JsonNode afterActivation = api().body(api().get("/api/v1/rule-sets/" + candidate + "/simulations"));
+        assertThat(afterActivation.get("inForce").asString()).isEqualTo(candidate);
+        assertThat(afterActivation.get("simulations").valueStream().map(j -> j.get("outdated").asBoolean()))
+                .containsExactly(true, true);
+        assertThat(rollBack(serving).statusCode()).isEqualTo(200);
+        assertThat(api().body(api().get("/api/v1/rule-sets/" + candidate + "/simulations")).get("simulations")
+                .valueStream().map(j -> j.get("outdated").asBoolean())).containsExactly(false, false);
+    }
+
+    /** Starts a background simulation and waits for it to finish; its id. */
+    private String finishedSimulation(String version, String body) {
+        HttpResponse<String> started = api().post("/api/v1/rule-sets/" + version + "/simulate?background=true", body);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        JsonNode job = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api().body(api().get(location)), j -> finished(j.get("status").asString()));
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("DONE");
+        return job.get("id").asString();
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.rulesets.RuleSetSimulation;
 import dev.dunning.rulesets.RuleSetVersions;
 import dev.dunning.rulesets.ScopeNeededException;
+import dev.dunning.rulesets.SimulationHistory;
 import dev.dunning.rulesets.TakenAs;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.rulesets.UploadRefusedException;
@@ -112,10 +113,12 @@ class RuleSetController {
     private final RuleSetSimulation simulation;
     private final Validator validator;
     private final RuleSetReviews reviews;
+    private final SimulationHistory simulations;
 
     RuleSetController(ActiveRuleSet active, RuleSetLifecycle lifecycle, RuleSetSimulation simulation,
-            Validator validator, RuleSetReviews reviews) {
+            Validator validator, RuleSetReviews reviews, SimulationHistory simulations) {
         this.active = active;
+        this.simulations = simulations;
         this.reviews = reviews;
         this.validator = validator;
         this.lifecycle = lifecycle;
@@ -281,6 +284,20 @@ class RuleSetController {
                 "a simulation keeps the first changed customers for paging; the counts cover all").throwIfAny();
         return simulation.job(id, page, size).orElseThrow(() -> new NotFoundException("no simulation " + id
                 + "; finished simulations are kept for dunning.rule-sets.simulation-retention (default 7 days)"));
+    }
+
+    /**
+     * The background simulations already run for a version, newest first: who ran each, when, with which filters,
+     * against which version in force (and whether that one is still in force), with their counts. No result is read.
+     */
+    @GetMapping(path = "/rule-sets/{version}/simulations", produces = MediaType.APPLICATION_JSON_VALUE)
+    SimulationHistory.Simulations simulations(@PathVariable String version,
+            @RequestParam(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > SimulationHistory.MAX_LISTED) {
+            RequestChecks.empty().add("limit", "limit is how many simulations to list, from 1 to "
+                    + SimulationHistory.MAX_LISTED + "; " + limit + " is not").throwIfAny();
+        }
+        return simulations.of(version, limit);
     }
 
     /** A rejected candidate: 422 for an upload, 409 for an activation (the version's state forbids it). */

@@ -4,7 +4,9 @@ import dev.dunning.rules.RuleSetGates;
 import dev.dunning.rules.RuleSource;
 import dev.dunning.rulesets.CandidateRejectedException;
 import dev.dunning.rulesets.RuleSetLifecycle;
+import dev.dunning.rulesets.RuleSetSimulation;
 import dev.dunning.rulesets.RuleSetVersions;
+import dev.dunning.rulesets.SimulationHistory;
 import dev.dunning.rulesets.UnknownVersionException;
 import dev.dunning.rulesets.UploadRefusedException;
 import dev.dunning.web.ConsolePage;
@@ -38,9 +40,13 @@ import org.springframework.web.multipart.MultipartFile;
 class RuleSetPages {
 
     private final RuleSetLifecycle lifecycle;
+    private final SimulationHistory simulations;
+    private final RuleSetSimulation simulation;
 
-    RuleSetPages(RuleSetLifecycle lifecycle) {
+    RuleSetPages(RuleSetLifecycle lifecycle, SimulationHistory simulations, RuleSetSimulation simulation) {
         this.lifecycle = lifecycle;
+        this.simulations = simulations;
+        this.simulation = simulation;
     }
 
     @GetMapping("/console/rule-sets")
@@ -52,7 +58,7 @@ class RuleSetPages {
     }
 
     @GetMapping("/console/rule-sets/{version}")
-    String version(@PathVariable String version, Model model) {
+    String version(@PathVariable String version, Model model, HttpServletRequest request) {
         RuleSetVersions.Stored stored = found(() -> lifecycle.find(version));
         RuleSetLifecycle.Report report = lifecycle.report(stored);
         model.addAttribute("stored", stored);
@@ -63,6 +69,12 @@ class RuleSetPages {
         model.addAttribute("report", report == null ? null : UploadResult.of(null, "report", null,
                 stored.version(), report.stoppedAt(), report.problems(), List.of(), report.scenarioFailures(),
                 report.scenariosRun(), report.scenariosPassed()));
+        // what was simulated already, so that a reviewer need not start one (a rejected version cannot decide)
+        if (stored.status() != RuleSetVersions.Status.REJECTED) {
+            model.addAttribute("simulationPanel", SimulationPanel.of(
+                    simulations.of(stored.version(), SimulationPanel.LISTED), simulation,
+                    request.isUserInRole("CREDIT_CONTROLLER")));
+        }
         return "rulesets/version";
     }
 

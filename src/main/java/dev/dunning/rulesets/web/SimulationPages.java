@@ -77,6 +77,19 @@ class SimulationPages {
         return "rulesets/simulate :: job";
     }
 
+    /**
+     * A simulation by its id alone (as the API's {@code /api/v1/rule-sets/simulations/{id}}): its page, under the
+     * version it simulated.
+     */
+    @GetMapping("/console/rule-sets/simulations/{id}")
+    String byId(@PathVariable String id) {
+        RuleSetSimulation.Job job = simulation.job(id, 0, 1).orElseThrow(() -> new NotFoundException(
+                "no simulation " + id + "; finished simulations are kept for dunning.rule-sets.simulation-retention "
+                        + "(default 7 days)"));
+        return "redirect:" + UriComponentsBuilder.fromPath("/console/rule-sets/{v}/simulate")
+                .queryParam("job", job.id()).buildAndExpand(job.candidate()).encode().toUriString();
+    }
+
     /** Starts a background simulation of this version, with the API's checks of the filters, and shows its page. */
     @PostMapping("/console/rule-sets/{version}/simulate")
     String start(@PathVariable String version, @RequestParam(required = false) String segment,

@@ -1,10 +1,13 @@
 package dev.dunning.rulesets.web;
 
+import static dev.dunning.decision.TestData.aCustomer;
+import static dev.dunning.decision.TestData.anInvoice;
 import static dev.dunning.web.ConsolePeople.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dunning.challenger.ChallengerTests;
 import dev.dunning.database.TestDatabase;
+import dev.dunning.facts.FactsService;
 import dev.dunning.rulesets.RuleSetLifecycle;
 import dev.dunning.rulesets.RuleSetReviews;
 import dev.dunning.security.ConsoleUsers;
@@ -20,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -65,6 +70,8 @@ class RuleSetReviewPagesIT {
     JsonMapper json;
     @Autowired
     ChallengerTests challengerTests;
+    @Autowired
+    FactsService facts;
 
     Browser browser;
 
@@ -203,8 +210,9 @@ class RuleSetReviewPagesIT {
         browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .done")).isEmpty());
         browser.checked();
         assertThat(lifecycle.serving().version()).isEqualTo(before);
-        assertThat(jdbc.sql("SELECT principal FROM rule_set_events WHERE version = ? AND event = 'REVIEW_APPROVED'")
-                .param(before).query(String.class).single()).isEqualTo(CARLA);
+        // the latest approval of that version: another test may have put it back in force before
+        assertThat(jdbc.sql("SELECT principal FROM rule_set_events WHERE version = ? AND event = 'REVIEW_APPROVED' "
+                + "ORDER BY id DESC LIMIT 1").param(before).query(String.class).single()).isEqualTo(CARLA);
     }
 
     @Test
@@ -231,6 +239,103 @@ class RuleSetReviewPagesIT {
             // the other tests find only their own requests waiting
             reviews.ofVersion(candidate).stream().filter(RuleSetReviews.Review::pending)
                     .forEach(r -> reviews.withdraw(r.id(), CARLA, "cleanup"));
+        }
+    }
+
+    /**
+     * Carla simulates her candidate on the customers of one country and asks for its review; Dave's review shows that
+     * simulation (who ran it, its filters, its figures and matrix, the version it compared against) without running
+     * one, and links its full result. Once another version is in force, the page says the simulation is out of date.
+     */
+    @Test
+    void theReviewerSeesTheAuthorsSimulationWithItsFiguresAndIsToldWhenItIsOutOfDate() throws Exception {
+        String candidate = submitted("TON-01: simulated before its review");
+        lifecycle.compiled(candidate); // built once here, so the browser waits for the simulation only
+        for (int i = 1; i <= 3; i++) {
+            String id = "REVSIM-LU-" + i;
+            facts.upsertCustomer(aCustomer().id(id).consumer().in("LU", "Europe/Luxembourg", "EUR").build());
+            facts.upsertInvoice(id, anInvoice().id(id + "-I1").amount("EUR", "120.00")
+                    .due(LocalDate.now(ZoneOffset.UTC).minusDays(12).toString()).build());
+        }
+        String inForce = lifecycle.serving().version();
+        try {
+            browser.signInAgainAs(CARLA, PASSWORD);
+            browser.visit("/console/rule-sets/" + candidate);
+            assertThat(browser.text("#simulation .none-simulated")).isEqualTo(
+                    "No simulation of this version has been run yet.");
+            browser.driver().findElement(By.cssSelector("#simulation a.run-simulation")).click();
+            browser.waitUntil(d -> d.getCurrentUrl().endsWith("/simulate"));
+            browser.field("country").sendKeys("LU");
+            browser.driver().findElement(By.cssSelector(".simulate-form button")).click();
+            browser.waitUntil(d -> d.getCurrentUrl().contains("job="));
+            browser.waitUntil(d -> d.findElement(By.cssSelector("#job .percent")).getText().equals("100 %"));
+            String job = browser.driver().getCurrentUrl().replaceAll(".*job=([0-9a-f-]+).*", "$1");
+
+            browser.visit("/console/rule-sets/" + candidate);
+            browser.field("ask-comment").sendKeys("simulated on the customers in Luxembourg: nothing changes");
+            browser.driver().findElement(By.cssSelector("button.ask")).click();
+            browser.waitUntil(d -> !d.findElements(By.cssSelector("#review .done")).isEmpty());
+
+            browser.signInAgainAs(DAVE, PASSWORD);
+            browser.visit("/console/rule-sets/" + candidate + "#review");
+            assertThat(browser.text("#simulation .simulated-by")).isEqualTo(CARLA);
+            assertThat(browser.text("#simulation .simulated-filters")).startsWith("country LU as of ");
+            assertThat(browser.text("#simulation .simulation-figures")).isEqualTo(
+                    "3 customers decided, 0 would get a different decision, 0 could not be decided.");
+            assertThat(browser.text("#simulation .simulated-against")).isEqualTo(inForce.substring(0, 12)
+                    + " the version in force");
+            assertThat(browser.driver().findElements(By.cssSelector("#simulation table.matrix tbody tr")))
+                    .extracting(row -> Long.parseLong(row.findElement(By.cssSelector("td:last-child")).getText()))
+                    .as("every simulated customer in the matrix").containsExactly(3L);
+            assertThat(browser.driver().findElements(By.cssSelector("#simulation .outdated-simulation"))).isEmpty();
+            assertThat(browser.driver().findElements(By.cssSelector("#simulation .running-simulation"))).isEmpty();
+            assertThat(browser.text("#review .asked-by")).isEqualTo(CARLA);
+            assertThat(browser.driver().findElements(By.cssSelector("#review button.approve"))).hasSize(1);
+            browser.driver().executeScript("document.getElementById('simulation').scrollIntoView();");
+            browser.screenshot("rule-set-review-simulation");
+
+            browser.driver().findElement(By.cssSelector("#simulation a.full-result")).click();
+            browser.waitUntil(d -> d.getCurrentUrl().contains("job=" + job));
+            assertThat(browser.path()).isEqualTo("/console/rule-sets/" + candidate + "/simulate?job=" + job);
+            assertThat(browser.text("#job .percent")).isEqualTo("100 %");
+
+            // Another version goes into force: the simulation compared against one that no longer is.
+            String other = submitted("TON-01: put in force after the simulation");
+            reviews.approve(reviews.request(other, CARLA, "meanwhile").id(), DAVE, null);
+            assertThat(lifecycle.serving().version()).isEqualTo(other);
+            browser.visit("/console/rule-sets/" + candidate);
+            assertThat(browser.text("#simulation .outdated-simulation")).isEqualTo("Simulated against version "
+                    + inForce.substring(0, 12) + ", which is no longer in force (version " + other.substring(0, 12)
+                    + " is): run it again.");
+            assertThat(browser.text("#simulation .simulated-against")).contains("no longer in force");
+            assertThat(browser.text("#simulation .simulated-by")).isEqualTo(CARLA);
+
+            // Run again: the new one compared against the version in force now; both are listed, newest first.
+            browser.driver().findElement(By.cssSelector("#simulation a.run-simulation")).click();
+            browser.waitUntil(d -> d.getCurrentUrl().endsWith("/simulate"));
+            browser.field("country").sendKeys("LU");
+            browser.driver().findElement(By.cssSelector(".simulate-form button")).click();
+            browser.waitUntil(d -> d.getCurrentUrl().contains("job="));
+            browser.waitUntil(d -> d.findElement(By.cssSelector("#job .percent")).getText().equals("100 %"));
+            String again = browser.driver().getCurrentUrl().replaceAll(".*job=([0-9a-f-]+).*", "$1");
+            browser.visit("/console/rule-sets/" + candidate);
+            assertThat(browser.driver().findElements(By.cssSelector("#simulation .outdated-simulation"))).isEmpty();
+            assertThat(browser.text("#simulation .simulated-against")).isEqualTo(other.substring(0, 12)
+                    + " the version in force");
+            assertThat(browser.driver().findElements(By.cssSelector("table.version-simulations tbody tr")))
+                    .extracting(row -> row.getAttribute("data-simulation")).containsExactly(again, job);
+            assertThat(browser.text("table.version-simulations tbody tr:last-child"))
+                    .contains(CARLA, inForce.substring(0, 12), "no longer in force");
+            assertThat(browser.text("table.version-simulations tbody tr:first-child"))
+                    .contains(other.substring(0, 12)).doesNotContain("no longer in force");
+        } finally {
+            // the other tests find only their own requests waiting, and the version in force they found before
+            reviews.ofVersion(candidate).stream().filter(RuleSetReviews.Review::pending)
+                    .forEach(r -> reviews.withdraw(r.id(), CARLA, "cleanup"));
+            if (!lifecycle.serving().version().equals(inForce)) {
+                reviews.approve(reviews.request(inForce, CARLA, "cleanup: back to the version before").id(), DAVE,
+                        null);
+            }
         }
     }
 
