@@ -263,13 +263,7 @@ class RuleSetReviewPagesIT {
             browser.visit("/console/rule-sets/" + candidate);
             assertThat(browser.text("#simulation .none-simulated")).isEqualTo(
                     "No simulation of this version has been run yet.");
-            browser.driver().findElement(By.cssSelector("#simulation a.run-simulation")).click();
-            browser.waitUntil(d -> d.getCurrentUrl().endsWith("/simulate"));
-            browser.field("country").sendKeys("LU");
-            browser.driver().findElement(By.cssSelector(".simulate-form button")).click();
-            browser.waitUntil(d -> d.getCurrentUrl().contains("job="));
-            browser.waitUntil(d -> d.findElement(By.cssSelector("#job .percent")).getText().equals("100 %"));
-            String job = browser.driver().getCurrentUrl().replaceAll(".*job=([0-9a-f-]+).*", "$1");
+            String job = simulateLuxembourgFromTheVersionPage();
 
             browser.visit("/console/rule-sets/" + candidate);
             browser.field("ask-comment").sendKeys("simulated on the customers in Luxembourg: nothing changes");
@@ -311,13 +305,7 @@ class RuleSetReviewPagesIT {
             assertThat(browser.text("#simulation .simulated-by")).isEqualTo(CARLA);
 
             // Run again: the new one compared against the version in force now; both are listed, newest first.
-            browser.driver().findElement(By.cssSelector("#simulation a.run-simulation")).click();
-            browser.waitUntil(d -> d.getCurrentUrl().endsWith("/simulate"));
-            browser.field("country").sendKeys("LU");
-            browser.driver().findElement(By.cssSelector(".simulate-form button")).click();
-            browser.waitUntil(d -> d.getCurrentUrl().contains("job="));
-            browser.waitUntil(d -> d.findElement(By.cssSelector("#job .percent")).getText().equals("100 %"));
-            String again = browser.driver().getCurrentUrl().replaceAll(".*job=([0-9a-f-]+).*", "$1");
+            String again = simulateLuxembourgFromTheVersionPage();
             browser.visit("/console/rule-sets/" + candidate);
             assertThat(browser.driver().findElements(By.cssSelector("#simulation .outdated-simulation"))).isEmpty();
             assertThat(browser.text("#simulation .simulated-against")).isEqualTo(other.substring(0, 12)
@@ -355,5 +343,19 @@ class RuleSetReviewPagesIT {
         Path file = Files.createTempDirectory("review-upload").resolve("tone.csv");
         Files.writeString(file, changed, StandardCharsets.UTF_8);
         return file;
+    }
+
+    /**
+     * On a version's page: follows the simulation panel's "run" link, simulates the customers in Luxembourg, waits
+     * for 100 % and returns the simulation's id.
+     */
+    private String simulateLuxembourgFromTheVersionPage() {
+        browser.driver().findElement(By.cssSelector("#simulation a.run-simulation")).click();
+        browser.waitUntil(d -> d.getCurrentUrl().endsWith("/simulate"));
+        browser.field("country").sendKeys("LU");
+        browser.driver().findElement(By.cssSelector(".simulate-form button")).click();
+        browser.waitUntil(d -> d.getCurrentUrl().contains("job="));
+        browser.waitUntil(d -> d.findElement(By.cssSelector("#job .percent")).getText().equals("100 %"));
+        return browser.driver().getCurrentUrl().replaceAll(".*job=([0-9a-f-]+).*", "$1");
     }
 }
