@@ -38,6 +38,22 @@ public class CustomerFacts {
             .replace("c.consent_email", "(c.consent_email AND d.email_withdrawn_at IS NULL) AS consent_email")
             .replace("c.consent_sms", "(c.consent_sms AND d.sms_withdrawn_at IS NULL) AS consent_sms");
 
+    /*
+     * A chunk's invoices, contacts and holds: IN lists of up to a chunk of customers, each read through its table's
+     * customer index, whatever the index statistics say. MariaDB estimates a long IN list from the statistics InnoDB
+     * last counted; right after a large import those can say that one customer holds every row, and each chunk then
+     * scanned the whole table (docs/runs.md, "Reading after a large import"; RunSelectionPlanIT).
+     */
+    private static final String CHUNK_INVOICES = "SELECT " + Invoices.COLUMNS + " FROM invoices i "
+            + "FORCE INDEX (invoices_customer) WHERE i.customer_id IN (:ids) "
+            + "AND i.status IN ('OPEN', 'PARTIALLY_PAID', 'DISPUTED') ORDER BY i.customer_id, i.due_date, i.id";
+    private static final String CHUNK_CONTACTS = "SELECT * FROM contact_attempts "
+            + "FORCE INDEX (contact_attempts_customer) WHERE customer_id IN (:ids) AND contacted_at <= :asOf "
+            + "AND contacted_at > :since ORDER BY customer_id, contacted_at DESC, id DESC";
+    private static final String CHUNK_HOLDS = "SELECT * FROM holds FORCE INDEX (holds_customer) "
+            + "WHERE customer_id IN (:ids) AND (ended_at IS NULL OR ended_at > :asOf) "
+            + "AND (until_date IS NULL OR until_date >= :day) ORDER BY customer_id, from_date, id";
+
     private final JdbcClient jdbc;
 
     public CustomerFacts(JdbcClient jdbc) {
@@ -76,6 +92,24 @@ public class CustomerFacts {
         return Optional.of(new Facts(asOf, customer.get(), invoices, reversedCopy(contacts), holds));
     }
 
+    private static Map<String, Object> chunkParams(List<String> customerIds, Instant asOf) {
+        return Map.of("ids", customerIds, "asOf", Sql.utc(asOf),
+                "since", Sql.utc(asOf.minus(java.time.Duration.ofDays(CONTACT_DAYS))),
+                "day", asOf.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1));
+    }
+
+    /** The plans MariaDB chooses for a chunk's invoices, contacts and holds (for tests): one line per table read. */
+    public List<String> explainLoadAll(List<String> customerIds, Instant asOf) {
+        List<String> plan = new ArrayList<>();
+        for (String sql : List.of(CHUNK_INVOICES, CHUNK_CONTACTS, CHUNK_HOLDS)) {
+            jdbc.sql("EXPLAIN " + sql).params(chunkParams(customerIds, asOf)).query(rs -> {
+                plan.add("table=" + rs.getString("table") + " type=" + rs.getString("type") + " key="
+                        + rs.getString("key") + " rows=" + rs.getString("rows") + " extra=" + rs.getString("Extra"));
+            });
+        }
+        return plan;
+    }
+
     /**
      * The facts of many customers as of {@code asOf}, as {@link #load} gives them one by one, in four set-based queries
      * (one per kind of fact, each an IN list over the ids) with the same row mappings: a run's chunk costs four round
@@ -95,17 +129,14 @@ public class CustomerFacts {
                     customers.put(customer.id(), customer);
                 });
         Map<String, List<Invoice>> invoices = new HashMap<>();
-        jdbc.sql("SELECT " + Invoices.COLUMNS + " FROM invoices i WHERE i.customer_id IN (:ids) "
-                        + "AND i.status IN ('OPEN', 'PARTIALLY_PAID', 'DISPUTED') ORDER BY i.customer_id, i.due_date, i.id")
+        jdbc.sql(CHUNK_INVOICES)
                 .param("ids", customerIds)
                 .query(rs -> {
                     invoices.computeIfAbsent(rs.getString("customer_id"), k -> new ArrayList<>()).add(Invoices.map(rs));
                 });
         Map<String, List<ContactAttempt>> contacts = new HashMap<>();
-        jdbc.sql("SELECT * FROM contact_attempts WHERE customer_id IN (:ids) AND contacted_at <= :asOf "
-                        + "AND contacted_at > :since ORDER BY customer_id, contacted_at DESC, id DESC")
-                .param("ids", customerIds).param("asOf", Sql.utc(asOf))
-                .param("since", Sql.utc(asOf.minus(java.time.Duration.ofDays(CONTACT_DAYS))))
+        jdbc.sql(CHUNK_CONTACTS)
+                .params(chunkParams(customerIds, asOf))
                 .query(rs -> {
                     List<ContactAttempt> newestFirst = contacts.computeIfAbsent(rs.getString("customer_id"),
                             k -> new ArrayList<>());
@@ -114,10 +145,8 @@ public class CustomerFacts {
                     }
                 });
         Map<String, List<Hold>> holds = new HashMap<>();
-        jdbc.sql("SELECT * FROM holds WHERE customer_id IN (:ids) AND (ended_at IS NULL OR ended_at > :asOf) "
-                        + "AND (until_date IS NULL OR until_date >= :day) ORDER BY customer_id, from_date, id")
-                .param("ids", customerIds).param("asOf", Sql.utc(asOf))
-                .param("day", asOf.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1))
+        jdbc.sql(CHUNK_HOLDS)
+                .params(chunkParams(customerIds, asOf))
                 .query(rs -> {
                     holds.computeIfAbsent(rs.getString("customer_id"), k -> new ArrayList<>()).add(Holds.map(rs));
                 });

@@ -73,17 +73,14 @@ class CustomerRangeReader implements ItemStreamReader<String> {
         long start = System.nanoTime();
         while (page.isEmpty() && !exhausted) {
             Map<String, Object> params = new TreeMap<>();
-            String where = RunReport.filter(request, params);
+            String where = RunReport.filter(request, params, true);
             params.put("after", scanned);
             params.put("window", window);
-            String range = "id > :after";
             if (to != null) {
-                range += " AND id <= :to";
                 params.put("to", to);
             }
             int[] rows = {0};
-            jdbc.sql("SELECT w.id, (" + where + ") AS selected FROM (SELECT id FROM customers WHERE " + range
-                            + " ORDER BY id LIMIT :window) w JOIN customers c ON c.id = w.id ORDER BY w.id")
+            jdbc.sql(windowQuery(where, to != null))
                     .params(params)
                     .query(rs -> {
                         rows[0]++;
@@ -95,6 +92,16 @@ class CustomerRangeReader implements ItemStreamReader<String> {
             exhausted = rows[0] < window;
         }
         times.read(System.nanoTime() - start);
+    }
+
+    /**
+     * The window's query: the next {@code :window} customer ids after {@code :after} (up to {@code :to} when bounded),
+     * each with whether the run selects it ({@code where}, {@link RunReport#filter}).
+     */
+    static String windowQuery(String where, boolean bounded) {
+        return "SELECT w.id, (" + where + ") AS selected FROM (SELECT id FROM customers WHERE id > :after"
+                + (bounded ? " AND id <= :to" : "") + " ORDER BY id LIMIT :window) w JOIN customers c ON c.id = w.id "
+                + "ORDER BY w.id";
     }
 
     @Override
