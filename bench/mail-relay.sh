@@ -6,7 +6,8 @@
 # database), then reads postfix's own log to prove that every message arrived exactly once: as many messages as
 # Message-IDs, and as many Message-IDs as the benchmark sent.
 #
-#   bash bench/mail-relay.sh [entries per phase] [rounds] [--email-only]   # default 2000 2; as root (postfix, apt-get)
+#   bash bench/mail-relay.sh [entries per phase] [rounds] [--email-only] [--dunning.…=value …]   # default 2000 2; as root
+#   (postfix, apt-get); --dunning.… settings go to both application instances (e.g. --dunning.dispatch.smtp.connections=4)
 #
 # PROFILE=DIR records the benchmark JVM with JFR into DIR/mail.jfr (aggregate with bench/jfr-top.sh);
 # BENCH_CLASSPATH=... runs the benchmark from that class path instead of building it (A/B sittings: keep the classes

@@ -71,6 +71,10 @@ public final class DispatchThroughput {
         // --email-only: the e-mail phases alone (no webhooks, no decision latency), for profiling and A/B sittings.
         boolean emailOnly = Arrays.asList(all).contains("--email-only");
         List<String> routes = emailOnly ? List.of("EMAIL") : List.of("EMAIL", "SMS");
+        // --dunning.…=value: a setting for both instances (e.g. --dunning.dispatch.smtp.connections=4), after the
+        // benchmark's own, so it outranks them.
+        List<String> settings = Arrays.stream(all).filter(a -> a.startsWith("--dunning.")).toList();
+        settings.forEach(s -> System.out.println("setting " + s));
         String[] args = Arrays.stream(all).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         int entries = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -93,8 +97,8 @@ public final class DispatchThroughput {
         }
         WebhookReceiver receiver = WebhookReceiver.start(SECRET, 4);
         TestDatabase.Connection db = TestDatabase.freshDatabase("bench_dispatch");
-        try (ConfigurableApplicationContext a = start(db, urlOptions, "bench-a", smtpHost, smtpPort, receiver);
-                ConfigurableApplicationContext b = start(db, urlOptions, "bench-b", smtpHost, smtpPort, receiver)) {
+        try (ConfigurableApplicationContext a = start(db, urlOptions, "bench-a", smtpHost, smtpPort, receiver, settings);
+                ConfigurableApplicationContext b = start(db, urlOptions, "bench-b", smtpHost, smtpPort, receiver, settings)) {
             FactsService facts = a.getBean(FactsService.class);
             DispatchService dispatch = a.getBean(DispatchService.class);
             JdbcClient jdbc = a.getBean(JdbcClient.class);
@@ -160,17 +164,20 @@ public final class DispatchThroughput {
     }
 
     private static ConfigurableApplicationContext start(TestDatabase.Connection db, String urlOptions, String instance,
-            String smtpHost, int smtpPort, WebhookReceiver receiver) {
+            String smtpHost, int smtpPort, WebhookReceiver receiver, List<String> settings) {
+        List<String> args = new ArrayList<>(List.of("--dunning.test.own-database=true",
+                "--spring.datasource.url=" + db.url() + urlOptions,
+                "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+                "--logging.level.root=WARN", "--dunning.dispatch.scheduled=false",
+                "--dunning.dispatch.instance-id=" + instance, "--spring.mail.host=" + smtpHost,
+                "--spring.mail.port=" + smtpPort,
+                "--dunning.dispatch.webhooks.SMS.url=" + receiver.url("SMS"),
+                "--dunning.dispatch.webhooks.SMS.secret=" + SECRET));
+        args.addAll(settings);
         return new SpringApplicationBuilder(DunningApplication.class).web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 // Command-line arguments: they outrank application.properties (default properties would not).
-                .run("--dunning.test.own-database=true", "--spring.datasource.url=" + db.url() + urlOptions,
-                        "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-                        "--logging.level.root=WARN", "--dunning.dispatch.scheduled=false",
-                        "--dunning.dispatch.instance-id=" + instance, "--spring.mail.host=" + smtpHost,
-                        "--spring.mail.port=" + smtpPort,
-                        "--dunning.dispatch.webhooks.SMS.url=" + receiver.url("SMS"),
-                        "--dunning.dispatch.webhooks.SMS.secret=" + SECRET);
+                .run(args.toArray(String[]::new));
     }
 
     /** Customers with e-mail, mobile, every consent and one overdue invoice: a friendly e-mail reminder on AS_OF. */
