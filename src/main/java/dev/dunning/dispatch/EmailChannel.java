@@ -1,7 +1,10 @@
 package dev.dunning.dispatch;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimePart;
+import java.io.IOException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
@@ -99,6 +102,7 @@ class EmailChannel {
             }
             helper.setSubject(rendered.subject());
             helper.setText(rendered.text(), rendered.html());
+            transferEncoding(message);
             message.setHeader("Content-Language", rendered.language());
             message.setHeader(IDEMPOTENCY_HEADER, facts.entry().decisionId());
             message.setHeader("X-Dunning-Decision-Id", facts.entry().decisionId());
@@ -111,9 +115,48 @@ class EmailChannel {
                         .replace("{customerId}", facts.customer().id()) + ">");
             }
             return new Built(message, rendered.to());
-        } catch (MessagingException | java.io.UnsupportedEncodingException e) {
+        } catch (MessagingException | IOException e) {
             throw new SendFailure("the e-mail to " + rendered.to() + " could not be built: " + e.getMessage(), true);
         }
+    }
+
+    /**
+     * Names each text part's transfer encoding as Jakarta Mail would choose it for our texts: {@code 7bit} for ASCII in
+     * lines of at most 998 characters, otherwise {@code quoted-printable} (Jakarta Mail would take base64 for a text
+     * mostly outside ASCII; quoted-printable carries it as well). Left to Jakarta Mail, {@code saveChanges()} writes
+     * every part through its content handler into a byte counter to decide, a tenth of the dispatcher's CPU per
+     * e-mail in the profile (docs/benchmarks.md, section 5); this reads the string once.
+     */
+    static void transferEncoding(MimePart part) throws MessagingException, IOException {
+        Object content = part.getContent();
+        if (content instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                if (multipart.getBodyPart(i) instanceof MimePart child) {
+                    transferEncoding(child);
+                }
+            }
+        } else if (content instanceof String text && part.isMimeType("text/*")) {
+            part.setHeader("Content-Transfer-Encoding", sevenBit(text) ? "7bit" : "quoted-printable");
+        }
+    }
+
+    /**
+     * Printable ASCII, tabs and line breaks only, in lines of at most 998 characters (RFC 5322): what Jakarta Mail's own
+     * check ({@code MimeUtility.nonascii}) lets through as 7bit.
+     */
+    static boolean sevenBit(String text) {
+        int line = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                line = 0;
+                continue;
+            }
+            if (c >= 0x7F || (c < 0x20 && c != '\t') || ++line > 998) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Sends one entry's e-mail on a connection of its own; the dispatcher sends batches through SmtpRelay. */
