@@ -15,6 +15,7 @@
 #                              and print its top frames (bench/jfr-top.sh)
 #   OPEN_LOOP="1000 30"        afterwards, open-loop load (OpenLoopLoad) at that rate for that many seconds
 #   JAVA_OPTS                  for the service (default -Xms1g -Xmx1g)
+#   SERVICE_ARGS               more arguments for every service (e.g. --dunning.effectiveness.scheduled=false)
 #   KEEP=1                     leave the data folder (printed) for a look afterwards
 #   JARS="before.jar after.jar" start one service per jar (ports PORT, PORT+1, ...) and run every round on each, in
 #                              turn: a before/after comparison within one sitting (profile and open loop: each in turn)
@@ -71,7 +72,7 @@ for i in "${!JAR_LIST[@]}"; do
     # shellcheck disable=SC2086
     DUNNING_SECURITY_ADMIN_KEY="$ADMIN_KEY" java ${JAVA_OPTS:--Xms1g -Xmx1g} -jar "${JAR_LIST[$i]}" \
         --server.address=127.0.0.1 --server.port="$port" --dunning.database.data-dir="$WORK/data-$i" \
-        --dunning.dispatch.scheduled=false >"$WORK/service-$i.log" 2>&1 &
+        --dunning.dispatch.scheduled=false ${SERVICE_ARGS:-} >"$WORK/service-$i.log" 2>&1 &
     PIDS+=($!)
     for _ in $(seq 1 400); do
         if curl -sf "$base/actuator/health/readiness" >/dev/null 2>&1; then break; fi
