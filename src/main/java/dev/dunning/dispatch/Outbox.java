@@ -156,14 +156,24 @@ public class Outbox {
      * in one query for a batch. An entry that was being sent when the later decision came could not be superseded
      * then; if it comes back (a retry, a released claim) it must not be sent after all.
      */
+    /*
+     * The later entry is looked up through the customer's entries (outbox_customer), named: with index statistics that
+     * made a customer's entries look many (InnoDB counts them now and then; a busy outbox outgrows the last count),
+     * MariaDB read the primary key backwards for ORDER BY ... LIMIT 1 instead, every newer entry of every customer
+     * for each entry of the batch, and the dispatchers spent most of their time in this query (docs/benchmarks.md,
+     * section 5; OutboxPlanIT).
+     */
+    static final String NEWER_BY_CUSTOMER = " FORCE INDEX (outbox_customer)";
+    static final String NEWER_ENTRIES = "SELECT o.decision_id, (SELECT n.decision_id FROM outbox n%s "
+            + "WHERE n.customer_id = o.customer_id AND n.decision_id > o.decision_id "
+            + "ORDER BY n.decision_id DESC LIMIT 1) AS newer FROM outbox o WHERE o.decision_id IN (:ids)";
+
     Map<String, String> newerEntries(java.util.Collection<OutboxEntry> entries) {
         Map<String, String> newer = new java.util.HashMap<>();
         if (entries.isEmpty()) {
             return newer;
         }
-        jdbc.sql("SELECT o.decision_id, (SELECT n.decision_id FROM outbox n WHERE n.customer_id = o.customer_id "
-                        + "AND n.decision_id > o.decision_id ORDER BY n.decision_id DESC LIMIT 1) AS newer "
-                        + "FROM outbox o WHERE o.decision_id IN (:ids)")
+        jdbc.sql(NEWER_ENTRIES.formatted(NEWER_BY_CUSTOMER))
                 .param("ids", entries.stream().map(OutboxEntry::decisionId).distinct().toList())
                 .query(rs -> {
                     if (rs.getString("newer") != null) {
