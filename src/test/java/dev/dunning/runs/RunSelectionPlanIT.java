@@ -2,27 +2,23 @@ package dev.dunning.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dunning.database.TestDatabase;
+import dev.dunning.database.StaleStatistics;
 import dev.dunning.facts.CustomerFacts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * A run reads its customers through the customer indexes whatever the table statistics say. MariaDB plans with the
  * index statistics InnoDB last counted, and after a large import those can still be the counts of a nearly empty table:
  * one customer seemed to hold every invoice, the optimizer judged a scan of the table cheaper than the index, and a
  * run's window of 2,000 customer ids took 40-140 s instead of milliseconds, a chunk's facts a scan of every invoice
- * (docs/benchmarks.md, section 4). Here such statistics are written on purpose, as the server's statistics tables hold
- * them.
+ * (docs/benchmarks.md, section 4). Here such statistics are written on purpose ({@link StaleStatistics}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunSelectionPlanIT {
@@ -42,31 +38,19 @@ class RunSelectionPlanIT {
                 IF(s.seq %% 2 = 0, 'PAID', 'OPEN'), NOW(6), NOW(6)
             FROM customers c JOIN seq_1_to_%d s WHERE c.id LIKE CONCAT(:prefix, '%%')""";
 
-    private JdbcClient jdbc;
+    private StaleStatistics database;
 
     @BeforeAll
     void staleStatistics() {
-        TestDatabase.Connection db = TestDatabase.freshDatabase("runplan");
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(db.url(), db.user(), db.password());
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-        jdbc.sql(CUSTOMERS.formatted(2000)).param("prefix", "C-").update();
-        jdbc.sql(INVOICES.formatted(3)).param("prefix", "C-").update();
-        // Statistics as a large import leaves them until they are counted again: as many rows as there are, but the
-        // index's count of distinct customers from when the table held one customer's invoices, so the index seems to
-        // lead to every invoice. Written as the server's own statistics tables hold them; the table opened again.
-        // The same for the contacts and holds a chunk's facts are read from.
-        for (String[] index : new String[][] {{"invoices", "invoices_customer"},
-                {"contact_attempts", "contact_attempts_customer"}, {"holds", "holds_customer"}}) {
-            jdbc.sql("REPLACE INTO mysql.table_stats (db_name, table_name, cardinality) VALUES (DATABASE(), ?, 6000)")
-                    .param(index[0]).update();
-            for (int prefix = 1; prefix <= 2; prefix++) {
-                jdbc.sql("REPLACE INTO mysql.index_stats (db_name, table_name, index_name, prefix_arity, "
-                        + "avg_frequency) VALUES (DATABASE(), ?, ?, ?, 6000)").params(index[0], index[1], prefix)
-                        .update();
-            }
-        }
-        jdbc.sql("FLUSH TABLES invoices, contact_attempts, holds").update();
+        database = StaleStatistics.freshDatabase("runplan");
+        database.jdbc().sql(CUSTOMERS.formatted(2000)).param("prefix", "C-").update();
+        database.jdbc().sql(INVOICES.formatted(3)).param("prefix", "C-").update();
+        // As a large import leaves them until they are counted again: the index's count of distinct customers from when
+        // the table held one customer's rows, so the index seems to lead to every invoice; the same for the contacts and
+        // holds a chunk's facts are read from.
+        database.oneKeyHoldsEveryRow("invoices", "invoices_customer", 2)
+                .oneKeyHoldsEveryRow("contact_attempts", "contact_attempts_customer", 2)
+                .oneKeyHoldsEveryRow("holds", "holds_customer", 1);
     }
 
     @Test
@@ -104,7 +88,7 @@ class RunSelectionPlanIT {
         for (int i = 1; i <= 500; i++) {
             chunk.add("C-%05d".formatted(i));
         }
-        List<String> plan = new CustomerFacts(jdbc).explainLoadAll(chunk, AS_OF);
+        List<String> plan = new CustomerFacts(database.jdbc()).explainLoadAll(chunk, AS_OF);
         System.out.println("EXPLAIN a chunk's facts: " + plan);
         assertThat(plan).hasSize(3);
         assertThat(plan.get(0)).contains("key=invoices_customer");
@@ -114,11 +98,6 @@ class RunSelectionPlanIT {
     }
 
     private List<String> explain(String sql, Map<String, Object> params) {
-        List<String> rows = new ArrayList<>();
-        jdbc.sql("EXPLAIN " + sql).params(params).query(rs -> {
-            rows.add("table=" + rs.getString("table") + " type=" + rs.getString("type") + " key="
-                    + rs.getString("key") + " rows=" + rs.getString("rows") + " extra=" + rs.getString("Extra"));
-        });
-        return rows;
+        return database.explain(sql, params);
     }
 }
