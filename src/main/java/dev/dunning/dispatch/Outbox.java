@@ -151,11 +151,6 @@ public class Outbox {
         return request.notBefore() == null || request.notBefore().isBefore(now) ? now : request.notBefore();
     }
 
-    /**
-     * For each of these entries that has one, the latest later entry of the same customer, by the entry's decision id,
-     * in one query for a batch. An entry that was being sent when the later decision came could not be superseded
-     * then; if it comes back (a retry, a released claim) it must not be sent after all.
-     */
     /*
      * The later entry is looked up through the customer's entries (outbox_customer), named: with index statistics that
      * made a customer's entries look many (InnoDB counts them now and then; a busy outbox outgrows the last count),
@@ -168,6 +163,11 @@ public class Outbox {
             + "WHERE n.customer_id = o.customer_id AND n.decision_id > o.decision_id "
             + "ORDER BY n.decision_id DESC LIMIT 1) AS newer FROM outbox o WHERE o.decision_id IN (:ids)";
 
+    /**
+     * For each of these entries that has one, the latest later entry of the same customer, by the entry's decision id,
+     * in one query for a batch. An entry that was being sent when the later decision came could not be superseded
+     * then; if it comes back (a retry, a released claim) it must not be sent after all.
+     */
     Map<String, String> newerEntries(java.util.Collection<OutboxEntry> entries) {
         Map<String, String> newer = new java.util.HashMap<>();
         if (entries.isEmpty()) {
