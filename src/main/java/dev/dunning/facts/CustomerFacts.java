@@ -92,22 +92,16 @@ public class CustomerFacts {
         return Optional.of(new Facts(asOf, customer.get(), invoices, reversedCopy(contacts), holds));
     }
 
-    private static Map<String, Object> chunkParams(List<String> customerIds, Instant asOf) {
+    /** The parameters of a chunk's three reads ({@link #chunkQueries}). */
+    public static Map<String, Object> chunkParams(List<String> customerIds, Instant asOf) {
         return Map.of("ids", customerIds, "asOf", Sql.utc(asOf),
                 "since", Sql.utc(asOf.minus(java.time.Duration.ofDays(CONTACT_DAYS))),
                 "day", asOf.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1));
     }
 
-    /** The plans MariaDB chooses for a chunk's invoices, contacts and holds (for tests): one line per table read. */
-    public List<String> explainLoadAll(List<String> customerIds, Instant asOf) {
-        List<String> plan = new ArrayList<>();
-        for (String sql : List.of(CHUNK_INVOICES, CHUNK_CONTACTS, CHUNK_HOLDS)) {
-            jdbc.sql("EXPLAIN " + sql).params(chunkParams(customerIds, asOf)).query(rs -> {
-                plan.add("table=" + rs.getString("table") + " type=" + rs.getString("type") + " key="
-                        + rs.getString("key") + " rows=" + rs.getString("rows") + " extra=" + rs.getString("Extra"));
-            });
-        }
-        return plan;
+    /** A chunk's reads of invoices, contacts and holds, in that order (for tests of their plans). */
+    public static List<String> chunkQueries() {
+        return List.of(CHUNK_INVOICES, CHUNK_CONTACTS, CHUNK_HOLDS);
     }
 
     /**

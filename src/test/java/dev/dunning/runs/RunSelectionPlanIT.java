@@ -88,7 +88,10 @@ class RunSelectionPlanIT {
         for (int i = 1; i <= 500; i++) {
             chunk.add("C-%05d".formatted(i));
         }
-        List<String> plan = new CustomerFacts(database.jdbc()).explainLoadAll(chunk, AS_OF);
+        List<String> plan = new ArrayList<>();
+        for (String sql : CustomerFacts.chunkQueries()) {
+            plan.addAll(explain(sql, CustomerFacts.chunkParams(chunk, AS_OF)));
+        }
         System.out.println("EXPLAIN a chunk's facts: " + plan);
         assertThat(plan).hasSize(3);
         assertThat(plan.get(0)).contains("key=invoices_customer");
